@@ -1,0 +1,47 @@
+# Two commands a new user needs: `make app` and `make test`. Both are idempotent.
+PY      ?= python3.11
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+PORT    ?= 8501
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export STREAMLIT_BROWSER_GATHER_USAGE_STATS := false
+
+.PHONY: app test install system-deps demo lint bench clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+
+# Re-install only when pyproject.toml changed. Plain pip: torch==2.13.0 (CPU) comes from the local wheel cache.
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Chromium (end-to-end test) and PostgreSQL (shared-deployment tests) from Debian's packages.
+system-deps:
+	bash scripts/system-deps.sh
+
+demo: install
+	$(BIN)/signpost demo
+	$(BIN)/signpost index
+
+app: demo
+	$(BIN)/streamlit run app.py --server.port $(PORT) --browser.gatherUsageStats false
+
+test: install system-deps
+	$(BIN)/python -m pytest -n 2 -q
+
+lint: install
+	$(BIN)/ruff check .
+
+bench: install
+	$(BIN)/python bench/quality.py
+	$(BIN)/python bench/speed.py --sizes 1000 10000
+
+clean:
+	rm -rf $(VENV) var/*.db* var/*.index

@@ -1,0 +1,1 @@
+"""Signpost's directory: listings, their storage and audit trail, import/export and curation."""
