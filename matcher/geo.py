@@ -1,0 +1,194 @@
+"""Where a person is: coordinates, a postcode or a place, resolved offline.
+
+The gazetteer (`directory/data/gazetteer.csv`: name,kind,latitude,longitude) names postcode
+districts ("G51") and neighbourhoods ("Govan") of the demo area. A full postcode resolves through
+its district ("G51 3AB" → "G51"). Online geocoding (geopy's Nominatim) is used only when a
+deployment turns it on with `SIGNPOST_GEOCODER=nominatim`; it is never the default and never used
+in tests. A location that cannot be resolved is an error naming the field `location`, never a
+silent "no location".
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from geopy.distance import EARTH_RADIUS  # mean Earth radius in km, as geopy's great_circle uses
+
+from directory.records import InputError, ValidationIssue
+
+GAZETTEER_CSV = Path(__file__).resolve().parent.parent / "directory" / "data" / "gazetteer.csv"
+EARTH_RADIUS_KM: float = float(EARTH_RADIUS)
+GEOCODER_ENV = "SIGNPOST_GEOCODER"
+
+# A UK postcode: outward code (area letters, district digits, optional letter) and an optional
+# inward code (a digit and two letters).
+_POSTCODE_RE = re.compile(r"^([A-Z]{1,2}[0-9][0-9A-Z]?)([0-9][A-Z]{2})?$")
+
+
+def normalise_postcode(text: str) -> str:
+    """'g51 3ab' → 'G513AB' (upper case, no spaces): the key postcodes are compared by."""
+    return re.sub(r"\s+", "", text).upper()
+
+
+def postcode_district(text: str) -> str | None:
+    """The outward code of a postcode ('G51 3AB' → 'G51'), or None if it is not shaped like one."""
+    compact = normalise_postcode(text)
+    m = _POSTCODE_RE.match(compact)
+    if not m:
+        return None
+    # "G513AB" could split as G51+3AB; the regex is greedy on the outward part, so retry when the
+    # inward part is absent but the text is long enough to hold one.
+    if m.group(2) is None and len(compact) >= 5:
+        m2 = re.match(r"^([A-Z]{1,2}[0-9][0-9A-Z]?)([0-9][A-Z]{2})$", compact)
+        if m2:
+            return m2.group(1)
+    return m.group(1)
+
+
+def place_key(text: str) -> str:
+    """Case-, space- and punctuation-insensitive key for a place name ('St. Enoch' → 'stenoch')."""
+    return re.sub(r"[^0-9a-z]", "", text.casefold())
+
+
+def haversine_km(lat1, lon1, lat2, lon2):
+    """Great-circle distance in km between points in degrees; numpy-broadcasting."""
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    dphi = p2 - p1
+    dlmb = np.radians(np.asarray(lon2) - np.asarray(lon1))
+    a = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+
+
+@dataclass(frozen=True)
+class Place:
+    name: str
+    kind: str
+    latitude: float
+    longitude: float
+
+
+@dataclass
+class Gazetteer:
+    """Names of the area mapped to coordinates: postcode districts and neighbourhoods."""
+
+    places: list[Place] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._postcodes: dict[str, Place] = {}
+        self._names: dict[str, Place] = {}
+        for p in self.places:
+            if p.kind.lower() in ("postcode", "postcode_district", "district", "postcode district"):
+                self._postcodes.setdefault(normalise_postcode(p.name), p)
+            else:
+                self._names.setdefault(place_key(p.name), p)
+        # A name that looks like a postcode district is findable as one, whatever its kind says.
+        for p in self.places:
+            if postcode_district(p.name) == normalise_postcode(p.name):
+                self._postcodes.setdefault(normalise_postcode(p.name), p)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike | None = None) -> Gazetteer:
+        """The bundled gazetteer (or the CSV at `path`); an absent bundled file is an empty gazetteer."""
+        target = Path(path) if path is not None else GAZETTEER_CSV
+        if path is None and not target.exists():
+            return cls([])
+        places = []
+        with open(target, newline="", encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                try:
+                    places.append(Place(row["name"].strip(), (row.get("kind") or "").strip(),
+                                        float(row["latitude"]), float(row["longitude"])))
+                except (KeyError, TypeError, ValueError):
+                    continue  # a broken gazetteer line is skipped, not a crash at match time
+        return cls(places)
+
+    def names(self) -> list[str]:
+        """Every name a user may type (places, then postcode districts), for autocompletion."""
+        named = sorted({p.name for p in self.places if place_key(p.name) in self._names})
+        codes = sorted({p.name for p in self.places if normalise_postcode(p.name) in self._postcodes} - set(named))
+        return named + codes
+
+    def postcode(self, text: str) -> tuple[float, float] | None:
+        compact = normalise_postcode(text)
+        hit = self._postcodes.get(compact)
+        if hit is None:
+            district = postcode_district(text)
+            hit = self._postcodes.get(district) if district else None
+        return (hit.latitude, hit.longitude) if hit else None
+
+    def place(self, text: str) -> tuple[float, float] | None:
+        hit = self._names.get(place_key(text))
+        if hit is not None:
+            return hit.latitude, hit.longitude
+        return self.postcode(text) if postcode_district(text) else None
+
+
+_DEFAULT: Gazetteer | None = None
+
+
+def default_gazetteer() -> Gazetteer:
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = Gazetteer.load()
+    return _DEFAULT
+
+
+def _geocode_online(query: str) -> tuple[float, float] | None:
+    """Nominatim via geopy, only when the deployment opted in (network; never in tests)."""
+    if os.environ.get(GEOCODER_ENV, "").strip().lower() != "nominatim":
+        return None
+    from geopy.geocoders import Nominatim
+
+    geocoder = Nominatim(user_agent=os.environ.get("SIGNPOST_GEOCODER_AGENT", "signpost-social-prescribing"))
+    found = geocoder.geocode(query, timeout=10)
+    return (found.latitude, found.longitude) if found else None
+
+
+def _error(message: str) -> InputError:
+    return InputError([ValidationIssue(None, "location", message)])
+
+
+def resolve_location(location: Any, gazetteer: Gazetteer | None = None) -> tuple[float, float] | None:
+    """A profile's location (dict or `profile.Location`) → (latitude, longitude); None for no location.
+
+    Unknown postcodes and places raise InputError naming the field "location".
+    """
+    if location is None:
+        return None
+    if hasattr(location, "as_dict"):
+        location = location.as_dict()
+    if not isinstance(location, dict):
+        raise _error("must be an object: {latitude, longitude}, {postcode} or {place}")
+    gaz = gazetteer if gazetteer is not None else default_gazetteer()
+    if location.get("latitude") is not None or location.get("longitude") is not None:
+        try:
+            lat, lon = float(location["latitude"]), float(location["longitude"])
+        except (KeyError, TypeError, ValueError):
+            raise _error("latitude and longitude must both be numbers") from None
+        if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
+            raise _error(f"({lat}, {lon}) are not coordinates")
+        return lat, lon
+    if location.get("postcode") is not None:
+        text = str(location["postcode"]).strip()
+        if postcode_district(text) is None:
+            raise _error(f"'{text}' is not a UK postcode")
+        found = gaz.postcode(text) or _geocode_online(text)
+        if found is None:
+            raise _error(f"postcode '{text}' is not in the offline gazetteer of the area "
+                         f"(district {postcode_district(text)} unknown); give coordinates or a nearby place")
+        return found
+    if location.get("place") is not None:
+        text = str(location["place"]).strip()
+        found = gaz.place(text) or _geocode_online(text)
+        if found is None:
+            raise _error(f"place '{text}' is not in the offline gazetteer of the area; "
+                         "give a postcode, coordinates or another nearby place")
+        return found
+    raise _error("give {latitude, longitude}, {postcode} or {place}")

@@ -1,0 +1,172 @@
+"""The needs profile: what a person needs, can reach and can afford (contracts/README.md section 3).
+
+A profile enters as JSON (a file, a form, a line of a batch) and leaves this module as a validated
+`NeedsProfile`; every problem becomes an `InputError` whose issues name the field
+("needs.lifestyle", "age", "location"), so the CLI can exit 2 and the app can point at the widget.
+Inner code trusts a `NeedsProfile`.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from directory.languages import LANGUAGE_NAMES
+from directory.records import DOMAINS, InputError, ValidationIssue
+
+DIGITAL_ACCESS: tuple[str, ...] = ("none", "phone", "online")
+COSTS: tuple[str, ...] = ("free", "low_cost", "paid")
+
+Reading = Annotated[StrictInt, Field(ge=1, le=10)]
+
+
+class Location(BaseModel):
+    """Where the person is: coordinates, or a postcode, or a place name (exactly one form)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    latitude: float | None = None
+    longitude: float | None = None
+    postcode: str | None = None
+    place: str | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Location:
+        has_coords = self.latitude is not None or self.longitude is not None
+        forms = sum([has_coords, self.postcode is not None, self.place is not None])
+        if forms != 1:
+            raise ValueError('give exactly one of {"latitude", "longitude"}, {"postcode"} or {"place"}')
+        if has_coords:
+            if self.latitude is None or self.longitude is None:
+                raise ValueError("latitude and longitude must be given together")
+            if not (math.isfinite(self.latitude) and -90 <= self.latitude <= 90):
+                raise ValueError(f"latitude {self.latitude} is not between -90 and 90")
+            if not (math.isfinite(self.longitude) and -180 <= self.longitude <= 180):
+                raise ValueError(f"longitude {self.longitude} is not between -180 and 180")
+        for name in ("postcode", "place"):
+            value = getattr(self, name)
+            if value is not None and not value.strip():
+                raise ValueError(f"{name} is empty")
+        return self
+
+    def as_dict(self) -> dict[str, Any]:
+        return self.model_dump(exclude_none=True)
+
+
+class NeedsProfile(BaseModel):
+    """Contract section 3, field for field, with its defaults."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str | None = None
+    needs: dict[str, Reading] = Field(default_factory=dict)
+    goals: str = ""
+    conditions: list[str] = Field(default_factory=list)
+    languages: list[str] = Field(default_factory=lambda: ["en"])
+    age: Annotated[StrictInt, Field(ge=0, le=130)] | None = None
+    gender: Literal["female", "male", "other"] | None = None
+    location: Location | None = None
+    max_distance_km: Annotated[float, Field(gt=0, allow_inf_nan=False)] = 5.0
+    digital_access: Literal["none", "phone", "online"] = "online"
+    needs_wheelchair_access: bool = False
+    max_cost: Literal["free", "low_cost", "paid"] = "paid"
+
+    @field_validator("needs", mode="before")
+    @classmethod
+    def _needs_keys(cls, v: Any) -> Any:
+        if isinstance(v, dict):
+            bad = [k for k in v if k not in DOMAINS]
+            if bad:
+                raise ValueError(f"unknown needs domain {', '.join(repr(b) for b in bad)}; use {', '.join(DOMAINS)}")
+        return v
+
+    @field_validator("languages", mode="before")
+    @classmethod
+    def _languages(cls, v: Any) -> Any:
+        if isinstance(v, list):
+            codes = [x.strip().lower() if isinstance(x, str) else x for x in v]
+            bad = [x for x in codes if not (isinstance(x, str) and x in LANGUAGE_NAMES)]
+            if bad:
+                raise ValueError(f"{', '.join(repr(b) for b in bad)} is not an ISO 639-1 language code")
+            if not codes:
+                raise ValueError("give at least one language the person can take part in")
+            return list(dict.fromkeys(codes))
+        return v
+
+    @field_validator("conditions")
+    @classmethod
+    def _conditions(cls, v: list[str]) -> list[str]:
+        return [c.strip() for c in v if c.strip()]
+
+    # ---- derived views -------------------------------------------------------------------------
+    def need_weights(self) -> dict[str, float]:
+        """Domain → weight in [0, 1]: a reading of 1 (greatest need) weighs 1, a reading of 10 (no need) 0."""
+        return {d: (10 - r) / 9 for d, r in self.needs.items()}
+
+    def needs_by_priority(self) -> list[tuple[str, int]]:
+        """Needs, greatest first (lowest reading), ties in the contract's domain order."""
+        return sorted(self.needs.items(), key=lambda kv: (kv[1], DOMAINS.index(kv[0])))
+
+
+def _field_of(loc: tuple[Any, ...]) -> str | None:
+    parts = [str(p) for p in loc]
+    if not parts:
+        return None
+    if parts[0] == "needs" and len(parts) > 1:
+        return f"needs.{parts[1]}"
+    if parts[0] in ("location", "languages", "conditions"):
+        return parts[0]
+    return parts[0]
+
+
+def _message(e: dict[str, Any]) -> str:
+    etype = e.get("type", "")
+    msg = str(e.get("msg", "is invalid")).removeprefix("Value error, ")
+    value = e.get("input")
+    if etype == "extra_forbidden":
+        loc = e.get("loc", ())
+        if loc and loc[0] == "location":
+            return f"'{loc[-1]}' is not part of a location; use latitude and longitude, postcode or place"
+        return "is not a field of a needs profile"
+    if etype == "literal_error":
+        return f"{value!r} is not allowed: {msg.removeprefix('Input should be ')}"
+    if etype in ("int_type", "int_parsing", "int_from_float"):
+        return f"{value!r} is not a whole number"
+    if etype in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        return f"{value!r} is out of range: {msg.removeprefix('Input should be ')}"
+    return msg
+
+
+def parse_profile(data: Any) -> NeedsProfile:
+    """Validate a profile given as a JSON object; raise InputError naming every bad field."""
+    if isinstance(data, NeedsProfile):
+        return data
+    if not isinstance(data, dict):
+        raise InputError([ValidationIssue(None, None, "a needs profile must be a JSON object")])
+    issues: list[ValidationIssue] = []
+    needs = data.get("needs")
+    if isinstance(needs, dict):
+        unknown = [k for k in needs if k not in DOMAINS]
+        for key in unknown:
+            issues.append(ValidationIssue(None, f"needs.{key}", f"is not a needs domain; use {', '.join(DOMAINS)}"))
+        if unknown:
+            data = {**data, "needs": {k: v for k, v in needs.items() if k in DOMAINS}}
+    try:
+        profile = NeedsProfile.model_validate(data)
+    except ValidationError as err:
+        for e in err.errors():
+            issues.append(ValidationIssue(None, _field_of(e.get("loc", ())), _message(e)))
+        raise InputError(issues) from None
+    if issues:
+        raise InputError(issues)
+    return profile
