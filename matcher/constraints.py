@@ -1,0 +1,164 @@
+"""Contract section 4, the rules a recommendation never breaks, over a whole snapshot at once.
+
+`evaluate` answers, for every listing, whether each rule holds, as boolean columns; the eligible
+mask is their conjunction and each excluded listing is counted under the first rule it broke, in
+the contract's order. Distance is a haversine BallTree radius query, never a loop over listings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from directory.languages import language_name
+from directory.records import Resource
+
+from .geo import EARTH_RADIUS_KM, haversine_km
+from .profile import NeedsProfile
+from .snapshot import COST_LEVELS, GENDER_CODES, IN_PERSON, ONLINE, PHONE, Snapshot
+
+# Contract section 4, in order: a listing is counted under the first of these it breaks.
+RULES: tuple[str, ...] = ("inactive", "language", "age", "gender", "reach", "cost")
+# Key order of `excluded` in the JSON answer (contract section 5).
+EXCLUDED_KEYS: tuple[str, ...] = ("language", "age", "gender", "reach", "cost", "inactive")
+
+
+@dataclass
+class Eligibility:
+    """Per-listing verdicts: `ok[k]` is rule RULES[k] holding; `first_broken` is -1 when eligible."""
+
+    ok: np.ndarray  # bool (6, n)
+    within_km: np.ndarray  # float (n,): distance of venues within reach, NaN elsewhere
+
+    @property
+    def eligible(self) -> np.ndarray:
+        return self.ok.all(axis=0)
+
+    @property
+    def broken_count(self) -> np.ndarray:
+        return (~self.ok).sum(axis=0)
+
+    @property
+    def first_broken(self) -> np.ndarray:
+        broken = ~self.ok
+        first = np.argmax(broken, axis=0)
+        return np.where(broken.any(axis=0), first, -1)
+
+    def excluded(self) -> dict[str, int]:
+        """Excluded listings counted by the first rule each broke (keys exactly RULES)."""
+        counts = np.bincount(self.first_broken + 1, minlength=len(RULES) + 1)[1:]
+        by_rule = {rule: int(c) for rule, c in zip(RULES, counts, strict=True)}
+        return {key: by_rule[key] for key in EXCLUDED_KEYS}
+
+    def near_miss_mask(self) -> np.ndarray:
+        """Active listings that break exactly one rule: those a link worker might choose to bend."""
+        return self.ok[0] & (self.broken_count == 1)
+
+
+def within_radius(snapshot: Snapshot, point: tuple[float, float], max_km: float) -> tuple[np.ndarray, np.ndarray]:
+    """(rows, distances_km) of in-person venues within `max_km` great-circle of `point` (degrees)."""
+    if snapshot.venue_tree is None:
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    q = np.radians(np.array([[point[0], point[1]]]))
+    ind, dist = snapshot.venue_tree.query_radius(q, r=max_km / EARTH_RADIUS_KM, return_distance=True)
+    return snapshot.venue_rows[ind[0]], dist[0] * EARTH_RADIUS_KM
+
+
+def evaluate(snapshot: Snapshot, profile: NeedsProfile, point: tuple[float, float] | None) -> Eligibility:
+    """Every rule of section 4 for every listing, vectorised. `point` is the resolved location."""
+    n = len(snapshot)
+    ok = np.ones((len(RULES), n), dtype=bool)
+    # 1. status is active
+    ok[0] = snapshot.active
+    # 2. a shared language, or an interpreter
+    cols = snapshot.language_columns(profile.languages)
+    lang = snapshot.interpreter.copy()
+    if len(cols):
+        lang |= snapshot.language_matrix[:, cols].any(axis=1)
+    ok[1] = lang
+    # 3. age within min_age..max_age (NaN bounds compare False: no limit)
+    if profile.age is not None:
+        ok[2] = ~(snapshot.min_age > profile.age) & ~(snapshot.max_age < profile.age)
+    # 4. open to anyone, or to the person's gender; unknown or other gender: open-to-anyone only
+    person = GENDER_CODES.get(profile.gender, -1) if profile.gender in ("female", "male") else -1
+    ok[3] = (snapshot.gender == 0) | (snapshot.gender == person)
+    # 5. reach: one usable delivery mode
+    in_person = (snapshot.delivery & IN_PERSON) != 0
+    within_km = np.full(n, np.nan)
+    if point is not None:
+        rows, dist = within_radius(snapshot, point, profile.max_distance_km)
+        near = np.zeros(n, dtype=bool)
+        near[rows] = True
+        within_km[rows] = dist
+        in_person &= near
+    if profile.needs_wheelchair_access:
+        in_person &= snapshot.wheelchair
+    phone = ((snapshot.delivery & PHONE) != 0) & (profile.digital_access in ("phone", "online"))
+    online = ((snapshot.delivery & ONLINE) != 0) & (profile.digital_access == "online")
+    ok[4] = in_person | phone | online
+    # 6. cost within the person's limit (blank counts as paid)
+    ok[5] = snapshot.cost <= COST_LEVELS[profile.max_cost]
+    return Eligibility(ok=ok, within_km=within_km)
+
+
+# ---- how far a rule is broken, in plain words (near misses) -------------------------------------
+def _km(value: float) -> str:
+    return f"{value:g}"
+
+
+def _distance_text(distance: float, limit: float) -> str:
+    text = f"{distance:.1f}"
+    if float(text) <= limit:  # rounding to 0.1 km would hide that it is over the limit
+        text = f"{distance:.2f}"
+    return text
+
+
+def break_detail(rule: str, resource: Resource, profile: NeedsProfile,
+                 point: tuple[float, float] | None) -> str:
+    """Which rule a listing breaks and by how much, for a link worker deciding whether it can bend."""
+    if rule == "language":
+        held = ", ".join(language_name(c) for c in resource.languages)
+        speaks = ", ".join(language_name(c) for c in profile.languages)
+        return f"Held in {held}; you speak {speaks}"
+    if rule == "age":
+        lo, hi = resource.min_age, resource.max_age
+        if lo is not None and hi is not None:
+            span = f"For ages {lo}-{hi}"
+        elif lo is not None:
+            span = f"For ages {lo}+"
+        else:
+            span = f"For ages up to {hi}"
+        return f"{span}; you are {profile.age}"
+    if rule == "gender":
+        return "Women only" if resource.gender == "female" else "Men only"
+    if rule == "cost":
+        level = {"low_cost": "low cost", "paid": "paid", None: "cost not stated"}[resource.cost]
+        allowed = "free only" if profile.max_cost == "free" else "free or low cost only"
+        return f"Costs money ({level}); you said {allowed}"
+    if rule == "reach":
+        return _reach_detail(resource, profile, point)
+    return "Not active"
+
+
+def _reach_detail(resource: Resource, profile: NeedsProfile, point: tuple[float, float] | None) -> str:
+    parts = []
+    if "in_person" in resource.delivery:
+        if point is not None and resource.latitude is not None:
+            d = float(haversine_km(point[0], point[1], resource.latitude, resource.longitude))
+            if d > profile.max_distance_km:
+                parts.append(f"{_distance_text(d, profile.max_distance_km)} km away; "
+                             f"you said up to {_km(profile.max_distance_km)} km")
+        if profile.needs_wheelchair_access and resource.wheelchair_accessible is not True:
+            parts.append("Venue not known to be wheelchair accessible" if resource.wheelchair_accessible is None
+                         else "Venue not wheelchair accessible")
+    remote = [m for m in resource.delivery if m != "in_person"]
+    if remote and "in_person" not in resource.delivery:
+        if remote == ["online"]:
+            parts.append("Online only; " + ("you use the phone only" if profile.digital_access == "phone"
+                                            else "you have no internet"))
+        elif remote == ["phone"]:
+            parts.append("By phone only; you do not use the phone")
+        else:
+            parts.append("By phone or online only; you use neither")
+    return "; ".join(parts) if parts else "Not reachable for you"

@@ -1,0 +1,90 @@
+"""Which needs domains (contract section 1) a listing serves, when its curator left them blank.
+
+Two signals, either suffices: the listing's embedding is close to a short description of the
+domain (the same descriptions serve as per-need queries), or a keyword rule fires on its text.
+A listing gets at least the single closest domain, so nothing is left unreachable by need.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from directory.records import DOMAINS
+
+# What each domain covers, in the words listings and people use (contract section 1, widened).
+DOMAIN_DESCRIPTIONS: dict[str, str] = {
+    "lifestyle": "Physical activity and healthy living: walking groups, exercise classes, sport, dance, "
+                 "cooking and healthy eating, losing weight, stopping smoking, cutting down alcohol.",
+    "self_care": "Looking after yourself and your health: self-management courses, getting to and through "
+                 "GP and hospital appointments, medication, health checks, help with forms and paperwork.",
+    "managing_symptoms": "Living with a long-term condition: breathlessness, COPD, diabetes and blood sugar, "
+                         "chronic pain, arthritis, fatigue, heart and lung health, mobility, rehabilitation.",
+    "work_volunteering": "Work, skills and volunteering: employability support, training, courses, "
+                         "learning new skills, volunteering opportunities, purposeful activity.",
+    "money": "Money and benefits: welfare rights advice, benefit checks, debt advice, food banks, "
+             "fuel poverty, energy bills, grants, budgeting, cost of living help.",
+    "living_conditions": "Housing and the home: housing advice, repairs, safety at home, homelessness, "
+                         "home adaptations, getting around, transport, community transport.",
+    "social_relationships": "Company and belonging: loneliness and isolation, befriending, lunch clubs, "
+                            "social groups, making friends, community, family, carers, choir and clubs.",
+    "mental_wellbeing": "Mental wellbeing: low mood, depression, anxiety, stress, grief and bereavement, "
+                        "confidence, mindfulness, talking therapy, counselling, feeling positive.",
+}
+
+# Words that by themselves say a listing serves a domain.
+KEYWORDS: dict[str, str] = {
+    "lifestyle": r"walk|exercise|fitness|sport|swim|dance|dancing|yoga|tai chi|cycling|cook|healthy eating|"
+                 r"weight|smok|alcohol|football|gym|garden",
+    "self_care": r"self[- ]management|appointment|medication|health check|paperwork|forms?\b|prescription|"
+                 r"look(?:ing)? after yourself",
+    "managing_symptoms": r"breath|copd|lung|diabet|blood sugar|pain|arthritis|fatigue|mobility|"
+                         r"heart|stroke|rehab|long[- ]term condition|chronic",
+    "work_volunteering": r"volunteer|employ|job|jobs|work skills|training|course|cv\b|skills",
+    "money": r"benefit|debt|money|welfare|food ?bank|fuel|energy bill|grant|budget|income|cost of living",
+    "living_conditions": r"housing|home repair|tenan|homeless|adaptation|transport|safety at home|landlord",
+    "social_relationships": r"lonel|isolat|befriend|lunch club|friends|social group|community|company|"
+                            r"choir|coffee morning|a chat|blether|carers?\b|get together",
+    "mental_wellbeing": r"mental|mood|depress|anxi|stress|grief|bereave|confidence|mindful|counsel|"
+                        r"wellbeing|well-being|talking therap",
+}
+_KEYWORD_RES = {d: re.compile(rf"\b(?:{p})", re.IGNORECASE) for d, p in KEYWORDS.items()}
+
+# Cosine similarity to a domain description above which the domain is inferred. 0.30: on the demo
+# directory's curator-labelled listings (domains hidden), best F1 of inferred domains; see
+# bench/quality.py --domains.
+SIMILARITY_THRESHOLD = 0.30
+
+
+def keyword_domains(texts: list[str]) -> np.ndarray:
+    """bool (len(texts), 8): keyword rules that fire on each text."""
+    out = np.zeros((len(texts), len(DOMAINS)), dtype=bool)
+    for j, d in enumerate(DOMAINS):
+        rx = _KEYWORD_RES[d]
+        out[:, j] = [rx.search(t) is not None for t in texts]
+    return out
+
+
+def infer_domains(vectors: np.ndarray, texts: list[str], domain_vectors: np.ndarray,
+                  threshold: float = SIMILARITY_THRESHOLD) -> np.ndarray:
+    """bool (n, 8): domains each listing (its unit vector and its text) serves."""
+    if len(texts) == 0:
+        return np.zeros((0, len(DOMAINS)), dtype=bool)
+    sims = vectors @ domain_vectors.T
+    out = (sims >= threshold) | keyword_domains(texts)
+    out[np.arange(len(texts)), np.argmax(sims, axis=1)] = True
+    return out
+
+
+def needs_from_text(text: str, vector: np.ndarray, domain_vectors: np.ndarray,
+                    threshold: float = SIMILARITY_THRESHOLD) -> dict[str, int]:
+    """Need readings guessed from a GP's free text: the closest domain 2, others that match 4."""
+    if not text.strip():
+        return {}
+    sims = domain_vectors @ vector
+    hits = (sims >= threshold) | keyword_domains([text])[0]
+    best = int(np.argmax(sims))
+    needs = {d: 4 for j, d in enumerate(DOMAINS) if hits[j]}
+    needs[DOMAINS[best]] = 2
+    return needs

@@ -1,0 +1,280 @@
+"""The recommender: the one entry point of the app, the CLI and the benchmarks.
+
+    rec = Recommender.open(db)           # store, model (loaded once), index brought up to date
+    recs = rec.recommend(profile, top_k=10)
+
+A match is a pipeline over plain values: resolve location → hard-constraint mask (contract
+section 4) → query embedding → index search within the mask → scoring and diversity → reasons.
+When fewer than `top_k` listings pass, the best few that break exactly one rule come back as near
+misses, kept apart from the results. Nothing about the person is logged or kept.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from directory.records import DOMAINS, Resource
+from directory.store import Store
+
+from . import constraints, domains, ranking, reasons
+from .embedder import Embedder
+from .geo import Gazetteer, default_gazetteer, haversine_km, postcode_district, resolve_location
+from .index import IndexUpdate, ListingIndex, index_dir_for
+from .profile import NeedsProfile, parse_profile
+from .snapshot import IN_PERSON, Snapshot
+
+NEAR_MISSES = 3
+# Text embedded when a profile says nothing at all about needs or goals.
+EMPTY_QUERY = "Local community activities and support services."
+
+
+@dataclass
+class Result:
+    id: str
+    rank: int
+    score: float
+    name: str
+    distance_km: float | None
+    domains: list[str]
+    delivery: list[str]
+    reasons: list[str]
+    resource: Resource
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "rank": self.rank, "score": self.score, "name": self.name,
+                "distance_km": self.distance_km, "domains": self.domains, "delivery": self.delivery,
+                "reasons": self.reasons}
+
+
+@dataclass
+class NearMiss:
+    id: str
+    name: str
+    broken: str
+    detail: str
+    resource: Resource
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "broken": self.broken, "detail": self.detail}
+
+
+@dataclass
+class Recommendations:
+    profile_id: str | None
+    results: list[Result]
+    excluded: dict[str, int]
+    near_misses: list[NearMiss] = field(default_factory=list)
+    location: tuple[float, float] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """Exactly the JSON of contract section 5."""
+        return {"profile_id": self.profile_id, "results": [r.to_json() for r in self.results],
+                "excluded": dict(self.excluded), "near_misses": [m.to_json() for m in self.near_misses]}
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """Everything a query reads, for one directory version; swapped whole, never edited."""
+
+    snapshot: Snapshot
+    labels: np.ndarray  # int64 index label per snapshot row, -1 if not indexed
+    lexicon: ranking.Lexicon
+    row_of_label: np.ndarray  # snapshot row of each index label, -1 for tombstones
+
+
+class Recommender:
+    def __init__(self, embedder: Embedder, index: ListingIndex, store: Store | None = None,
+                 blend: ranking.Blend | None = None, gazetteer: Gazetteer | None = None):
+        self.embedder = embedder
+        self.index = index
+        self.store = store
+        self.blend = blend or ranking.Blend()
+        self.gazetteer = gazetteer or default_gazetteer()
+        self.domain_vectors = embedder.encode(list(domains.DOMAIN_DESCRIPTIONS.values()))
+        self._lock = threading.RLock()
+        self._prepared: _Prepared | None = None
+
+    @classmethod
+    def open(cls, db: str | None = None, model: str | None = None, index_dir: str | Path | None = None,
+             blend: ranking.Blend | None = None, progress: Callable[[int, int], None] | None = None) -> Recommender:
+        """Open the directory, load the model once, and bring the saved index up to date."""
+        store = Store(db)
+        embedder = Embedder(model)
+        where = Path(index_dir) if index_dir is not None else index_dir_for(store.url)
+        index = ListingIndex.load(where, embedder.name, embedder.dim) or ListingIndex(embedder.name, embedder.dim, where)
+        rec = cls(embedder, index, store, blend)
+        rec.last_update = rec.update_index(progress)
+        return rec
+
+    def close(self) -> None:
+        if self.store is not None:
+            self.store.close()
+
+    def __enter__(self) -> Recommender:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # ---- keeping up with the directory ------------------------------------------------------------
+    @property
+    def directory_version(self) -> int | None:
+        return None if self._prepared is None else self._prepared.snapshot.version
+
+    def refresh(self) -> bool:
+        """Cheap check of the directory version; when it moved, update the index. True if it did."""
+        if self.store is None:
+            return False
+        if self._prepared is not None and self.store.directory_version() == self._prepared.snapshot.version:
+            return False
+        self.update_index()
+        return True
+
+    def update_index(self, progress: Callable[[int, int], None] | None = None) -> IndexUpdate:
+        """Read the directory, embed only what changed, save the index if it moved, swap the snapshot."""
+        if self.store is None:
+            raise ValueError("this recommender has no store; use install() with a snapshot")
+        with self._lock:
+            version, stored = self.store.snapshot()
+            snapshot = Snapshot.from_stored(version, stored)
+            was_current = self.index.is_current(snapshot)
+            update = self.index.update(snapshot, self.embedder, progress)
+            update.total = len(self.index)
+            if not was_current or self.index.directory is not None and not (self.index.directory / "CURRENT").exists():
+                if self.index.directory is not None:
+                    self.index.save()
+            self.install(snapshot)
+            return update
+
+    def install(self, snapshot: Snapshot) -> None:
+        """Prepare the columns a query reads for a snapshot the index already holds."""
+        labels = self.index.labels_for(snapshot)
+
+        def infer(rows: np.ndarray) -> np.ndarray:
+            vecs = np.zeros((len(rows), self.embedder.dim), dtype=np.float32)
+            has = labels[rows] >= 0
+            vecs[has] = self.index.vectors[labels[rows][has]]
+            out = domains.infer_domains(vecs, [snapshot.texts[r] for r in rows], self.domain_vectors)
+            out[~has] = domains.keyword_domains([snapshot.texts[r] for r in rows[~has]])
+            return out
+
+        snapshot.infer_domains(infer)
+        row_of_label = np.full(len(self.index.ids), -1, dtype=np.int64)
+        held = np.flatnonzero(labels >= 0)
+        row_of_label[labels[held]] = held
+        prepared = _Prepared(snapshot, labels, ranking.Lexicon(snapshot.texts), row_of_label)
+        with self._lock:
+            self._prepared = prepared
+
+    # ---- matching ---------------------------------------------------------------------------------
+    def recommend(self, profile: NeedsProfile | dict, top_k: int = 10) -> Recommendations:
+        """Ranked, explained results that break no rule of contract section 4; near misses apart."""
+        return self._recommend(parse_profile(profile), top_k, scored=True)
+
+    def _recommend(self, profile: NeedsProfile, top_k: int, scored: bool) -> Recommendations:
+        top_k = max(int(top_k), 0)
+        state = self._prepared
+        if state is None:
+            raise RuntimeError("the recommender has no directory loaded")
+        snap = state.snapshot
+        point = resolve_location(profile.location, self.gazetteer)
+        elig = constraints.evaluate(snap, profile, point)
+        eligible = elig.eligible & (state.labels >= 0)
+        text = ranking.query_text(profile) or EMPTY_QUERY
+        query = self.embedder.encode([text])[0]
+        weights = ranking.need_weights(profile)
+        rows, rel = self._score(state, profile, point, elig, eligible, query, text, weights)
+        picks = ranking.diversify(rel, self._vectors(state, rows), snap.domains[rows], weights, top_k, self.blend)
+        results = [self._result(state, profile, point, int(rows[p]), rank + 1, float(rel[p]), scored)
+                   for rank, p in enumerate(picks)]
+        near: list[NearMiss] = []
+        if len(results) < top_k:
+            near = self._near_misses(state, profile, point, elig, query, text, weights)
+        return Recommendations(profile.id, results, elig.excluded(), near, point)
+
+    def preview(self, text: str, location: str | None, languages: list[str] | None = None,
+                top_k: int = 5) -> Recommendations:
+        """The GP's one-minute look: needs guessed from free text, a postcode or place, languages."""
+        vector = self.embedder.encode([text or EMPTY_QUERY])[0]
+        needs = domains.needs_from_text(text or "", vector, self.domain_vectors)
+        data: dict[str, Any] = {"needs": needs, "goals": text or ""}
+        if languages:
+            data["languages"] = languages
+        if location and location.strip():
+            key = "postcode" if postcode_district(location) else "place"
+            data["location"] = {key: location.strip()}
+        return self._recommend(parse_profile(data), max(int(top_k), 0), scored=False)
+
+    # ---- steps ------------------------------------------------------------------------------------
+    def _vectors(self, state: _Prepared, rows: np.ndarray) -> np.ndarray:
+        return self.index.vectors[state.labels[rows]]
+
+    def _candidates(self, state: _Prepared, mask: np.ndarray, queries: np.ndarray) -> np.ndarray:
+        """Rows among `mask` that the index finds nearest any of the queries."""
+        allowed_rows = np.flatnonzero(mask)
+        if len(allowed_rows) == 0:
+            return allowed_rows
+        if len(allowed_rows) <= self.blend.candidates:
+            return allowed_rows  # every allowed listing is a candidate
+        _, labels = self.index.search(queries, state.labels[allowed_rows], self.blend.candidates)
+        found = np.unique(labels[labels >= 0])
+        return state.row_of_label[found]
+
+    def _score(self, state: _Prepared, profile: NeedsProfile, point, elig, mask: np.ndarray,
+               query: np.ndarray, text: str, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        need_idx = np.flatnonzero(weights > 0)
+        queries = np.vstack([query[None, :], self.domain_vectors[need_idx]]) if self.blend.per_need > 0 else query[None, :]
+        rows = self._candidates(state, mask, queries)
+        if len(rows) == 0:
+            return rows, np.zeros(0)
+        vecs = self._vectors(state, rows)
+        sem = vecs @ query
+        if self.blend.per_need > 0 and len(need_idx):
+            per = (vecs @ self.domain_vectors[need_idx].T) * weights[need_idx]
+            sem = (1 - self.blend.per_need) * sem + self.blend.per_need * per.max(axis=1) / weights[need_idx].max()
+        lex = state.lexicon.scores(text, rows)
+        cover = ranking.coverage(state.snapshot.domains[rows], weights)
+        snap = state.snapshot
+        dist = self._distances(snap, rows, point)
+        in_person_ok = elig.ok[4][rows] & ((snap.delivery[rows] & IN_PERSON) != 0) & ~np.isnan(elig.within_km[rows])
+        near = ranking.nearness(dist, in_person_ok, profile.max_distance_km, self.blend, point is not None)
+        return rows, ranking.relevance(sem, lex, cover, near, self.blend)
+
+    @staticmethod
+    def _distances(snap: Snapshot, rows: np.ndarray, point) -> np.ndarray:
+        """km from the person to each row's venue (NaN without a location or a venue); rows only."""
+        if point is None or len(rows) == 0:
+            return np.full(len(rows), np.nan)
+        return haversine_km(point[0], point[1], np.degrees(snap.lat[rows]), np.degrees(snap.lon[rows]))
+
+    def _result(self, state: _Prepared, profile: NeedsProfile, point, row: int, rank: int, score: float,
+                scored: bool) -> Result:
+        snap = state.snapshot
+        res = snap.resources[row]
+        exact = None
+        if point is not None and res.latitude is not None:
+            exact = float(haversine_km(point[0], point[1], res.latitude, res.longitude))
+        dist = None if exact is None else round(exact, 1)
+        doms = [d for j, d in enumerate(DOMAINS) if snap.domains[row, j]]
+        why = reasons.reasons_for(res, profile, doms, bool(snap.domains_inferred[row]), exact, scored)
+        return Result(res.id, rank, round(score, 4), res.name, dist, doms, list(res.delivery), why, res)
+
+    def _near_misses(self, state: _Prepared, profile: NeedsProfile, point, elig, query, text, weights) -> list[NearMiss]:
+        mask = elig.near_miss_mask() & (state.labels >= 0)
+        rows, rel = self._score(state, profile, point, elig, mask, query, text, weights)
+        if len(rows) == 0:
+            return []
+        first = elig.first_broken
+        out = []
+        for p in np.argsort(-rel, kind="stable")[:NEAR_MISSES]:
+            row = int(rows[p])
+            rule = constraints.RULES[int(first[row])]
+            res = state.snapshot.resources[row]
+            out.append(NearMiss(res.id, res.name, rule, constraints.break_detail(rule, res, profile, point), res))
+        return out
