@@ -173,22 +173,22 @@ def resolve_location(location: Any, gazetteer: Gazetteer | None = None) -> tuple
         except (KeyError, TypeError, ValueError):
             raise _error("latitude and longitude must both be numbers") from None
         if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
-            raise _error(f"({lat}, {lon}) are not coordinates")
+            raise _error("latitude must be -90 to 90 and longitude -180 to 180")
         return lat, lon
     if location.get("postcode") is not None:
         text = str(location["postcode"]).strip()
         if postcode_district(text) is None:
-            raise _error(f"'{text}' is not a UK postcode")
+            raise _error("the postcode given is not shaped like a UK postcode")
         found = gaz.postcode(text) or _geocode_online(text)
         if found is None:
-            raise _error(f"postcode '{text}' is not in the offline gazetteer of the area "
-                         f"(district {postcode_district(text)} unknown); give coordinates or a nearby place")
+            raise _error("the postcode's district is not in the offline gazetteer of the area; "
+                         "give coordinates or a nearby place")
         return found
     if location.get("place") is not None:
         text = str(location["place"]).strip()
         found = gaz.place(text) or _geocode_online(text)
         if found is None:
-            raise _error(f"place '{text}' is not in the offline gazetteer of the area; "
+            raise _error("the place given is not in the offline gazetteer of the area; "
                          "give a postcode, coordinates or another nearby place")
         return found
     raise _error("give {latitude, longitude}, {postcode} or {place}")

@@ -97,7 +97,7 @@ class NeedsProfile(BaseModel):
             codes = [x.strip().lower() if isinstance(x, str) else x for x in v]
             bad = [x for x in codes if not (isinstance(x, str) and x in LANGUAGE_NAMES)]
             if bad:
-                raise ValueError(f"{', '.join(repr(b) for b in bad)} is not an ISO 639-1 language code")
+                raise ValueError(f"{len(bad)} of the languages given is not an ISO 639-1 code (two letters, e.g. en, ur, pl)")
             if not codes:
                 raise ValueError("give at least one language the person can take part in")
             return list(dict.fromkeys(codes))
@@ -130,20 +130,22 @@ def _field_of(loc: tuple[Any, ...]) -> str | None:
 
 
 def _message(e: dict[str, Any]) -> str:
+    """The problem in words. Values the person gave are not repeated: a profile is health information."""
     etype = e.get("type", "")
     msg = str(e.get("msg", "is invalid")).removeprefix("Value error, ")
-    value = e.get("input")
     if etype == "extra_forbidden":
         loc = e.get("loc", ())
         if loc and loc[0] == "location":
             return f"'{loc[-1]}' is not part of a location; use latitude and longitude, postcode or place"
         return "is not a field of a needs profile"
     if etype == "literal_error":
-        return f"{value!r} is not allowed: {msg.removeprefix('Input should be ')}"
+        return f"is not allowed: {msg.removeprefix('Input should be ')}"
     if etype in ("int_type", "int_parsing", "int_from_float"):
-        return f"{value!r} is not a whole number"
+        return "must be a whole number"
     if etype in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-        return f"{value!r} is out of range: {msg.removeprefix('Input should be ')}"
+        return f"is out of range: it should be {msg.removeprefix('Input should be ')}"
+    if etype == "missing":
+        return "is required"
     return msg
 
 
