@@ -47,6 +47,18 @@ def resolve_model(model: str | os.PathLike | None) -> tuple[str, Path]:
     )
 
 
+_LOADED: dict[tuple[str, str], Embedder] = {}
+
+
+def load_embedder(model: str | os.PathLike | None = None) -> Embedder:
+    """One Embedder per model per process: opening the recommender again does not reload weights."""
+    name, path = resolve_model(model)
+    key = (name, str(path))
+    if key not in _LOADED:
+        _LOADED[key] = Embedder(model)
+    return _LOADED[key]
+
+
 class Embedder:
     """`Embedder(model).encode(texts)`: the only way the matcher turns text into vectors."""
 

@@ -23,7 +23,7 @@ from directory.records import DOMAINS, Resource
 from directory.store import Store
 
 from . import constraints, domains, ranking, reasons
-from .embedder import Embedder
+from .embedder import Embedder, load_embedder
 from .geo import Gazetteer, default_gazetteer, haversine_km, postcode_district, resolve_location
 from .index import IndexUpdate, ListingIndex, index_dir_for
 from .profile import NeedsProfile, parse_profile
@@ -102,10 +102,11 @@ class Recommender:
 
     @classmethod
     def open(cls, db: str | None = None, model: str | None = None, index_dir: str | Path | None = None,
-             blend: ranking.Blend | None = None, progress: Callable[[int, int], None] | None = None) -> Recommender:
-        """Open the directory, load the model once, and bring the saved index up to date."""
+             blend: ranking.Blend | None = None, progress: Callable[[int, int], None] | None = None,
+             embedder: Embedder | None = None) -> Recommender:
+        """Open the directory, load the model (once per process), and bring the saved index up to date."""
         store = Store(db)
-        embedder = Embedder(model)
+        embedder = embedder or load_embedder(model)
         where = Path(index_dir) if index_dir is not None else index_dir_for(store.url)
         index = ListingIndex.load(where, embedder.name, embedder.dim) or ListingIndex(embedder.name, embedder.dim, where)
         rec = cls(embedder, index, store, blend)

@@ -1,0 +1,49 @@
+"""The embedder: the packaged model by default, a models/NAME folder or a path, unit vectors, offline."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from matcher import embedder as embedder_module
+from matcher.embedder import DEFAULT_MODEL, resolve_model
+
+from .matcher_fixtures import embedder  # noqa: F401
+
+
+def test_default_model_is_packaged_minilm(embedder):  # noqa: F811
+    assert embedder.name == DEFAULT_MODEL and embedder.dim == 384
+
+
+def test_vectors_are_unit_float32(embedder):  # noqa: F811
+    v = embedder.encode(["a walking group", "benefits advice", ""])
+    assert v.dtype == np.float32 and v.shape == (3, 384)
+    assert np.allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-5)
+
+
+def test_meaning_is_captured(embedder):  # noqa: F811
+    a, b, c = embedder.encode(["I feel lonely since my wife died", "befriending and company for isolated people",
+                               "repairing bicycles"])
+    assert a @ b > a @ c
+
+
+def test_batches_report_progress_and_keep_order(embedder):  # noqa: F811
+    texts = [f"listing number {i} about {'walking' if i % 2 else 'debt'}" for i in range(70)]
+    calls = []
+    batched = embedder.encode(texts, batch_size=16, progress=lambda done, total: calls.append((done, total)))
+    single = embedder.encode(texts[:3])
+    assert calls[-1] == (70, 70) and len(calls) == 5
+    assert np.allclose(batched[:3], single, atol=1e-5)
+
+
+def test_models_folder_and_path(tmp_path, monkeypatch):
+    _, packaged = resolve_model(None)
+    models = tmp_path / "models"
+    (models / "mini").mkdir(parents=True)
+    for item in packaged.iterdir():
+        (models / "mini" / item.name).symlink_to(item)
+    monkeypatch.setattr(embedder_module, "MODELS_DIR", models)
+    assert resolve_model("mini") == ("mini", (models / "mini").resolve())
+    assert resolve_model(str(packaged))[1] == packaged.resolve()
+    with pytest.raises(FileNotFoundError, match="models/nope"):
+        resolve_model("nope")

@@ -1,0 +1,74 @@
+"""Reasons cite only facts of the listing and the profile; pinned against the data."""
+
+from __future__ import annotations
+
+from geopy.distance import great_circle
+
+from directory.languages import code_for_name, language_name
+from matcher.profile import parse_profile
+from matcher.reasons import reasons_for
+
+from .matcher_fixtures import HOME, listing, offset, small_recommender, small_store  # noqa: F401
+from .matcher_fixtures import embedder  # noqa: F401
+
+
+def test_language_names():
+    assert language_name("sm") == "Samoan" and language_name("ur") == "Urdu" and language_name("pl") == "Polish"
+    assert code_for_name("Urdu") == "ur" and code_for_name("farsi") == "fa" and code_for_name("Klingon") is None
+
+
+def test_needs_language_cost_access_schedule():
+    r = listing("A", domains=["social_relationships", "money"], languages=["sm", "en"], cost="free",
+                wheelchair_accessible=True, schedule="Tuesdays 10:00-12:00")
+    p = parse_profile({"needs": {"social_relationships": 2, "money": 3}, "languages": ["sm", "en"]})
+    why = reasons_for(r, p, r.domains, False, 1.26)
+    assert why == ["Meets your top need: social relationships", "Helps with money (you scored it 3/10)",
+                   "Held in Samoan and English", "1.3 km away", "Free", "Wheelchair accessible",
+                   "Tuesdays 10:00-12:00"]
+
+
+def test_nothing_claimed_that_the_data_does_not_say():
+    r = listing("A", cost=None, wheelchair_accessible=None, schedule="", domains=[])
+    p = parse_profile({"needs": {"money": 2}})
+    why = reasons_for(r, p, [], False, None)
+    assert "Cost not stated" in why and "Paid" not in why and "Free" not in why
+    assert not any("heelchair" in w for w in why)
+    assert not any("money" in w for w in why)
+
+
+def test_interpreter_and_remote_delivery():
+    r = listing("A", languages=["en"], interpreter_available=True, delivery=["phone", "online"],
+                latitude=None, longitude=None, wheelchair_accessible=None, cost="low_cost")
+    p = parse_profile({"languages": ["ur"], "digital_access": "phone"})
+    why = reasons_for(r, p, [], False, None)
+    assert "An interpreter is available" in why and "By phone" in why and "Online" not in why
+    assert "Low cost" in why
+
+
+def test_inferred_domains_are_worded_as_inferred():
+    r = listing("A", domains=[])
+    p = parse_profile({"needs": {"money": 3}})
+    assert reasons_for(r, p, ["money"], True, None)[0] == \
+        "Its description suggests help with money (you scored it 3/10)"
+
+
+def test_recommended_reasons_match_listing_facts(small_recommender):  # noqa: F811
+    p = parse_profile({"needs": {"lifestyle": 2, "social_relationships": 3}, "languages": ["ur", "en"],
+                       "gender": "female", "age": 50, "location": {"latitude": HOME[0], "longitude": HOME[1]},
+                       "max_distance_km": 5})
+    recs = small_recommender.recommend(p, top_k=12)
+    by_id = {r.id: r for r in recs.results}
+    urdu = by_id["L03"]
+    assert "Held in Urdu" in urdu.reasons
+    km = great_circle(HOME, (urdu.resource.latitude, urdu.resource.longitude)).km
+    assert f"{km:.1f} km away" in urdu.reasons and urdu.distance_km == round(km, 1)
+    for r in recs.results:
+        cost = {"free": "Free", "low_cost": "Low cost", "paid": "Paid", None: "Cost not stated"}[r.resource.cost]
+        assert cost in r.reasons
+        if "Wheelchair accessible" in r.reasons:
+            assert r.resource.wheelchair_accessible is True
+        for reason in r.reasons:
+            if reason.startswith("Held in "):
+                for name in reason.removeprefix("Held in ").split(" and "):
+                    assert code_for_name(name) in r.resource.languages
+    _ = offset
