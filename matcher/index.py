@@ -35,11 +35,16 @@ from .snapshot import Snapshot
 FORMAT = 1
 INDEX_DIR_ENV = "SIGNPOST_INDEX_DIR"
 # Above this many listings a flat (exact) scan is too slow for the latency target, so the index
-# is HNSW. 200_000: bench/speed.py measured flat search with a selector at ~8 ms for 100k and
-# ~80 ms for 1M listings (dim 384, 2 cores), against a 30 ms budget for the whole match; see bench/README.md.
-FLAT_MAX_LISTINGS = 200_000
-HNSW_M = 32
-HNSW_EF_CONSTRUCTION = 64
+# becomes IVF. 50_000: bench/speed.py measured one flat search with a selector at ~10 ms for 100k
+# and ~97 ms for 1M listings (dim 384, 2 cores), against a 20-30 ms budget for the whole match of
+# which the query embedding alone takes ~13 ms; see bench/README.md.
+FLAT_MAX_LISTINGS = 50_000
+# IVF rather than HNSW for large directories: bench/speed.py built IVF over 1M vectors in ~12 s,
+# where HNSW (M=16, efConstruction=40) took ~13 s per 100k, i.e. minutes for 1M.
+IVF_TRAIN_MAX = 100_000
+IVF_NPROBE = 32
+HNSW_M = 16
+HNSW_EF_CONSTRUCTION = 40
 HNSW_EF_SEARCH = 128
 # When the allowed rows are this few, an exact scan of just those rows beats a filtered graph walk
 # (and cannot miss): bench/speed.py.
@@ -136,6 +141,7 @@ class ListingIndex:
     """FAISS inner-product index over unit vectors of active listings, with its bookkeeping."""
 
     def __init__(self, model: str, dim: int, directory: str | os.PathLike | None = None, kind: str | None = None):
+        """`kind`: "flat", "ivf" or "hnsw" to force one; None chooses by size (FLAT_MAX_LISTINGS)."""
         self.model, self.dim = model, int(dim)
         self.directory = Path(directory) if directory is not None else None
         self.fixed_kind = kind
@@ -175,17 +181,22 @@ class ListingIndex:
 
     # ---- building --------------------------------------------------------------------------------
     def _choose_kind(self, n: int) -> str:
-        return self.fixed_kind or ("flat" if n <= FLAT_MAX_LISTINGS else "hnsw")
+        return self.fixed_kind or ("flat" if n <= FLAT_MAX_LISTINGS else "ivf")
 
-    def _new_faiss(self, kind: str) -> faiss.Index:
+    def _new_faiss(self, kind: str, n: int = 0) -> faiss.Index:
         if kind == "flat":
             return faiss.IndexFlatIP(self.dim)
+        if kind == "ivf":
+            nlist = int(min(16384, max(16, 4 * np.sqrt(max(n, 1)))))
+            index = faiss.IndexIVFFlat(faiss.IndexFlatIP(self.dim), self.dim, nlist, faiss.METRIC_INNER_PRODUCT)
+            index.nprobe = IVF_NPROBE
+            return index
         if kind == "hnsw":
             index = faiss.IndexHNSWFlat(self.dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
             index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
             index.hnsw.efSearch = HNSW_EF_SEARCH
             return index
-        raise ValueError(f"unknown index kind {kind!r}; use flat or hnsw")
+        raise ValueError(f"unknown index kind {kind!r}; use flat, ivf or hnsw")
 
     def _append(self, ids: list[str], content_hashes: list[str], text_hashes: list[str], vectors: np.ndarray) -> None:
         for rid in ids:
@@ -200,6 +211,11 @@ class ListingIndex:
             self.label_of[rid] = start + i
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         self.vectors = np.concatenate([self.vectors, vectors]) if len(self.vectors) else vectors.copy()
+        if not self._faiss.is_trained:  # IVF: learn the cells from (a sample of) the first vectors
+            rng = np.random.default_rng(0)
+            sample = vectors if len(vectors) <= IVF_TRAIN_MAX else vectors[rng.choice(len(vectors), IVF_TRAIN_MAX,
+                                                                                      replace=False)]
+            self._faiss.train(sample)
         self._faiss.add(vectors)
 
     def _rebuild(self) -> None:
@@ -210,7 +226,7 @@ class ListingIndex:
         th = [self.text_hashes[lab] for lab in live]
         vecs = self.vectors[live] if live else np.zeros((0, self.dim), np.float32)
         self.kind = self._choose_kind(len(live))
-        self._faiss = self._new_faiss(self.kind)
+        self._faiss = self._new_faiss(self.kind, len(live))
         self.ids, self.content_hashes, self.text_hashes, self.label_of = [], [], [], {}
         self.vectors = np.zeros((0, self.dim), dtype=np.float32)
         if ids:
@@ -284,10 +300,14 @@ class ListingIndex:
         bits[allowed] = True
         bitmap = np.packbits(bits, bitorder="little")
         selector = faiss.IDSelectorBitmap(bitmap)
+        fraction = len(allowed) / max(len(self.ids), 1)
         if self.kind == "hnsw":
-            fraction = len(allowed) / max(len(self.ids), 1)
             ef = int(min(2048, max(HNSW_EF_SEARCH, 2 * k / max(fraction, 1e-6))))
             params = faiss.SearchParametersHNSW(sel=selector, efSearch=ef)
+        elif self.kind == "ivf":
+            # fewer allowed rows → fewer hits per cell → visit more cells (up to 4x)
+            nprobe = int(min(self._faiss.nlist, IVF_NPROBE * min(4.0, max(1.0, 0.25 / max(fraction, 1e-6)))))
+            params = faiss.SearchParametersIVF(sel=selector, nprobe=nprobe)
         else:
             params = faiss.SearchParameters(sel=selector)
         scores, labels = self._faiss.search(queries, k, params=params)
@@ -356,6 +376,8 @@ class ListingIndex:
         index._faiss = faiss.read_index(str(root / name / "faiss.index"))
         if index.kind == "hnsw":
             index._faiss.hnsw.efSearch = HNSW_EF_SEARCH
+        elif index.kind == "ivf":
+            index._faiss.nprobe = IVF_NPROBE
         if index._faiss.ntotal != len(index.ids) or index.vectors.shape != (len(index.ids), dim):
             return None
         return index

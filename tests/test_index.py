@@ -36,7 +36,7 @@ def test_build_then_update_embeds_only_changes(embedder, tmp_path):  # noqa: F81
 
 
 def test_search_is_restricted_to_allowed_labels(embedder):  # noqa: F811
-    for kind in ("flat", "hnsw"):
+    for kind in ("flat", "ivf", "hnsw"):
         idx = ListingIndex(embedder.name, embedder.dim, kind=kind)
         rng = np.random.default_rng(0)
         vecs = rng.normal(size=(500, embedder.dim)).astype(np.float32)
@@ -48,9 +48,10 @@ def test_search_is_restricted_to_allowed_labels(embedder):  # noqa: F811
         assert np.all(np.diff(scores[0][: len(allowed)]) <= 1e-6)
 
 
-def test_hnsw_search_with_many_allowed_uses_the_graph(embedder, monkeypatch):  # noqa: F811
+@pytest.mark.parametrize("kind", ["hnsw", "ivf"])
+def test_approximate_search_with_many_allowed_uses_the_index(embedder, monkeypatch, kind):  # noqa: F811
     monkeypatch.setattr(index_module, "EXACT_SUBSET_MAX", 10)
-    idx = ListingIndex(embedder.name, embedder.dim, kind="hnsw")
+    idx = ListingIndex(embedder.name, embedder.dim, kind=kind)
     rng = np.random.default_rng(1)
     vecs = rng.normal(size=(2000, embedder.dim)).astype(np.float32)
     vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
@@ -123,6 +124,15 @@ def test_stale_index_is_updated_not_used(small_store, small_recommender, tmp_pat
     assert again.last_update.embedded == 1 and again.last_update.changed == 1
     assert again.index.directory_version == small_store.directory_version()
     assert rec.refresh() is True and rec.refresh() is False
+
+
+def test_large_directories_switch_to_ivf(embedder, monkeypatch):  # noqa: F811
+    monkeypatch.setattr(index_module, "FLAT_MAX_LISTINGS", 100)
+    idx = ListingIndex(embedder.name, embedder.dim)
+    vecs = np.random.default_rng(2).normal(size=(300, embedder.dim)).astype(np.float32)
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    idx.add_vectors([f"R{i}" for i in range(300)], ["h"] * 300, [f"t{i}" for i in range(300)], vecs)
+    assert idx.kind == "ivf" and len(idx) == 300
 
 
 def test_index_lives_beside_the_database(tmp_path, monkeypatch):

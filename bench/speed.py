@@ -1,0 +1,182 @@
+"""Speed of the matcher: index build throughput, warm match latency, peak memory.
+
+    .venv/bin/python bench/speed.py --sizes 1000 10000            # real embedding of every listing
+    .venv/bin/python bench/speed.py --sizes 100000 1000000        # index filled with synthetic vectors
+    .venv/bin/python bench/speed.py --kinds 100000 1000000        # flat vs IVF search time (FLAT_MAX_LISTINGS)
+
+Latency is measured in one warm process through the real `Recommender.recommend` path: location,
+constraint mask, query embedding, index search within the mask, scoring, MMR and reasons. At 1k and
+10k every listing is embedded for real through `Recommender.open` (SQLite store, index saved);
+at 100k and above the index is filled with synthetic vectors (real embeddings of 2,000 listings,
+jittered) and the store is skipped: the output says so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from synth import CENTRE, generate  # noqa: E402
+
+from directory.store import Store, content_hash  # noqa: E402
+from matcher.embedder import load_embedder  # noqa: E402
+from matcher.index import ListingIndex  # noqa: E402
+from matcher.profile import parse_profile  # noqa: E402
+from matcher.recommender import Recommender  # noqa: E402
+from matcher.snapshot import Snapshot  # noqa: E402
+
+REAL_EMBEDDING_MAX = 20_000
+INT8 = False
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def query_profiles(n: int, seed: int = 1):
+    rng = np.random.default_rng(seed)
+    goals = ["I have been lonely since my wife died and would like company.",
+             "Money is tight and the energy bills scare me.", "I want to get fitter and lose weight.",
+             "I get very anxious and low.", "Help me find some volunteering to fill my days.",
+             "My flat is damp and the landlord will not fix it.", "Living with COPD, I get breathless walking.",
+             ""]
+    domains = ["lifestyle", "self_care", "managing_symptoms", "work_volunteering", "money",
+               "living_conditions", "social_relationships", "mental_wellbeing"]
+    out = []
+    for i in range(n):
+        needs = {d: int(rng.integers(1, 8)) for d in rng.choice(domains, size=int(rng.integers(1, 4)), replace=False)}
+        lat = CENTRE[0] + rng.normal(0, 0.04)
+        lon = CENTRE[1] + rng.normal(0, 0.06)
+        out.append(parse_profile({
+            "id": f"Q{i}", "needs": needs, "goals": goals[i % len(goals)],
+            "languages": ["en"] if rng.random() < 0.7 else ["ur", "en"] if rng.random() < 0.5 else ["pl"],
+            "age": int(rng.integers(20, 90)), "gender": ["female", "male", None][i % 3],
+            "location": {"latitude": float(lat), "longitude": float(lon)},
+            "max_distance_km": float(rng.choice([2, 5, 10])),
+            "digital_access": ["online", "phone", "none"][i % 3],
+            "max_cost": ["free", "low_cost", "paid"][i % 3],
+        }))
+    return out
+
+
+def latency(rec: Recommender, queries: int) -> tuple[float, float, float]:
+    profiles = query_profiles(queries)
+    for p in profiles[:10]:
+        rec.recommend(p, top_k=10)  # warm up
+    times = []
+    for p in profiles:
+        start = time.perf_counter()
+        rec.recommend(p, top_k=10)
+        times.append((time.perf_counter() - start) * 1000)
+    t = np.array(times)
+    return float(np.percentile(t, 50)), float(np.percentile(t, 95)), float(t.mean())
+
+
+def real(n: int, queries: int) -> None:
+    embedder = load_embedder(int8=INT8)
+    with tempfile.TemporaryDirectory(prefix="signpost-speed-") as tmp:
+        db = str(Path(tmp) / "s.db")
+        listings = generate(n, seed=n)
+        start = time.perf_counter()
+        with Store(db) as store:
+            store.import_resources(listings, actor="bench")
+        imported = time.perf_counter() - start
+        start = time.perf_counter()
+        rec = Recommender.open(db, index_dir=Path(tmp) / "ix", embedder=embedder)
+        built = time.perf_counter() - start
+        update = rec.last_update
+        p50, p95, mean = latency(rec, queries)
+        print(f"{n:>9,}  real embedding   build {update.embedded / built:7.0f} listings/s "
+              f"({update.embedded} embedded in {built:.1f} s incl. snapshot, FAISS, save; import {imported:.1f} s)  "
+              f"{rec.index.kind:>4}  match p50 {p50:5.1f} ms  p95 {p95:5.1f} ms  mean {mean:5.1f} ms  "
+              f"peak RSS {peak_mb():,.0f} MB", flush=True)
+        rec.close()
+
+
+def synthetic_vectors(texts: list[str], embedder, seed: int = 0) -> np.ndarray:
+    """Real embeddings of 2,000 of the texts, and every other listing a jittered copy of one of them."""
+    rng = np.random.default_rng(seed)
+    n = len(texts)
+    base_idx = rng.choice(n, size=min(2000, n), replace=False)
+    base = embedder.encode([texts[i] for i in base_idx], batch_size=128)
+    pick = rng.integers(0, len(base), size=n)
+    vecs = base[pick] + rng.normal(0, 0.02, size=(n, embedder.dim)).astype(np.float32)
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    return vecs.astype(np.float32)
+
+
+def synthetic(n: int, queries: int, kind: str | None = None) -> None:
+    embedder = load_embedder(int8=INT8)
+    start = time.perf_counter()
+    listings = generate(n, seed=n)
+    snap = Snapshot.build(1, listings, [content_hash(r) if n <= 100_000 else r.id for r in listings])
+    made = time.perf_counter() - start
+    vecs = synthetic_vectors(snap.texts, embedder)
+    index = ListingIndex(embedder.name, embedder.dim, kind=kind)
+    active = np.flatnonzero(snap.active)
+    start = time.perf_counter()
+    index.add_vectors([snap.ids[i] for i in active], [snap.content_hashes[i] for i in active],
+                      [snap.text_hashes[i] for i in active], vecs[active], version=1)
+    built = time.perf_counter() - start
+    rec = Recommender(embedder, index)
+    rec.install(snap)
+    p50, p95, mean = latency(rec, queries)
+    print(f"{n:>9,}  SYNTHETIC vectors  FAISS {index.kind} built in {built:.1f} s (snapshot {made:.1f} s)  "
+          f"match p50 {p50:5.1f} ms  p95 {p95:5.1f} ms  mean {mean:5.1f} ms  peak RSS {peak_mb():,.0f} MB",
+          flush=True)
+
+
+def kinds(n: int) -> None:
+    """Search time of flat vs IVF on the same vectors, half of them allowed; IVF's overlap with flat."""
+    embedder = load_embedder(int8=INT8)
+    listings = generate(n, seed=n)
+    texts = [f"{r.name}. {r.description}" for r in listings]
+    vecs = synthetic_vectors(texts, embedder)
+    q = embedder.encode([p.goals or "support" for p in query_profiles(20)])
+    allowed = np.flatnonzero(np.random.default_rng(0).random(n) < 0.5)
+    found = {}
+    for kind in ("flat", "ivf"):
+        idx = ListingIndex(embedder.name, embedder.dim, kind=kind)
+        start = time.perf_counter()
+        idx.add_vectors([f"S{i}" for i in range(n)], ["h"] * n, ["t"] * n, vecs)
+        built = time.perf_counter() - start
+        idx.search(q[:1], allowed, 200)
+        start = time.perf_counter()
+        found[kind] = [idx.search(q[i:i + 1], allowed, 200)[1][0] for i in range(len(q))]
+        ms = (time.perf_counter() - start) / len(q) * 1000
+        print(f"{n:>9,}  {kind:>4}: build {built:6.1f} s, search within 50% allowed, k=200: {ms:6.1f} ms", flush=True)
+    overlap = np.mean([len(set(a[:50]) & set(b[:50])) / 50 for a, b in zip(found["flat"], found["ivf"], strict=True)])
+    print(f"{n:>9,}  ivf recall@50 against flat: {overlap:.3f}", flush=True)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description="matcher speed benchmark")
+    ap.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000])
+    ap.add_argument("--kinds", type=int, nargs="*", default=[], help="sizes at which to compare flat and IVF search")
+    ap.add_argument("--queries", type=int, default=200)
+    ap.add_argument("--int8", action="store_true", help="the opt-in int8 embedder (SIGNPOST_EMBED_INT8=1)")
+    args = ap.parse_args()
+    global INT8
+    INT8 = args.int8
+    print(f"{'listings':>9}  (2-core CPU; torch threads {__import__('torch').get_num_threads()}; "
+          f"embedder {'int8' if INT8 else 'float32'})")
+    for n in args.sizes:
+        if n <= REAL_EMBEDDING_MAX:
+            real(n, args.queries)
+        else:
+            synthetic(n, args.queries)
+    for n in args.kinds:
+        kinds(n)
+
+
+if __name__ == "__main__":
+    main()
