@@ -89,6 +89,7 @@ def real(n: int, queries: int) -> None:
         start = time.perf_counter()
         with Store(db) as store:
             store.import_resources(listings, actor="bench")
+        del listings
         imported = time.perf_counter() - start
         start = time.perf_counter()
         rec = Recommender.open(db, index_dir=Path(tmp) / "ix", embedder=embedder)
@@ -119,6 +120,7 @@ def synthetic(n: int, queries: int, kind: str | None = None) -> None:
     start = time.perf_counter()
     listings = generate(n, seed=n)
     snap = Snapshot.build(1, listings, [content_hash(r) if n <= 100_000 else r.id for r in listings])
+    del listings  # as in the app: only the snapshot's columns stay alive
     made = time.perf_counter() - start
     vecs = synthetic_vectors(snap.texts, embedder)
     index = ListingIndex(embedder.name, embedder.dim, kind=kind)

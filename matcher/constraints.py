@@ -29,7 +29,7 @@ class Eligibility:
     """Per-listing verdicts: `ok[k]` is rule RULES[k] holding; `first_broken` is -1 when eligible."""
 
     ok: np.ndarray  # bool (6, n)
-    within_km: np.ndarray  # float (n,): distance of venues within reach, NaN elsewhere
+    in_person: np.ndarray  # bool (n,): the venue is usable in person (near enough, accessible if needed)
 
     @property
     def eligible(self) -> np.ndarray:
@@ -56,13 +56,13 @@ class Eligibility:
         return self.ok[0] & (self.broken_count == 1)
 
 
-def within_radius(snapshot: Snapshot, point: tuple[float, float], max_km: float) -> tuple[np.ndarray, np.ndarray]:
-    """(rows, distances_km) of in-person venues within `max_km` great-circle of `point` (degrees)."""
+def within_radius(snapshot: Snapshot, point: tuple[float, float], max_km: float) -> np.ndarray:
+    """Rows of in-person venues within `max_km` great-circle of `point` (degrees): a BallTree query."""
     if snapshot.venue_tree is None:
-        return np.zeros(0, dtype=np.int64), np.zeros(0)
+        return np.zeros(0, dtype=np.int64)
     q = np.radians(np.array([[point[0], point[1]]]))
-    ind, dist = snapshot.venue_tree.query_radius(q, r=max_km / EARTH_RADIUS_KM, return_distance=True)
-    return snapshot.venue_rows[ind[0]], dist[0] * EARTH_RADIUS_KM
+    ind = snapshot.venue_tree.query_radius(q, r=max_km / EARTH_RADIUS_KM, return_distance=False)
+    return snapshot.venue_rows[ind[0]]
 
 
 def evaluate(snapshot: Snapshot, profile: NeedsProfile, point: tuple[float, float] | None) -> Eligibility:
@@ -85,12 +85,9 @@ def evaluate(snapshot: Snapshot, profile: NeedsProfile, point: tuple[float, floa
     ok[3] = (snapshot.gender == 0) | (snapshot.gender == person)
     # 5. reach: one usable delivery mode
     in_person = (snapshot.delivery & IN_PERSON) != 0
-    within_km = np.full(n, np.nan)
     if point is not None:
-        rows, dist = within_radius(snapshot, point, profile.max_distance_km)
         near = np.zeros(n, dtype=bool)
-        near[rows] = True
-        within_km[rows] = dist
+        near[within_radius(snapshot, point, profile.max_distance_km)] = True
         in_person &= near
     if profile.needs_wheelchair_access:
         in_person &= snapshot.wheelchair
@@ -99,7 +96,7 @@ def evaluate(snapshot: Snapshot, profile: NeedsProfile, point: tuple[float, floa
     ok[4] = in_person | phone | online
     # 6. cost within the person's limit (blank counts as paid)
     ok[5] = snapshot.cost <= COST_LEVELS[profile.max_cost]
-    return Eligibility(ok=ok, within_km=within_km)
+    return Eligibility(ok=ok, in_person=in_person)
 
 
 # ---- how far a rule is broken, in plain words (near misses) -------------------------------------

@@ -212,6 +212,7 @@ class ListingIndex:
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         self.vectors = np.concatenate([self.vectors, vectors]) if len(self.vectors) else vectors.copy()
         if not self._faiss.is_trained:  # IVF: learn the cells from (a sample of) the first vectors
+            self._faiss = self._new_faiss(self.kind, len(vectors))
             rng = np.random.default_rng(0)
             sample = vectors if len(vectors) <= IVF_TRAIN_MAX else vectors[rng.choice(len(vectors), IVF_TRAIN_MAX,
                                                                                       replace=False)]
@@ -268,8 +269,6 @@ class ListingIndex:
             vectors = embedder.encode([text_of[h] for h in missing], progress=progress)
             self.cache.put(missing, vectors)
             result.embedded = len(missing)
-        elif progress is not None:
-            progress(0, 0)
         if todo:
             self._append([snapshot.ids[r] for r in todo], [snapshot.content_hashes[r] for r in todo],
                          [snapshot.text_hashes[r] for r in todo],
@@ -310,7 +309,14 @@ class ListingIndex:
             params = faiss.SearchParametersIVF(sel=selector, nprobe=nprobe)
         else:
             params = faiss.SearchParameters(sel=selector)
-        scores, labels = self._faiss.search(queries, k, params=params)
+        # One thread: a query is a handful of vectors, and FAISS's OpenMP workers left spinning after a
+        # parallel search slow the next query embedding by half (bench/speed.py, 2 cores).
+        threads = faiss.omp_get_max_threads()
+        faiss.omp_set_num_threads(1)
+        try:
+            scores, labels = self._faiss.search(queries, k, params=params)
+        finally:
+            faiss.omp_set_num_threads(threads)
         del bitmap  # kept alive until here: FAISS reads it during the search
         return scores, labels
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from threadpoolctl import ThreadpoolController
 
 from directory.records import DOMAINS, Resource
 from directory.store import Store
@@ -27,11 +28,14 @@ from .embedder import Embedder, load_embedder
 from .geo import Gazetteer, default_gazetteer, haversine_km, postcode_district, resolve_location
 from .index import IndexUpdate, ListingIndex, index_dir_for
 from .profile import NeedsProfile, parse_profile
-from .snapshot import IN_PERSON, Snapshot
+from .snapshot import Snapshot
 
 NEAR_MISSES = 3
 # Text embedded when a profile says nothing at all about needs or goals.
 EMPTY_QUERY = "Local community activities and support services."
+# numpy's BLAS workers, left spinning after a matrix product, slow the next query embedding by half
+# on 2 cores (bench/speed.py: p50 at 100k listings 45 ms → 24 ms with one BLAS thread during a match).
+_THREADS = ThreadpoolController()
 
 
 @dataclass
@@ -176,7 +180,8 @@ class Recommender:
     # ---- matching ---------------------------------------------------------------------------------
     def recommend(self, profile: NeedsProfile | dict, top_k: int = 10) -> Recommendations:
         """Ranked, explained results that break no rule of contract section 4; near misses apart."""
-        return self._recommend(parse_profile(profile), top_k, scored=True)
+        with _THREADS.limit(limits=1, user_api="blas"):
+            return self._recommend(parse_profile(profile), top_k, scored=True)
 
     def _recommend(self, profile: NeedsProfile, top_k: int, scored: bool) -> Recommendations:
         top_k = max(int(top_k), 0)
@@ -210,7 +215,8 @@ class Recommender:
         if location and location.strip():
             key = "postcode" if postcode_district(location) else "place"
             data["location"] = {key: location.strip()}
-        return self._recommend(parse_profile(data), max(int(top_k), 0), scored=False)
+        with _THREADS.limit(limits=1, user_api="blas"):
+            return self._recommend(parse_profile(data), max(int(top_k), 0), scored=False)
 
     # ---- steps ------------------------------------------------------------------------------------
     def _vectors(self, state: _Prepared, rows: np.ndarray) -> np.ndarray:
@@ -243,8 +249,7 @@ class Recommender:
         cover = ranking.coverage(state.snapshot.domains[rows], weights)
         snap = state.snapshot
         dist = self._distances(snap, rows, point)
-        in_person_ok = elig.ok[4][rows] & ((snap.delivery[rows] & IN_PERSON) != 0) & ~np.isnan(elig.within_km[rows])
-        near = ranking.nearness(dist, in_person_ok, profile.max_distance_km, self.blend, point is not None)
+        near = ranking.nearness(dist, elig.in_person[rows], profile.max_distance_km, self.blend, point is not None)
         return rows, ranking.relevance(sem, lex, cover, near, self.blend)
 
     @staticmethod

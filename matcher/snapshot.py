@@ -37,11 +37,30 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
+class Listings(Sequence[Resource]):
+    """The snapshot's listings as JSON text, parsed only when a row is shown.
+
+    A query reads a dozen rows; keeping a million parsed records alive instead costs gigabytes and
+    makes every garbage collection walk them (bench/speed.py saw 100 ms pauses at 100k listings).
+    """
+
+    def __init__(self, resources: Sequence[Resource]):
+        self._json = [r.model_dump_json() for r in resources]
+
+    def __len__(self) -> int:
+        return len(self._json)
+
+    def __getitem__(self, row):  # type: ignore[override]
+        if isinstance(row, slice):
+            return [Resource.model_validate_json(j) for j in self._json[row]]
+        return Resource.model_validate_json(self._json[int(row)])
+
+
 @dataclass
 class Snapshot:
     version: int
     ids: list[str]
-    resources: list[Resource]
+    resources: Listings
     content_hashes: list[str]
     texts: list[str]
     text_hashes: list[str]
@@ -94,7 +113,7 @@ class Snapshot:
         snap = cls(
             version=int(version),
             ids=[r.id for r in resources],
-            resources=list(resources),
+            resources=Listings(resources),
             content_hashes=list(content_hashes),
             texts=texts,
             text_hashes=[text_hash(t) for t in texts],
