@@ -1,0 +1,48 @@
+"""Signpost's app: `streamlit run app.py` (or `make app` for the demo directory).
+
+Layout only. Who may see which page comes from `directory.accounts.PERMISSIONS`; every page and
+every action checks again. With no accounts on an embedded SQLite file the app runs in local mode
+as a local administrator; otherwise everyone signs in (a password, or single sign-on through
+Streamlit's OpenID Connect when `[auth]` is set in .streamlit/secrets.toml; see README).
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+import streamlit as st  # noqa: E402
+
+from pages import ui  # noqa: E402
+
+st.set_page_config(page_title="Signpost", page_icon="🧭", layout="wide")
+
+user = ui.current_user()
+if user is None:
+    ui.sign_in_form()
+
+PAGES = [
+    # (permission, file, title, icon)
+    ("match", "pages/find_support.py", "Find support", ":material/volunteer_activism:"),
+    ("preview", "pages/gp_preview.py", "GP preview", ":material/stethoscope:"),
+    ("browse", "pages/directory.py", "Directory", ":material/menu_book:"),
+    ("import", "pages/import_export.py", "Import & export", ":material/upload_file:"),
+    ("browse", "pages/gaps.py", "Gaps", ":material/grid_view:"),
+    ("accounts", "pages/accounts.py", "Accounts", ":material/group:"),
+]
+allowed = [(f, t, i) for perm, f, t, i in PAGES if user.can(perm)]
+pages = [st.Page(f, title=t, icon=i, default=(n == 0)) for n, (f, t, i) in enumerate(allowed)]
+nav = st.navigation(pages)
+
+with st.sidebar:
+    if ui.local_mode(ui.store()):
+        st.info("Local mode: no accounts, so you are a local administrator on this computer. "
+                "To require sign-in, add accounts with `signpost user add`.")
+    else:
+        st.write(f"Signed in as **{ui.text(user.username)}** ({ui.ROLE_WORDS.get(user.role, user.role)})")
+        st.button("Sign out", on_click=ui.sign_out)
+    st.caption("Nothing about a person is saved: closing the tab forgets it.")
+
+nav.run()

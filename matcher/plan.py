@@ -1,0 +1,162 @@
+"""What leaves the screen: the person's plan (a standalone, printable HTML page) and the GP's
+referral note (plain text to paste into a referral to the link worker).
+
+Every piece of listing text and everything the link worker typed is escaped with `html.escape`:
+a listing that says `<script>` prints `<script>`, it never runs. The page has no scripts, no
+external resources and print styles with large, clear type, so it prints the same anywhere and can
+be saved or e-mailed as one file. Nothing here is logged or stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from html import escape
+from typing import Any
+
+from directory.languages import language_name
+from directory.records import DOMAIN_LABELS, Resource
+
+COST_WORDS = {"free": "Free", "low_cost": "Low cost", "paid": "Paid", None: "Cost not stated"}
+DELIVERY_WORDS = {"in_person": "in person", "phone": "by phone", "online": "online"}
+
+_CSS = """
+:root { color-scheme: light; }
+body { font-family: Arial, Helvetica, sans-serif; font-size: 18pt; line-height: 1.45; color: #111;
+       background: #fff; margin: 0 auto; max-width: 48em; padding: 1.5em; }
+h1 { font-size: 26pt; margin: 0 0 .2em; }
+h2 { font-size: 21pt; margin: 1.2em 0 .3em; border-bottom: 2px solid #222; padding-bottom: .1em; }
+.date, .org { color: #333; }
+.activity { border: 2px solid #222; border-radius: 8px; padding: .6em .9em; margin: 1em 0;
+            page-break-inside: avoid; break-inside: avoid; }
+.activity h2 { border: 0; margin-top: .1em; }
+dl { display: grid; grid-template-columns: max-content 1fr; gap: .25em 1em; margin: .5em 0; }
+dt { font-weight: bold; }
+dd { margin: 0; }
+ul.why { margin: .3em 0 0 1.1em; padding: 0; }
+.next { border: 2px dashed #222; border-radius: 8px; padding: .6em .9em; min-height: 6em; }
+.lines { border-bottom: 1px solid #555; height: 1.6em; }
+.howto { font-size: 12pt; color: #444; }
+@media print {
+  body { font-size: 16pt; padding: 0; max-width: none; }
+  .howto { display: none; }
+  a { color: #000; text-decoration: none; }
+  @page { margin: 15mm; }
+}
+"""
+
+
+def _resource(item: Any) -> Resource:
+    return item if isinstance(item, Resource) else item.resource
+
+
+def where_text(resource: Resource) -> str:
+    """Where an activity happens, in words: the address, else how it is delivered."""
+    place = ", ".join(p for p in (resource.address, resource.postcode) if p)
+    others = [DELIVERY_WORDS[m] for m in resource.delivery if m != "in_person"]
+    if "in_person" in resource.delivery:
+        text = place or "In person (ask for the address)"
+        return text + (f"; also {' and '.join(others)}" if others else "")
+    return (" and ".join(others)).capitalize() or "Ask the organisers"
+
+
+def contact_lines(resource: Resource) -> list[tuple[str, str]]:
+    out = []
+    if resource.phone:
+        out.append(("Phone", resource.phone))
+    if resource.email:
+        out.append(("E-mail", resource.email))
+    if resource.website:
+        out.append(("Website", resource.website))
+    return out
+
+
+def _row(label: str, value: str) -> str:
+    return f"<dt>{escape(label)}</dt><dd>{escape(value)}</dd>"
+
+
+def _activity(item: Any, number: int) -> str:
+    r = _resource(item)
+    rows = [
+        _row("When", r.schedule or "Ask the organisers"),
+        _row("Where", where_text(r)),
+        _row("Cost", COST_WORDS.get(r.cost, "Cost not stated")),
+    ]
+    contacts = contact_lines(r)
+    if contacts:
+        rows.extend(_row(label, value) for label, value in contacts)
+    else:
+        rows.append(_row("Contact", "Your link worker will help you get in touch"))
+    langs = [language_name(c) for c in r.languages]
+    if langs and langs != ["English"]:
+        rows.append(_row("Language", ", ".join(langs) + (" (interpreter available)" if r.interpreter_available else "")))
+    if r.wheelchair_accessible is True and "in_person" in r.delivery:
+        rows.append(_row("Access", "Wheelchair accessible"))
+    reasons = list(getattr(item, "reasons", []) or [])
+    why = ""
+    if reasons:
+        why = "<p><strong>Why we chose it</strong></p><ul class=\"why\">" + "".join(
+            f"<li>{escape(x)}</li>" for x in reasons) + "</ul>"
+    org = f'<div class="org">{escape(r.organisation)}</div>' if r.organisation else ""
+    return (f'<section class="activity"><h2>{number}. {escape(r.name)}</h2>{org}'
+            f"<p>{escape(r.description)}</p><dl>{''.join(rows)}</dl>{why}</section>")
+
+
+def render_plan_html(chosen: Sequence[Any], first_name: str | None = None, next_step: str = "",
+                     link_worker_contact: str = "", today: dt.date | None = None) -> str:
+    """The person's plan: one standalone HTML page with print styles and large type.
+
+    `chosen`: results (anything with `.resource` and optionally `.reasons`) or listings.
+    """
+    today = today or dt.date.today()
+    name = (first_name or "").strip()
+    title = f"{name}'s plan" if name else "Your plan"
+    activities = "".join(_activity(item, i) for i, item in enumerate(chosen, start=1)) or (
+        "<p>No activities chosen yet.</p>")
+    step = escape(next_step.strip()).replace("\n", "<br>") if next_step.strip() else ""
+    blank = "" if step else '<div class="lines"></div><div class="lines"></div><div class="lines"></div>'
+    contact = escape(link_worker_contact.strip()).replace("\n", "<br>") if link_worker_contact.strip() else (
+        '<div class="lines"></div>')
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        f"<title>{escape(title)}</title><style>{_CSS}</style></head><body>"
+        f"<h1>{escape(title)}</h1><div class=\"date\">Made with your link worker on "
+        f"{escape(today.strftime('%-d %B %Y'))}</div>"
+        "<p class=\"howto\">To print: press Ctrl+P (or Cmd+P on a Mac).</p>"
+        f"<h2>What we chose together</h2>{activities}"
+        f"<h2>Our next step</h2><div class=\"next\">{step}{blank}</div>"
+        f"<h2>Your link worker</h2><p>{contact}</p>"
+        "</body></html>\n"
+    )
+
+
+def referral_text(results: Iterable[Any], needs_text: str = "", location: str = "",
+                  languages: Sequence[str] = ()) -> str:
+    """A short note a GP pastes into a referral to the link worker: what was asked, what exists.
+
+    The free text the GP typed about the person is not repeated here beyond what they chose to
+    write; the note is shown on screen for copying and never stored.
+    """
+    lines = ["Referral to social prescribing link worker."]
+    if needs_text.strip():
+        lines.append(f"Needs discussed: {' '.join(needs_text.split())}")
+    if location.strip():
+        lines.append(f"Area: {location.strip()}")
+    if languages:
+        lines.append("Languages: " + ", ".join(language_name(c) for c in languages))
+    items = list(results)
+    if items:
+        lines.append("Local options seen in Signpost:")
+        for i, item in enumerate(items, start=1):
+            r = _resource(item)
+            reasons = list(getattr(item, "reasons", []) or [])
+            extra = f" ({'; '.join(reasons[:3])})" if reasons else ""
+            lines.append(f"{i}. {r.name}{' - ' + r.organisation if r.organisation else ''}{extra}")
+    else:
+        lines.append("No local option matched in Signpost; please explore with the person.")
+    return "\n".join(lines)
+
+
+def domain_words(domains: Iterable[str]) -> str:
+    return ", ".join(DOMAIN_LABELS.get(d, d) for d in domains)

@@ -1,0 +1,47 @@
+"""Accounts (admin): who may sign in and with which role."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from directory import accounts
+from directory.accounts import PERMISSIONS, ROLES
+from pages import ui
+
+user = ui.require("accounts")
+store = ui.store()
+
+st.title("Accounts")
+if ui.local_mode(store):
+    st.info("There are no accounts yet, so the app runs in local mode without sign-in. "
+            "As soon as you add one, everyone must sign in: add yourself as an admin first.")
+
+users = accounts.list_users(store)
+st.dataframe([{"username": u.username, "role": ui.ROLE_WORDS.get(u.role, u.role),
+               "may": ", ".join(sorted(PERMISSIONS[u.role]))} for u in users], hide_index=True, width="stretch")
+
+st.subheader("Add a user or change a password or role")
+with st.form("add_user"):
+    a, b = st.columns(2)
+    username = a.text_input("Username (or e-mail for single sign-on)", key="acc_username")
+    role = b.selectbox("Role", ROLES, index=1, key="acc_role", format_func=lambda r: ui.ROLE_WORDS[r])
+    password = st.text_input("Password (at least 10 characters)", type="password", key="acc_password")
+    ok = st.form_submit_button("Save user", type="primary")
+if ok:
+    if not user.can("accounts"):
+        st.error("Your role cannot change accounts.")
+    else:
+        try:
+            added = accounts.add_user(store, username.strip(), password, role)
+        except ValueError as err:
+            st.error(str(err))
+        else:
+            st.success(f"Saved {added.username} as {ui.ROLE_WORDS[added.role]}.")
+
+with st.expander("Single sign-on (OpenID Connect)"):
+    st.markdown(
+        "Signpost can use your organisation's single sign-on through Streamlit's OpenID Connect support. "
+        "Put an `[auth]` section in `.streamlit/secrets.toml` (`redirect_uri`, `cookie_secret`, "
+        "`client_id`, `client_secret`, `server_metadata_url`), then add each person here with their "
+        "e-mail address as the username and a role (the password is not used for single sign-on). "
+        "People whose e-mail is not listed here can sign in but see nothing.")

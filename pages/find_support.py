@@ -1,0 +1,211 @@
+"""Find support (link worker): a needs profile filled with the person, explained results, a map,
+what was left out and why, a shortlist and a printable plan.
+
+The profile lives only in st.session_state: it is never saved, logged or sent anywhere, and
+closing the tab forgets it.
+"""
+
+from __future__ import annotations
+
+import base64
+
+import pydeck as pdk
+import streamlit as st
+
+from directory.records import DOMAINS, InputError
+from matcher.plan import contact_lines, render_plan_html, where_text
+from pages import profile_form as pf
+from pages import ui
+
+user = ui.require("match")
+ss = st.session_state
+ss.setdefault("fs_shortlist", {})
+
+st.title("Find support")
+st.caption("Fill this in with the person. Nothing you enter is saved or logged; closing the tab forgets it.")
+
+rec = ui.recommender()
+left, right = st.columns([5, 7], gap="large")
+
+# ---- the profile form --------------------------------------------------------------------------------
+with left, st.form("profile"):
+    st.subheader("What matters to them")
+    st.text_area("In their own words: what matters to them, what they would like to do", key="fs_goals",
+                 height=90, placeholder="e.g. Since my husband died I hardly go out. I used to sing in a choir.")
+    st.text_input("Long-term conditions (separate with commas)", key="fs_conditions",
+                  placeholder="e.g. type 2 diabetes, COPD")
+    st.markdown("**Needs**: score each area with them, **1 = greatest need**, 10 = no need")
+    cols = st.columns(2)
+    for i, d in enumerate(DOMAINS):
+        cols[i % 2].selectbox(ui.domain_label(d), pf.NEED_CHOICES, key=f"fs_need_{d}", format_func=pf.need_label)
+    st.subheader("About them")
+    st.multiselect("Languages they can take part in", ui.LANGUAGE_OPTIONS, default=["English"], key="fs_languages")
+    a, b = st.columns(2)
+    a.number_input("Age (years)", min_value=0, max_value=130, value=None, step=1, key="fs_age",
+                   placeholder="not given")
+    b.selectbox("Gender", pf.GENDER_CHOICES, key="fs_gender", format_func=lambda g: pf.GENDER_WORDS[g],
+                help="When not given, women-only and men-only groups are left out.")
+    st.subheader("Getting there")
+    st.text_input("Where they live: postcode or place", key="fs_place", placeholder="e.g. G51 3AB or Govan",
+                  help="Postcode districts and neighbourhoods of the area are known offline.")
+    with st.expander("Or coordinates (latitude, longitude)"):
+        c, d = st.columns(2)
+        c.number_input("Latitude", min_value=-90.0, max_value=90.0, value=None, format="%.5f", key="fs_lat")
+        d.number_input("Longitude", min_value=-180.0, max_value=180.0, value=None, format="%.5f", key="fs_lon")
+    st.slider("How far they can travel (km)", min_value=0.5, max_value=30.0, value=5.0, step=0.5, key="fs_km")
+    a, b = st.columns(2)
+    a.selectbox("Phone and internet", pf.DIGITAL_CHOICES, key="fs_digital", format_func=pf.DIGITAL_WORDS.get)
+    b.selectbox("What they can afford", pf.COST_CHOICES, key="fs_cost", format_func=pf.COST_WORDS.get)
+    st.checkbox("Needs wheelchair access", key="fs_wheelchair")
+    submitted = st.form_submit_button("Find support", type="primary", icon=":material/search:")
+
+
+def form_values() -> dict:
+    v = {f"need_{d}": ss.get(f"fs_need_{d}") for d in DOMAINS}
+    v.update(goals=ss.get("fs_goals"), conditions=ss.get("fs_conditions"), languages=ss.get("fs_languages"),
+             age=ss.get("fs_age"), gender=ss.get("fs_gender"), place=ss.get("fs_place"), latitude=ss.get("fs_lat"),
+             longitude=ss.get("fs_lon"), max_distance_km=ss.get("fs_km"), digital_access=ss.get("fs_digital"),
+             wheelchair=ss.get("fs_wheelchair"), max_cost=ss.get("fs_cost"))
+    return v
+
+
+if submitted:
+    ss.pop("fs_errors", None)
+    try:
+        ss["fs_recs"] = rec.recommend(pf.profile_data(form_values()), top_k=10)
+        ss["fs_km_used"] = ss.get("fs_km")
+    except InputError as err:
+        ss.pop("fs_recs", None)
+        ss["fs_errors"] = [(pf.field_label(i.column), i.message) for i in err.issues]
+
+with left:
+    for label, message in ss.get("fs_errors", []):
+        st.error(f"**{label}**: {ui.text(message)}")
+
+
+# ---- results -----------------------------------------------------------------------------------------
+def toggle(result) -> None:
+    shortlist = ss["fs_shortlist"]
+    if result.id in shortlist:
+        del shortlist[result.id]
+    else:
+        shortlist[result.id] = result
+
+
+def venue_map(recs) -> None:
+    venues = [{"lat": r.resource.latitude, "lon": r.resource.longitude, "label": str(r.rank), "name": r.name}
+              for r in recs.results if r.resource.latitude is not None and "in_person" in r.delivery]
+    home = recs.location
+    if home is None and not venues:
+        return
+    centre = home or (venues[0]["lat"], venues[0]["lon"])
+    layers = []
+    if home is not None:
+        radius = float(ss.get("fs_km_used") or 5) * 1000
+        person = [{"lat": home[0], "lon": home[1], "name": "The person's area", "label": "★"}]
+        layers.append(pdk.Layer("ScatterplotLayer", person, get_position="[lon, lat]", get_radius=radius,
+                                filled=True, stroked=True, get_fill_color=[0, 94, 184, 18],
+                                get_line_color=[0, 94, 184, 160], line_width_min_pixels=2))
+        layers.append(pdk.Layer("ScatterplotLayer", person, get_position="[lon, lat]", get_radius=9,
+                                radius_units="pixels", get_fill_color=[218, 41, 28, 255], pickable=True))
+    layers.append(pdk.Layer("ScatterplotLayer", venues, get_position="[lon, lat]", get_radius=13,
+                            radius_units="pixels", get_fill_color=[0, 94, 184, 235], stroked=True,
+                            get_line_color=[255, 255, 255], line_width_min_pixels=2, pickable=True))
+    layers.append(pdk.Layer("TextLayer", venues, get_position="[lon, lat]", get_text="label", get_size=15,
+                            get_color=[255, 255, 255], font_weight=700))
+    zoom = 11 if float(ss.get("fs_km_used") or 5) <= 8 else 9.5
+    deck = pdk.Deck(layers=layers, initial_view_state=pdk.ViewState(latitude=centre[0], longitude=centre[1], zoom=zoom),
+                    tooltip={"text": "{label} {name}"}, map_style=None)
+    st.pydeck_chart(deck, height=330)
+    st.caption("Red dot: where the person lives; blue circle: how far they can travel; "
+               "numbers: the options below. Phone and online options are not on the map.")
+
+
+def card(r) -> None:
+    res = r.resource
+    on_list = r.id in ss["fs_shortlist"]
+    with st.container(border=True):
+        head, action = st.columns([5, 2])
+        head.markdown(f"#### {r.rank}. {ui.text(res.name)}")
+        if res.organisation:
+            head.caption(ui.text(res.organisation))
+        action.button("✓ On shortlist (remove)" if on_list else "Add to shortlist", key=f"fs_pick_{r.id}",
+                      on_click=toggle, args=(r,), type="secondary" if on_list else "primary",
+                      width="stretch")
+        why = [x for x in r.reasons if x != res.schedule]
+        st.markdown("**Why it fits**\n" + "\n".join(f"- {ui.text(x)}" for x in why))
+        facts = []
+        if r.domains:
+            facts.append(f"**Needs it meets:** {ui.text(', '.join(ui.domain_label(d) for d in r.domains))}")
+        how = ", ".join(ui.DELIVERY_WORDS[m] for m in res.delivery)
+        if r.distance_km is not None and "in_person" in res.delivery:
+            how += f" · {r.distance_km:.1f} km away"
+        facts.append(f"**How:** {ui.text(how)}")
+        facts.append(f"**When:** {ui.text(res.schedule or 'ask the organisers')}")
+        facts.append(f"**Where:** {ui.text(where_text(res))}")
+        contacts = contact_lines(res)
+        facts.append("**Contact:** " + (" · ".join(ui.text(v) for _, v in contacts) if contacts else "not listed"))
+        st.markdown("  \n".join(facts))
+        with st.expander("What happens there"):
+            st.text(res.description)
+
+
+def left_out(recs, expanded: bool) -> None:
+    total = sum(recs.excluded.values())
+    with st.expander(f"Left out and why: {total} listing(s)", expanded=expanded):
+        rows = [{"Reason": ui.EXCLUSION_WORDS.get(k, k), "Listings": v} for k, v in recs.excluded.items() if v]
+        if rows:
+            st.dataframe(rows, hide_index=True, width="stretch")
+        else:
+            st.write("Nothing was left out.")
+        if recs.near_misses:
+            st.markdown("**Nearly fit** (each breaks just one of the person's limits; decide together "
+                        "whether it can bend):")
+            for m in recs.near_misses:
+                st.markdown(f"- **{ui.text(m.name)}**: {ui.RULE_SHORT.get(m.broken, m.broken)}, {ui.text(m.detail)}")
+
+
+with right:
+    recs = ss.get("fs_recs")
+    if recs is None:
+        st.info("Results appear here: fill in what you know with the person and press **Find support**. "
+                "Only the needs they score are used; everything else is optional.")
+    elif not recs.results:
+        st.warning("Nothing in the directory fits every one of these needs and limits. "
+                   "Here is what was left out and why:")
+        left_out(recs, expanded=True)
+    else:
+        st.subheader(f"{len(recs.results)} options, best first")
+        venue_map(recs)
+        left_out(recs, expanded=False)
+        for r in recs.results:
+            card(r)
+
+# ---- shortlist and plan --------------------------------------------------------------------------------
+st.divider()
+st.header("Shortlist and plan")
+shortlist = list(ss["fs_shortlist"].values())
+if not shortlist:
+    st.write("Add options to the shortlist from the results to build a plan the person can take home.")
+else:
+    for r in shortlist:
+        a, b = st.columns([6, 1])
+        a.markdown(f"- **{ui.text(r.name)}** · {ui.text(r.resource.schedule or 'ask the organisers')}")
+        b.button("Remove", key=f"fs_drop_{r.id}", on_click=toggle, args=(r,))
+    a, b = st.columns(2)
+    a.text_input("Their first name (optional, printed on the plan)", key="fs_first_name")
+    b.text_input("How to reach you (link worker name, phone)", key="fs_contact")
+    st.text_area("The next step you agreed", key="fs_next_step",
+                 placeholder="e.g. Phone the lunch club on Monday; I will call you on Friday to see how it went.")
+    plan_html = render_plan_html(shortlist, ss.get("fs_first_name"), ss.get("fs_next_step") or "",
+                                 ss.get("fs_contact") or "")
+    c1, c2, _ = st.columns([1, 1, 3])
+    c1.toggle("Show the plan", key="fs_show_plan")
+    c2.download_button("Download the plan (HTML, printable)", plan_html, file_name="plan.html",
+                       mime="text/html", icon=":material/print:")
+    if ss.get("fs_show_plan"):
+        st.caption("This is the page the person keeps. Download it, open it and print it (Ctrl+P).")
+        # A data: URL gives the frame an opaque origin: even a listing that slipped past escaping could not
+        # reach the app. The plan itself has no scripts and every piece of text is escaped.
+        src = "data:text/html;charset=utf-8;base64," + base64.b64encode(plan_html.encode("utf-8")).decode("ascii")
+        st.iframe(src, height=720)

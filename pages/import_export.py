@@ -1,0 +1,109 @@
+"""Import & export (curator): a spreadsheet or HSDS file in (preview, every error, confirm; all or
+nothing), the directory out as CSV or HSDS, and the search index brought up to date."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from directory import curation
+from directory.accounts import PermissionDenied
+from directory.records import InputError
+from pages import ui
+
+user = ui.require("browse")
+store = ui.store()
+ss = st.session_state
+
+st.title("Import & export")
+if ss.get("imp_flash"):
+    st.success(ss.pop("imp_flash"))
+
+# ---- import ------------------------------------------------------------------------------------------
+st.header("Import listings")
+if not user.can("import"):
+    st.info("Your role cannot import listings.")
+else:
+    st.write("A spreadsheet saved as CSV UTF-8 with the directory's columns, an Open Referral HSDS .json "
+             "file, or a zipped HSDS datapackage. You will see what would change before anything is saved. "
+             "If any row has a problem, nothing is imported.")
+    upload = st.file_uploader("File to import", type=["csv", "json", "zip"], key="imp_file")
+    if upload is not None and ss.get("imp_seen") != upload.file_id:
+        ss["imp_seen"] = upload.file_id  # a file is read once; after import or cancel it is not offered again
+        ss["imp_data"] = (upload.getvalue(), upload.name)
+    pending = ss.get("imp_data")
+    if pending is not None:
+        data, name = pending
+        try:
+            incoming = curation.read_upload(data, name)
+        except InputError as err:
+            st.error(f"{name}: {len(err.issues)} problem(s). Nothing was imported. Fix them in the file and "
+                     "upload it again.")
+            st.dataframe(
+                [{"row": "" if i.row is None else str(i.row), "column": i.column or "", "problem": i.message}
+                 for i in err.issues],
+                hide_index=True, width="stretch")
+        else:
+            plan = curation.import_preview(store, incoming)
+            st.write(f"**{ui.text(name)}**: {len(incoming)} listings, all valid. Importing would add "
+                     f"{len(plan.added)}, update {len(plan.updated)} and leave {len(plan.unchanged)} unchanged.")
+            st.dataframe(curation.listing_table(incoming, dt.date.today()), hide_index=True, width="stretch",
+                         height=240)
+            c1, c2, _ = st.columns([1, 1, 3])
+            if c1.button("Import these listings", type="primary", key="imp_confirm", disabled=not plan.changed):
+                try:
+                    summary = curation.import_listings(store, user, incoming)
+                except PermissionDenied as err:
+                    ui.denied(err)
+                else:
+                    ss.pop("imp_data", None)
+                    ss["imp_flash"] = f"Imported {name}: {summary}. Bring the search index up to date below."
+                    st.rerun()
+            if c2.button("Cancel", key="imp_cancel"):
+                ss.pop("imp_data", None)
+                st.rerun()
+
+# ---- export ------------------------------------------------------------------------------------------
+st.header("Export the directory")
+if not user.can("export"):
+    st.info("Your role cannot export the directory.")
+else:
+    stamp = dt.date.today().isoformat()
+    c1, c2, _ = st.columns([1, 1, 3])
+    try:
+        c1.download_button("Download CSV", curation.export_csv(store, user), file_name=f"signpost-{stamp}.csv",
+                           mime="text/csv", icon=":material/download:")
+    except PermissionDenied as err:
+        ui.denied(err)
+    try:
+        hsds_bytes = curation.export_hsds(store, user)
+    except ImportError:
+        c2.caption("HSDS export is not available in this installation.")
+    else:
+        c2.download_button("Download HSDS (JSON)", hsds_bytes, file_name=f"signpost-{stamp}-hsds.json",
+                           mime="application/json", icon=":material/download:")
+    st.caption("Cells that a spreadsheet would run as formulas are neutralised in the CSV.")
+
+# ---- index -------------------------------------------------------------------------------------------
+st.header("Search index")
+if not user.can("index"):
+    st.info("Your role cannot update the search index.")
+else:
+    rec = ui._recommender(ui.db_url())
+    db_version = store.directory_version()
+    if rec.directory_version == db_version:
+        st.write(f"The search index is up to date with the directory ({store.count()} listings, "
+                 f"version {db_version}).")
+    else:
+        st.warning("The directory has changed since the index was last brought up to date; searches will "
+                   "update it on their own, or do it now.")
+    if st.button("Bring the index up to date", key="idx_update", icon=":material/sync:"):
+        bar = st.progress(0.0, text="Embedding changed listings…")
+
+        def progress(done: int, total: int) -> None:
+            bar.progress(min(done / total, 1.0) if total else 1.0, text=f"Embedded {done} of {total} changed listings")
+
+        update = rec.update_index(progress=progress)
+        bar.progress(1.0, text="Done")
+        st.success(f"Index up to date: {update}.")
