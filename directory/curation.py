@@ -102,8 +102,15 @@ def reactivate_listing(store: Store, user: User, resource_id: str, expected_vers
 # ---- import and export ------------------------------------------------------------------------------
 def read_upload(data: bytes, filename: str) -> list[Resource]:
     """Validate an uploaded file (CSV, HSDS JSON, zipped HSDS datapackage); InputError lists every problem."""
-    from . import importer  # HSDS support is loaded only when a file is read
+    try:
+        from . import importer  # loads HSDS support too
+    except ImportError:  # an installation without directory.hsds still imports spreadsheets
+        from . import csv_io
 
+        if filename.lower().endswith(".csv"):
+            return csv_io.parse_csv(csv_io.decode(data), source=filename)
+        raise InputError([ValidationIssue(None, None, f"{filename}: this installation reads only .csv "
+                                                      "spreadsheets (HSDS support is missing)")]) from None
     return importer.load_bytes(data, filename)
 
 

@@ -1,0 +1,179 @@
+"""The curator's actions and queries (directory/curation.py): permissions, validation as on import,
+versions, the audit trail's actor, all-or-nothing imports, stale listings, filters and coverage."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from directory import curation
+from directory.accounts import PermissionDenied, User
+from directory.csv_io import to_csv_text
+from directory.records import InputError
+from directory.store import ConflictError
+
+from .app_fixtures import app_directory, listing
+
+CURATOR = User("cora", "curator")
+LINK_WORKER = User("lin", "link_worker")
+GP = User("gus", "gp")
+
+
+@pytest.fixture
+def filled(store):
+    store.import_resources(app_directory(), actor="test")
+    return store
+
+
+def test_edit_with_a_bad_value_names_the_column_and_changes_nothing(filled):
+    before = filled.get("G01")
+    fields = curation.listing_fields(before.resource) | {"latitude": "north", "max_age": "12", "min_age": "40"}
+    with pytest.raises(InputError) as err:
+        curation.edit_listing(filled, CURATOR, "G01", fields, before.version)
+    columns = {i.column for i in err.value.issues}
+    assert "latitude" in columns
+    assert "'north' is not a number" in str(err.value)
+    assert filled.get("G01") == before
+    assert len(filled.history("G01")) == 1
+
+
+def test_good_edit_is_saved_with_the_curators_name_in_history(filled):
+    before = filled.get("G01")
+    fields = curation.listing_fields(before.resource) | {"schedule": "Thursdays 12:00-14:00"}
+    after = curation.edit_listing(filled, CURATOR, "G01", fields, before.version)
+    assert after.version == before.version + 1
+    assert filled.get("G01").resource.schedule == "Thursdays 12:00-14:00"
+    last = filled.history("G01")[-1]
+    assert (last.actor, last.action, last.changes["schedule"]) == (
+        "cora", "update", ["Wednesdays 12:00-14:00", "Thursdays 12:00-14:00"])
+    rows = curation.history_rows(filled, "G01")
+    assert rows[0]["who"] == "cora" and "schedule: Wednesdays 12:00-14:00 → Thursdays 12:00-14:00" in rows[0]["changes"]
+
+
+def test_edit_keeps_a_publishers_extra_columns(filled):
+    filled.import_resources([listing("X1", extra={"funding": "council"})], actor="test")
+    stored = filled.get("X1")
+    curation.edit_listing(filled, CURATOR, "X1", curation.listing_fields(stored.resource) | {"name": "New"},
+                          stored.version)
+    assert filled.get("X1").resource.extra == {"funding": "council"}
+
+
+def test_edit_of_a_listing_changed_since_it_was_read_is_refused(filled):
+    read = filled.get("G02")
+    curation.verify_listing(filled, User("other", "curator"), "G02", read.version, today=dt.date(2026, 5, 1))
+    fields = curation.listing_fields(read.resource) | {"name": "Renamed choir"}
+    with pytest.raises(ConflictError):
+        curation.edit_listing(filled, CURATOR, "G02", fields, read.version)
+    assert filled.get("G02").resource.name == "Community Choir"
+
+
+def test_verify_and_retire_are_recorded_and_retire_never_deletes(filled):
+    v = filled.get("G01").version
+    verified = curation.verify_listing(filled, CURATOR, "G01", v, today=dt.date(2026, 11, 1))
+    assert verified.resource.last_verified == dt.date(2026, 11, 1)
+    retired = curation.retire_listing(filled, CURATOR, "G01", verified.version)
+    assert retired.resource.status == "inactive"
+    assert [e.action for e in filled.history("G01")][-2:] == ["verify", "retire"]
+    assert all(e.actor == "cora" for e in filled.history("G01")[-2:])
+    again = curation.reactivate_listing(filled, CURATOR, "G01", retired.version)
+    assert again.resource.is_active
+
+
+def test_add_listing_validates_and_refuses_a_duplicate_id(filled):
+    fields = curation.listing_fields(listing("N1", name="New Walking Group"))
+    created = curation.add_listing(filled, CURATOR, fields)
+    assert created.resource.name == "New Walking Group"
+    assert filled.history("N1")[0].actor == "cora"
+    with pytest.raises(InputError) as err:
+        curation.add_listing(filled, CURATOR, fields)
+    assert err.value.issues[0].column == "id"
+    with pytest.raises(InputError) as err:
+        curation.add_listing(filled, CURATOR, fields | {"id": "N2", "delivery": "in_person", "latitude": "",
+                                                          "longitude": ""})
+    assert {i.column for i in err.value.issues} == {"latitude"}
+
+
+@pytest.mark.parametrize("user", [LINK_WORKER, GP])
+def test_roles_without_edit_may_not_change_the_directory(filled, user):
+    s = filled.get("G01")
+    fields = curation.listing_fields(s.resource)
+    for call in (
+        lambda: curation.edit_listing(filled, user, "G01", fields, s.version),
+        lambda: curation.add_listing(filled, user, fields | {"id": "Z9"}),
+        lambda: curation.verify_listing(filled, user, "G01", s.version),
+        lambda: curation.retire_listing(filled, user, "G01", s.version),
+        lambda: curation.import_listings(filled, user, [listing("Z8")]),
+        lambda: curation.export_csv(filled, user),
+    ):
+        with pytest.raises(PermissionDenied):
+            call()
+    assert filled.get("G01") == s and filled.count() == len(app_directory())
+
+
+def test_import_with_one_bad_row_changes_nothing(filled):
+    rows = [listing("I1", name="Fine"), listing("G01", name="Changed lunch club")]
+    text = to_csv_text(rows).replace("G51 3BD,55.8625", "G51 3BD,ninety", 1)
+    version = filled.directory_version()
+    with pytest.raises(InputError) as err:
+        curation.import_listings(filled, CURATOR, (text.encode(), "bad.csv"))
+    issue = err.value.issues[0]
+    assert (issue.row, issue.column) == (2, "latitude")
+    assert filled.directory_version() == version and filled.count() == len(app_directory())
+    assert filled.get("G01").resource.name == "Govan Lunch Club"
+
+
+def test_import_preview_then_import(filled):
+    incoming = curation.read_upload(to_csv_text([listing("I1"), app_directory()[0],
+                                                 listing("G02", name="Choir, renamed")]).encode(), "ok.csv")
+    plan = curation.import_preview(filled, incoming)
+    assert (plan.added, plan.updated, plan.unchanged) == (["I1"], ["G02"], ["G01"])
+    assert filled.count() == len(app_directory())
+    summary = curation.import_listings(filled, CURATOR, incoming)
+    assert str(summary) == "1 added, 1 updated, 1 unchanged"
+    assert filled.history("I1")[0].actor == "cora"
+
+
+def test_export_csv_reads_back(filled):
+    data = curation.export_csv(filled, CURATOR)
+    back = curation.read_upload(data, "export.csv")
+    assert {r.id for r in back} == {r.id for r in app_directory()}
+
+
+def test_stale_listings_are_active_and_unverified_for_twelve_months():
+    items = [listing("A", last_verified="2025-11-24"), listing("B", last_verified="2025-11-23"),
+             listing("C", last_verified=None), listing("D", last_verified="2020-01-01", status="inactive")]
+    stale = curation.stale_listings(items, today=dt.date(2026, 11, 24))
+    assert [r.id for r in stale] == ["C", "B"]
+    assert [r.id for r in curation.stale_listings(items, today=dt.date(2026, 11, 24), months=6)] == ["C", "B", "A"]
+
+
+def test_filters_combine():
+    items = app_directory()
+    ids = lambda **kw: [r.id for r in curation.filter_listings(items, today=dt.date(2026, 11, 24), **kw)]  # noqa: E731
+    assert ids(language="ur") == ["G04"]
+    assert ids(domain="money") == ["G03"]
+    assert ids(status="inactive") == ["G07"]
+    assert ids(area="phone/online") == ["G03", "G05"]
+    assert ids(area="G41") == ["G04"]
+    assert ids(stale=True) == ["G06"]
+    assert ids(text="choir") == ["G02"]
+    assert ids(text="walk urdu") == ["G04"]
+
+
+def test_coverage_counts_domain_language_area_with_zeros():
+    cov = curation.coverage(app_directory())
+    assert list(cov.columns) == ["domain", "language", "area", "listings"]
+    get = lambda d, lang, a: int(cov[(cov.domain == d) & (cov.language == lang) & (cov.area == a)].listings.sum())  # noqa: E731
+    assert get("social_relationships", "en", "G51") == 3  # lunch club, choir, men's shed (retired one not counted)
+    assert get("social_relationships", "ur", "G41") == 1
+    assert get("money", "en", "phone/online") == 1
+    assert get("money", "ur", "G41") == 0  # a gap: present as a zero
+    assert len(cov) == 8 * 2 * 3  # every domain × language × area
+
+
+def test_coverage_uses_inferred_domains_for_blank_ones():
+    items = [listing("B1", domains=[], description="Food parcels")]
+    assert set(curation.coverage(items).domain) >= {"not stated"}
+    cov = curation.coverage(items, infer=lambda rs: [["money"] for _ in rs])
+    assert int(cov[cov.domain == "money"].listings.sum()) == 1 and "not stated" not in set(cov.domain)
