@@ -24,36 +24,45 @@ RULES: tuple[str, ...] = ("inactive", "language", "age", "gender", "reach", "cos
 EXCLUDED_KEYS: tuple[str, ...] = ("language", "age", "gender", "reach", "cost", "inactive")
 
 
+# For each 6-bit code of broken rules (bit k = RULES[k] broken): the first rule broken, and how many.
+_FIRST = np.array([-1] + [(c & -c).bit_length() - 1 for c in range(1, 64)], dtype=np.int8)
+_COUNT = np.array([bin(c).count("1") for c in range(64)], dtype=np.int8)
+
+
 @dataclass
 class Eligibility:
-    """Per-listing verdicts: `ok[k]` is rule RULES[k] holding; `first_broken` is -1 when eligible."""
+    """Per-listing verdicts as one small integer: bit k set when rule RULES[k] is broken."""
 
-    ok: np.ndarray  # bool (6, n)
+    broken: np.ndarray  # uint8 (n,)
     in_person: np.ndarray  # bool (n,): the venue is usable in person (near enough, accessible if needed)
 
-    @property
-    def eligible(self) -> np.ndarray:
-        return self.ok.all(axis=0)
+    def __post_init__(self) -> None:
+        self.eligible = self.broken == 0
+        by_code = np.bincount(self.broken, minlength=64)
+        first = _FIRST[np.arange(64)]
+        self._counts = {rule: int(by_code[first == k].sum()) for k, rule in enumerate(RULES)}
 
     @property
-    def broken_count(self) -> np.ndarray:
-        return (~self.ok).sum(axis=0)
+    def ok(self) -> np.ndarray:
+        """bool (6, n): rule RULES[k] holds for each listing."""
+        return ((self.broken[None, :] >> np.arange(len(RULES), dtype=np.uint8)[:, None]) & 1) == 0
 
     @property
     def first_broken(self) -> np.ndarray:
-        broken = ~self.ok
-        first = np.argmax(broken, axis=0)
-        return np.where(broken.any(axis=0), first, -1)
+        """int8 (n,): index in RULES of the first rule each listing breaks, -1 when it breaks none."""
+        return _FIRST[self.broken]
+
+    @property
+    def broken_count(self) -> np.ndarray:
+        return _COUNT[self.broken]
 
     def excluded(self) -> dict[str, int]:
-        """Excluded listings counted by the first rule each broke (keys exactly RULES)."""
-        counts = np.bincount(self.first_broken + 1, minlength=len(RULES) + 1)[1:]
-        by_rule = {rule: int(c) for rule, c in zip(RULES, counts, strict=True)}
-        return {key: by_rule[key] for key in EXCLUDED_KEYS}
+        """Excluded listings counted by the first rule each broke (keys exactly, in order, EXCLUDED_KEYS)."""
+        return {key: self._counts[key] for key in EXCLUDED_KEYS}
 
     def near_miss_mask(self) -> np.ndarray:
         """Active listings that break exactly one rule: those a link worker might choose to bend."""
-        return self.ok[0] & (self.broken_count == 1)
+        return (self.broken & 1 == 0) & (_COUNT[self.broken] == 1)
 
 
 def within_radius(snapshot: Snapshot, point: tuple[float, float], max_km: float) -> np.ndarray:
@@ -68,21 +77,25 @@ def within_radius(snapshot: Snapshot, point: tuple[float, float], max_km: float)
 def evaluate(snapshot: Snapshot, profile: NeedsProfile, point: tuple[float, float] | None) -> Eligibility:
     """Every rule of section 4 for every listing, vectorised. `point` is the resolved location."""
     n = len(snapshot)
-    ok = np.ones((len(RULES), n), dtype=bool)
+    broken = np.zeros(n, dtype=np.uint8)
+
+    def rule(k: int, holds: np.ndarray) -> None:
+        broken[:] |= (~holds).view(np.uint8) << np.uint8(k)
+
     # 1. status is active
-    ok[0] = snapshot.active
+    rule(0, snapshot.active)
     # 2. a shared language, or an interpreter
     cols = snapshot.language_columns(profile.languages)
     lang = snapshot.interpreter.copy()
-    if len(cols):
-        lang |= snapshot.language_matrix[:, cols].any(axis=1)
-    ok[1] = lang
-    # 3. age within min_age..max_age (NaN bounds compare False: no limit)
+    for j in cols:
+        lang |= snapshot.language_matrix[:, j]
+    rule(1, lang)
+    # 3. age within min_age..max_age (a missing bound is stored as 0 or AGE_NONE_MAX: no limit)
     if profile.age is not None:
-        ok[2] = ~(snapshot.min_age > profile.age) & ~(snapshot.max_age < profile.age)
+        rule(2, (snapshot.min_age <= profile.age) & (profile.age <= snapshot.max_age))
     # 4. open to anyone, or to the person's gender; unknown or other gender: open-to-anyone only
-    person = GENDER_CODES.get(profile.gender, -1) if profile.gender in ("female", "male") else -1
-    ok[3] = (snapshot.gender == 0) | (snapshot.gender == person)
+    person = GENDER_CODES[profile.gender] if profile.gender in ("female", "male") else -1
+    rule(3, (snapshot.gender == 0) | (snapshot.gender == person))
     # 5. reach: one usable delivery mode
     in_person = (snapshot.delivery & IN_PERSON) != 0
     if point is not None:
@@ -91,12 +104,15 @@ def evaluate(snapshot: Snapshot, profile: NeedsProfile, point: tuple[float, floa
         in_person &= near
     if profile.needs_wheelchair_access:
         in_person &= snapshot.wheelchair
-    phone = ((snapshot.delivery & PHONE) != 0) & (profile.digital_access in ("phone", "online"))
-    online = ((snapshot.delivery & ONLINE) != 0) & (profile.digital_access == "online")
-    ok[4] = in_person | phone | online
+    reach = in_person.copy()
+    if profile.digital_access in ("phone", "online"):
+        reach |= (snapshot.delivery & PHONE) != 0
+    if profile.digital_access == "online":
+        reach |= (snapshot.delivery & ONLINE) != 0
+    rule(4, reach)
     # 6. cost within the person's limit (blank counts as paid)
-    ok[5] = snapshot.cost <= COST_LEVELS[profile.max_cost]
-    return Eligibility(ok=ok, in_person=in_person)
+    rule(5, snapshot.cost <= COST_LEVELS[profile.max_cost])
+    return Eligibility(broken=broken, in_person=in_person)
 
 
 # ---- how far a rule is broken, in plain words (near misses) -------------------------------------

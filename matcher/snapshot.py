@@ -21,6 +21,8 @@ IN_PERSON, PHONE, ONLINE = 1, 2, 4
 # Contract section 2: blank cost is unknown, treated as paid for filtering.
 COST_LEVELS: dict[str | None, int] = {"free": 0, "low_cost": 1, "paid": 2, None: 2}
 GENDER_CODES: dict[str | None, int] = {None: 0, "female": 1, "male": 2}
+# A blank max_age is stored as this (and a blank min_age as 0): every age compares inside it.
+AGE_NONE_MAX = 1000
 
 
 def listing_text(resource: Resource) -> str:
@@ -68,8 +70,8 @@ class Snapshot:
     language_codes: list[str]
     language_matrix: np.ndarray  # bool (n, len(language_codes))
     interpreter: np.ndarray  # bool
-    min_age: np.ndarray  # float, NaN = no lower limit
-    max_age: np.ndarray  # float, NaN = no upper limit
+    min_age: np.ndarray  # int16, 0 = no lower limit
+    max_age: np.ndarray  # int16, AGE_NONE_MAX = no upper limit
     gender: np.ndarray  # int8: 0 anyone, 1 female only, 2 male only
     delivery: np.ndarray  # uint8 bit mask of DELIVERY_BITS
     cost: np.ndarray  # int8: 0 free, 1 low cost, 2 paid (blank counts as paid)
@@ -119,10 +121,10 @@ class Snapshot:
             text_hashes=[text_hash(t) for t in texts],
             active=np.array([r.status == "active" for r in resources], dtype=bool),
             language_codes=codes,
-            language_matrix=lang,
+            language_matrix=np.asfortranarray(lang),  # a language's column is contiguous: one pass per code
             interpreter=np.array([r.interpreter_available for r in resources], dtype=bool),
-            min_age=np.array([nan if r.min_age is None else r.min_age for r in resources], dtype=np.float64),
-            max_age=np.array([nan if r.max_age is None else r.max_age for r in resources], dtype=np.float64),
+            min_age=np.array([r.min_age or 0 for r in resources], dtype=np.int16),
+            max_age=np.array([AGE_NONE_MAX if r.max_age is None else r.max_age for r in resources], dtype=np.int16),
             gender=np.array([GENDER_CODES[r.gender] for r in resources], dtype=np.int8),
             delivery=delivery,
             cost=np.array([COST_LEVELS[r.cost] for r in resources], dtype=np.int8),
