@@ -8,6 +8,8 @@ from directory.records import DOMAINS
 from matcher.profile import parse_profile
 from matcher.ranking import Blend, Lexicon, coverage, diversify, need_weights, nearness, query_text
 
+from .matcher_fixtures import embedder  # noqa: F401
+
 
 def dom(*keys):
     row = np.zeros(len(DOMAINS), dtype=bool)
@@ -52,3 +54,18 @@ def test_lexicon_scores_matching_words():
     lex = Lexicon(["Food bank and energy bills", "Walking football", "Choir"])
     s = lex.scores("help with energy bills", np.array([0, 1, 2]))
     assert s[0] > 0 and s[1] == s[2] == 0
+
+
+def test_domains_are_inferred_when_the_curator_left_them_blank(embedder):  # noqa: F811
+    from matcher.domains import DOMAIN_DESCRIPTIONS, infer_domains, keyword_domains
+
+    texts = ["Food bank. Emergency food parcels and help with energy bills and benefits.",
+             "Befriending. A volunteer visits lonely older people at home for a chat every week.",
+             "Mindfulness course. Eight weeks of calm for people living with anxiety and low mood."]
+    vecs = embedder.encode(texts)
+    proto = embedder.encode(list(DOMAIN_DESCRIPTIONS.values()))
+    got = infer_domains(vecs, texts, proto)
+    for row, domain in enumerate(["money", "social_relationships", "mental_wellbeing"]):
+        assert got[row, DOMAINS.index(domain)], (texts[row], got[row])
+    assert keyword_domains(["Debt advice"])[0, DOMAINS.index("money")]
+    assert got.any(axis=1).all()  # every listing reachable by at least one need
