@@ -2,7 +2,6 @@
 
     .venv/bin/python bench/quality.py              # matcher vs BM25 vs dense, and the blend variants tried
     .venv/bin/python bench/quality.py --domains    # domain inference against curator domains
-    .venv/bin/python bench/quality.py --int8       # the same with the opt-in int8 embedder
 
 Loads `directory/data/demo_directory.csv` into a temporary SQLite database, indexes it with the
 real model through `Recommender.open`, and runs every profile of `bench/data/devset.jsonl`
@@ -104,12 +103,12 @@ class CachedEmbedder:
 
 
 class Bench:
-    def __init__(self, int8: bool = False):
+    def __init__(self):
         self.tmp = tempfile.TemporaryDirectory(prefix="signpost-quality-")
         db = str(Path(self.tmp.name) / "demo.db")
         with Store(db) as store:
             store.import_resources(csv_io.read_csv(DEMO), actor="bench")
-        self.embedder = load_embedder(int8=int8)
+        self.embedder = load_embedder()
         self.rec = Recommender.open(db, index_dir=Path(self.tmp.name) / "ix", embedder=self.embedder)
         state = self.rec._prepared
         self.snap = state.snapshot
@@ -233,9 +232,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description="matcher quality benchmark")
     ap.add_argument("--domains", action="store_true", help="evaluate domain inference instead")
     ap.add_argument("--no-search", action="store_true", help="skip the blend variants")
-    ap.add_argument("--int8", action="store_true", help="use the opt-in int8 embedder")
     args = ap.parse_args()
-    bench = Bench(int8=args.int8)
+    bench = Bench()
     if args.domains:
         domain_inference(bench)
     else:

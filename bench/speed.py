@@ -35,7 +35,6 @@ from matcher.recommender import Recommender  # noqa: E402
 from matcher.snapshot import Snapshot  # noqa: E402
 
 REAL_EMBEDDING_MAX = 20_000
-INT8 = False
 
 
 def peak_mb() -> float:
@@ -82,7 +81,7 @@ def latency(rec: Recommender, queries: int) -> tuple[float, float, float]:
 
 
 def real(n: int, queries: int) -> None:
-    embedder = load_embedder(int8=INT8)
+    embedder = load_embedder()
     with tempfile.TemporaryDirectory(prefix="signpost-speed-") as tmp:
         db = str(Path(tmp) / "s.db")
         listings = generate(n, seed=n)
@@ -116,7 +115,7 @@ def synthetic_vectors(texts: list[str], embedder, seed: int = 0) -> np.ndarray:
 
 
 def synthetic(n: int, queries: int, kind: str | None = None) -> None:
-    embedder = load_embedder(int8=INT8)
+    embedder = load_embedder()
     start = time.perf_counter()
     listings = generate(n, seed=n)
     snap = Snapshot.build(1, listings, [content_hash(r) if n <= 100_000 else r.id for r in listings])
@@ -139,7 +138,7 @@ def synthetic(n: int, queries: int, kind: str | None = None) -> None:
 
 def kinds(n: int) -> None:
     """Search time of flat vs IVF on the same vectors, half of them allowed; IVF's overlap with flat."""
-    embedder = load_embedder(int8=INT8)
+    embedder = load_embedder()
     listings = generate(n, seed=n)
     texts = [f"{r.name}. {r.description}" for r in listings]
     vecs = synthetic_vectors(texts, embedder)
@@ -165,12 +164,8 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000])
     ap.add_argument("--kinds", type=int, nargs="*", default=[], help="sizes at which to compare flat and IVF search")
     ap.add_argument("--queries", type=int, default=200)
-    ap.add_argument("--int8", action="store_true", help="the opt-in int8 embedder (SIGNPOST_EMBED_INT8=1)")
     args = ap.parse_args()
-    global INT8
-    INT8 = args.int8
-    print(f"{'listings':>9}  (2-core CPU; torch threads {__import__('torch').get_num_threads()}; "
-          f"embedder {'int8' if INT8 else 'float32'})")
+    print(f"{'listings':>9}  (2-core CPU; torch threads {__import__('torch').get_num_threads()}; float32 embedder)")
     for n in args.sizes:
         if n <= REAL_EMBEDDING_MAX:
             real(n, args.queries)

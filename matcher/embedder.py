@@ -20,11 +20,7 @@ import numpy as np  # noqa: E402
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 MODEL_ENV = "SIGNPOST_MODEL"
-# Opt-in int8 weights (torch dynamic quantisation of the Linear layers): bench/speed.py measured
-# ~2.2x the embedding throughput and ~3x faster single queries on 2 cores, at a cosine of ~0.94 to
-# the float32 vectors; bench/quality.py --int8 shows what it costs in ranking quality.
-INT8_ENV = "SIGNPOST_EMBED_INT8"
-INT8_SUFFIX = "+int8"
+
 # Batches longer than this show a progress bar on stderr (a short query never does).
 PROGRESS_MIN_TEXTS = 256
 
@@ -55,37 +51,24 @@ def resolve_model(model: str | os.PathLike | None) -> tuple[str, Path]:
 _LOADED: dict[tuple[str, str], Embedder] = {}
 
 
-def load_embedder(model: str | os.PathLike | None = None, int8: bool | None = None) -> Embedder:
+def load_embedder(model: str | os.PathLike | None = None) -> Embedder:
     """One Embedder per model per process: opening the recommender again does not reload weights."""
-    if int8 is None:
-        int8 = os.environ.get(INT8_ENV, "").strip().lower() in ("1", "true", "yes")
     name, path = resolve_model(model)
-    key = (name, str(path), int8)
+    key = (name, str(path))
     if key not in _LOADED:
-        _LOADED[key] = Embedder(model, int8=int8)
+        _LOADED[key] = Embedder(model)
     return _LOADED[key]
 
 
 class Embedder:
     """`Embedder(model).encode(texts)`: the only way the matcher turns text into vectors."""
 
-    def __init__(self, model: str | os.PathLike | None = None, device: str = "cpu", int8: bool = False):
+    def __init__(self, model: str | os.PathLike | None = None, device: str = "cpu"):
         from sentence_transformers import SentenceTransformer
 
         self.name, self.path = resolve_model(model)
         self._model = SentenceTransformer(str(self.path), device=device, local_files_only=True)
         self._model.eval()
-        if int8:
-            import warnings
-
-            import torch
-
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                self._model = torch.ao.quantization.quantize_dynamic(self._model, {torch.nn.Linear},
-                                                                     dtype=torch.qint8)
-            # other vectors, other name: an index or cache of the float model is never mixed with these
-            self.name += INT8_SUFFIX
         get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
         self.dim: int = int(get_dim())
 
