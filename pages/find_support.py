@@ -8,11 +8,13 @@ closing the tab forgets it.
 from __future__ import annotations
 
 import base64
+import math
 
 import pydeck as pdk
 import streamlit as st
 
 from directory.records import DOMAINS, InputError
+from matcher.geo import haversine_km
 from matcher.plan import contact_lines, render_plan_html, where_text
 from pages import profile_form as pf
 from pages import ui
@@ -24,7 +26,6 @@ ss.setdefault("fs_shortlist", {})
 st.title("Find support")
 st.caption("Fill this in with the person. Nothing you enter is saved or logged; closing the tab forgets it.")
 
-rec = ui.recommender()
 left, right = st.columns([5, 7], gap="large")
 
 # ---- the profile form --------------------------------------------------------------------------------
@@ -52,7 +53,8 @@ with left, st.form("profile"):
         c, d = st.columns(2)
         c.number_input("Latitude", min_value=-90.0, max_value=90.0, value=None, format="%.5f", key="fs_lat")
         d.number_input("Longitude", min_value=-180.0, max_value=180.0, value=None, format="%.5f", key="fs_lon")
-    st.slider("How far they can travel (km)", min_value=0.5, max_value=30.0, value=5.0, step=0.5, key="fs_km")
+    st.slider("How far they can travel (km)", min_value=0.5, max_value=30.0, value=5.0, step=0.5, key="fs_km",
+              format="%.1f km")
     a, b = st.columns(2)
     a.selectbox("Phone and internet", pf.DIGITAL_CHOICES, key="fs_digital", format_func=pf.DIGITAL_WORDS.get)
     b.selectbox("What they can afford", pf.COST_CHOICES, key="fs_cost", format_func=pf.COST_WORDS.get)
@@ -72,7 +74,9 @@ def form_values() -> dict:
 if submitted:
     ss.pop("fs_errors", None)
     try:
-        ss["fs_recs"] = rec.recommend(pf.profile_data(form_values()), top_k=10)
+        profile = pf.profile_data(form_values())
+        # The model loads on the first search, not before: the form is there at once.
+        ss["fs_recs"] = ui.recommender().recommend(profile, top_k=10)
         ss["fs_km_used"] = ss.get("fs_km")
     except InputError as err:
         ss.pop("fs_recs", None)
@@ -81,6 +85,12 @@ if submitted:
 with left:
     for label, message in ss.get("fs_errors", []):
         st.error(f"**{label}**: {ui.text(message)}")
+    if ss.get("fs_recs") is not None:
+        n = len(ss["fs_recs"].results)
+        if n:
+            st.success(f"{n} options found: they are on the right, best first, with a map.", icon=":material/east:")
+        else:
+            st.warning("Nothing fits every need and limit: see on the right what was left out and why.")
 
 
 # ---- results -----------------------------------------------------------------------------------------
@@ -92,33 +102,43 @@ def toggle(result) -> None:
         shortlist[result.id] = result
 
 
+def fit_zoom(centre, points, half_px: float = 140) -> float:
+    """A zoom at which every point lies within `half_px` pixels of the centre (web-mercator scale)."""
+    span_m = max([float(haversine_km(centre[0], centre[1], p[0], p[1])) * 1000 for p in points] + [300.0])
+    metres_per_px = span_m / half_px
+    # deck.gl's tiles are 512 px: at zoom z a pixel is 78271.5 * cos(latitude) / 2**z metres.
+    return max(8.0, min(16.0, math.log2(78271.52 * math.cos(math.radians(centre[0])) / metres_per_px)))
+
+
 def venue_map(recs) -> None:
-    venues = [{"lat": r.resource.latitude, "lon": r.resource.longitude, "label": str(r.rank), "name": r.name}
-              for r in recs.results if r.resource.latitude is not None and "in_person" in r.delivery]
+    by_place: dict[tuple[float, float], list] = {}
+    for r in recs.results:
+        if r.resource.latitude is not None and "in_person" in r.delivery:
+            by_place.setdefault((r.resource.latitude, r.resource.longitude), []).append(r)
+    # options meeting at the same venue share one marker, labelled with all their numbers
+    venues = [{"lat": lat, "lon": lon, "label": "·".join(str(r.rank) for r in rs),
+               "name": " / ".join(r.name for r in rs)} for (lat, lon), rs in by_place.items()]
     home = recs.location
     if home is None and not venues:
         return
     centre = home or (venues[0]["lat"], venues[0]["lon"])
     layers = []
     if home is not None:
-        radius = float(ss.get("fs_km_used") or 5) * 1000
-        person = [{"lat": home[0], "lon": home[1], "name": "The person's area", "label": "★"}]
-        layers.append(pdk.Layer("ScatterplotLayer", person, get_position="[lon, lat]", get_radius=radius,
-                                filled=True, stroked=True, get_fill_color=[0, 94, 184, 18],
-                                get_line_color=[0, 94, 184, 160], line_width_min_pixels=2))
-        layers.append(pdk.Layer("ScatterplotLayer", person, get_position="[lon, lat]", get_radius=9,
-                                radius_units="pixels", get_fill_color=[218, 41, 28, 255], pickable=True))
-    layers.append(pdk.Layer("ScatterplotLayer", venues, get_position="[lon, lat]", get_radius=13,
-                            radius_units="pixels", get_fill_color=[0, 94, 184, 235], stroked=True,
+        person = [{"lat": home[0], "lon": home[1], "name": "Where the person lives", "label": ""}]
+        layers.append(pdk.Layer("ScatterplotLayer", person, get_position="[lon, lat]", get_radius=40,
+                                radius_min_pixels=8, radius_max_pixels=10, get_fill_color=[218, 41, 28, 255],
+                                pickable=True))
+    layers.append(pdk.Layer("ScatterplotLayer", venues, get_position="[lon, lat]", get_radius=60,
+                            radius_min_pixels=12, radius_max_pixels=14, get_fill_color=[0, 94, 184, 235], stroked=True,
                             get_line_color=[255, 255, 255], line_width_min_pixels=2, pickable=True))
     layers.append(pdk.Layer("TextLayer", venues, get_position="[lon, lat]", get_text="label", get_size=15,
                             get_color=[255, 255, 255], font_weight=700))
-    zoom = 11 if float(ss.get("fs_km_used") or 5) <= 8 else 9.5
+    zoom = fit_zoom(centre, [(v["lat"], v["lon"]) for v in venues])
     deck = pdk.Deck(layers=layers, initial_view_state=pdk.ViewState(latitude=centre[0], longitude=centre[1], zoom=zoom),
                     tooltip={"text": "{label} {name}"}, map_style=None)
     st.pydeck_chart(deck, height=330)
-    st.caption("Red dot: where the person lives; blue circle: how far they can travel; "
-               "numbers: the options below. Phone and online options are not on the map.")
+    st.caption("Red dot: where the person lives. Blue numbers: the options below. "
+               "Phone and online options are not on the map.")
 
 
 def card(r) -> None:
@@ -128,7 +148,8 @@ def card(r) -> None:
         head, action = st.columns([5, 2])
         head.markdown(f"#### {r.rank}. {ui.text(res.name)}")
         if res.organisation:
-            head.caption(ui.text(res.organisation))
+            head.caption(f"Run by {ui.text(res.organisation)}")
+        st.text(res.description)
         action.button("✓ On shortlist (remove)" if on_list else "Add to shortlist", key=f"fs_pick_{r.id}",
                       on_click=toggle, args=(r,), type="secondary" if on_list else "primary",
                       width="stretch")
@@ -146,8 +167,6 @@ def card(r) -> None:
         contacts = contact_lines(res)
         facts.append("**Contact:** " + (" · ".join(ui.text(v) for _, v in contacts) if contacts else "not listed"))
         st.markdown("  \n".join(facts))
-        with st.expander("What happens there"):
-            st.text(res.description)
 
 
 def left_out(recs, expanded: bool) -> None:
@@ -199,9 +218,9 @@ else:
                  placeholder="e.g. Phone the lunch club on Monday; I will call you on Friday to see how it went.")
     plan_html = render_plan_html(shortlist, ss.get("fs_first_name"), ss.get("fs_next_step") or "",
                                  ss.get("fs_contact") or "")
-    c1, c2, _ = st.columns([1, 1, 3])
+    c1, c2, _ = st.columns([1, 2, 2])
     c1.toggle("Show the plan", key="fs_show_plan")
-    c2.download_button("Download the plan (HTML, printable)", plan_html, file_name="plan.html",
+    c2.download_button("Download the plan to print (HTML)", plan_html, file_name="plan.html",
                        mime="text/html", icon=":material/print:")
     if ss.get("fs_show_plan"):
         st.caption("This is the page the person keeps. Download it, open it and print it (Ctrl+P).")

@@ -16,9 +16,9 @@ NEED_CHOICES: list[int | None] = [None, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
 GENDER_CHOICES: list[str | None] = [None, "female", "male", "other"]
 GENDER_WORDS = {None: "Not given", "female": "Woman", "male": "Man", "other": "Other / prefer to self-describe"}
 DIGITAL_CHOICES = ["online", "phone", "none"]
-DIGITAL_WORDS = {"online": "Phone and internet", "phone": "Phone only, no internet", "none": "Neither phone nor internet"}
+DIGITAL_WORDS = {"online": "Phone + internet", "phone": "Phone only", "none": "Neither"}
 COST_CHOICES = ["paid", "low_cost", "free"]
-COST_WORDS = {"paid": "Can pay", "low_cost": "Free or low cost only", "free": "Free only"}
+COST_WORDS = {"paid": "Can pay", "low_cost": "Low cost or free", "free": "Free only"}
 
 # Which widget a profile field's error belongs next to.
 FIELD_LABELS = {
@@ -33,9 +33,9 @@ def need_label(value: int | None) -> str:
     if value is None:
         return "Not a need"
     if value == 1:
-        return "1 (greatest need)"
+        return "1 greatest"
     if value == 10:
-        return "10 (no need)"
+        return "10 none"
     return str(value)
 
 
