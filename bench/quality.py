@@ -103,11 +103,11 @@ class CachedEmbedder:
 
 
 class Bench:
-    def __init__(self):
+    def __init__(self, directory: Path = DEMO, devset: Path = DEVSET):
         self.tmp = tempfile.TemporaryDirectory(prefix="signpost-quality-")
         db = str(Path(self.tmp.name) / "demo.db")
         with Store(db) as store:
-            store.import_resources(csv_io.read_csv(DEMO), actor="bench")
+            store.import_resources(csv_io.read_csv(directory), actor="bench")
         self.embedder = load_embedder()
         self.rec = Recommender.open(db, index_dir=Path(self.tmp.name) / "ix", embedder=self.embedder)
         state = self.rec._prepared
@@ -118,7 +118,7 @@ class Bench:
         self.rec.embedder = CachedEmbedder(self.embedder)
         self.bm25 = BM25Okapi([tokens(t) for t in self.snap.texts])
         self.cases = []
-        for line in DEVSET.read_text(encoding="utf-8").splitlines():
+        for line in Path(devset).read_text(encoding="utf-8").splitlines():
             if line.strip():
                 case = json.loads(line)
                 profile = parse_profile(case["profile"])
@@ -232,8 +232,10 @@ def main() -> None:
     ap = argparse.ArgumentParser(description="matcher quality benchmark")
     ap.add_argument("--domains", action="store_true", help="evaluate domain inference instead")
     ap.add_argument("--no-search", action="store_true", help="skip the blend variants")
+    ap.add_argument("--directory", type=Path, default=DEMO, help="contract CSV (default: the demo directory)")
+    ap.add_argument("--devset", type=Path, default=DEVSET, help="labelled profiles (default: bench/data/devset.jsonl)")
     args = ap.parse_args()
-    bench = Bench()
+    bench = Bench(args.directory, args.devset)
     if args.domains:
         domain_inference(bench)
     else:
