@@ -92,7 +92,8 @@ def reasons_for(resource: Resource, profile: NeedsProfile, domains: list[str], i
         out.append(lang)
     out.extend(reach_reasons(resource, profile, distance_km))
     out.append(COST_WORDS[resource.cost])
-    if "in_person" in resource.delivery and resource.wheelchair_accessible is True:
+    # access matters only where the person would go in person
+    if "in_person" in usable_modes(resource, profile, distance_km) and resource.wheelchair_accessible is True:
         out.append("Wheelchair accessible")
     if resource.schedule:
         out.append(resource.schedule)

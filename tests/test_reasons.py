@@ -71,4 +71,12 @@ def test_recommended_reasons_match_listing_facts(small_recommender):  # noqa: F8
             if reason.startswith("Held in "):
                 for name in reason.removeprefix("Held in ").split(" and "):
                     assert code_for_name(name) in r.resource.languages
-    _ = offset
+
+
+
+def test_venue_access_is_not_offered_for_a_venue_out_of_reach():
+    lat, lon = offset(8.0)
+    r = listing("A", delivery=["in_person", "phone"], latitude=lat, longitude=lon, wheelchair_accessible=True)
+    p = parse_profile({"digital_access": "phone", "max_distance_km": 5})
+    why = reasons_for(r, p, [], False, 8.0)
+    assert "By phone" in why and "Wheelchair accessible" not in why and not any("km away" in w for w in why)
