@@ -35,7 +35,8 @@ DOMAIN_DESCRIPTIONS: dict[str, str] = {
 
 # Words that by themselves say a listing serves a domain.
 KEYWORDS: dict[str, str] = {
-    "lifestyle": r"walk|exercise|fitness|sport|swim|dance|dancing|yoga|tai chi|cycling|cook|healthy eating|"
+    "lifestyle": r"walk|exercise|fitness|more active|physical activity|sport|swim|dance|dancing|yoga|tai chi|cycling|cook|"
+                 r"healthy eating|"
                  r"weight|smok|alcohol|football|gym|garden",
     "self_care": r"self[- ]management|appointment|medication|health check|paperwork|forms?\b|prescription|"
                  r"look(?:ing)? after yourself",
