@@ -40,7 +40,7 @@ def test_mmr_serves_each_need():
     vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
     domains = np.array([dom("lifestyle")] * 10 + [dom("money")])
     rel = np.array([0.9] * 10 + [0.6])
-    picks = diversify(rel, vecs, domains, weights, 3, Blend())
+    picks = diversify(rel, vecs, domains, weights, 3, Blend(coverage=0.3, diversity=0.3))
     assert 10 in picks.tolist()
     assert len(set(picks.tolist())) == 3
 
