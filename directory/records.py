@@ -341,9 +341,8 @@ def resource_from_row(row: dict[str, str], rownum: int | str | None = None) -> t
 
 
 def _fmt_float(v: float | None) -> str:
-    if v is None:
-        return ""
-    return repr(round(v, 7)).removesuffix(".0") if float(v).is_integer() is False else str(int(v))
+    # repr is the shortest text that reads back as the same float: export → import is exact.
+    return "" if v is None else repr(float(v))
 
 
 def resource_to_row(r: Resource) -> dict[str, str]:
