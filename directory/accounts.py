@@ -44,16 +44,21 @@ class User:
             raise PermissionDenied(f"{self.username} ({self.role}) may not {action}")
 
 
-def add_user(store: Store, username: str, password: str, role: str) -> User:
+# Stored instead of a hash for people who sign in only through single sign-on: no password matches it.
+SSO_ONLY = "!sso-only"
+
+
+def add_user(store: Store, username: str, password: str | None, role: str) -> User:
+    """Add a user or change their password and role. `password=None`: single sign-on only."""
     if not _USERNAME.match(username):
         raise ValueError("a username is 2-100 letters, digits, '.', '_', '@' or '-'")
     if role not in ROLES:
         raise ValueError(f"role '{role}' is not one of {', '.join(ROLES)}")
-    if len(password) < 10:
+    if password is not None and len(password) < 10:
         raise ValueError("a password needs at least 10 characters")
     with store.engine.begin() as conn:
         exists = conn.execute(sa.select(users.c.username).where(users.c.username == username)).first()
-        values = dict(password_hash=_hasher.hash(password), role=role)
+        values = dict(password_hash=SSO_ONLY if password is None else _hasher.hash(password), role=role)
         if exists:
             conn.execute(users.update().where(users.c.username == username).values(**values))
         else:
@@ -73,6 +78,12 @@ def authenticate(store: Store, username: str, password: str) -> User | None:
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return None
     return User(row.username, row.role)
+
+
+def remove_user(store: Store, username: str) -> bool:
+    """Remove an account; True if there was one."""
+    with store.engine.begin() as conn:
+        return conn.execute(users.delete().where(users.c.username == username)).rowcount > 0
 
 
 def list_users(store: Store) -> list[User]:

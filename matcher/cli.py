@@ -70,7 +70,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_user_add(args: argparse.Namespace) -> int:
     password = args.password if args.password is not None else os.environ.get("SIGNPOST_PASSWORD")
-    if password is None:
+    if args.sso:
+        if password is not None:
+            raise UsageError("--sso: this user signs in with single sign-on only; give no password")
+    elif password is None:
         import getpass
 
         password = getpass.getpass(f"password for {args.username}: ")
@@ -79,7 +82,15 @@ def cmd_user_add(args: argparse.Namespace) -> int:
             user = accounts.add_user(store, args.username, password, args.role)
         except ValueError as err:
             raise UsageError(str(err)) from None
-    progress(f"user {user.username} ({user.role}) saved")
+    progress(f"user {user.username} ({user.role}) saved" + (", single sign-on only" if args.sso else ""))
+    return 0
+
+
+def cmd_user_remove(args: argparse.Namespace) -> int:
+    with Store(args.db) as store:
+        if not accounts.remove_user(store, args.username):
+            raise UsageError(f"user: no account named '{args.username}'")
+    progress(f"user {args.username} removed")
     return 0
 
 
@@ -129,7 +140,12 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("username")
     a.add_argument("--role", required=True, choices=accounts.ROLES)
     a.add_argument("--password", help="the password (else $SIGNPOST_PASSWORD, else asked)")
+    a.add_argument("--sso", action="store_true",
+                   help="signs in only through single sign-on (OpenID Connect): no password; username = e-mail")
     a.set_defaults(func=cmd_user_add)
+    a = usub.add_parser("remove", help="remove a user")
+    a.add_argument("username")
+    a.set_defaults(func=cmd_user_remove)
     a = usub.add_parser("list", help="list users and their roles")
     a.set_defaults(func=cmd_user_list)
 

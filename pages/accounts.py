@@ -26,22 +26,42 @@ with st.form("add_user"):
     username = a.text_input("Username (or e-mail for single sign-on)", key="acc_username")
     role = b.selectbox("Role", ROLES, index=1, key="acc_role", format_func=lambda r: ui.ROLE_WORDS[r])
     password = st.text_input("Password (at least 10 characters)", type="password", key="acc_password")
+    sso = st.checkbox("Signs in with single sign-on only (no password)", key="acc_sso")
     ok = st.form_submit_button("Save user", type="primary")
 if ok:
     if not user.can("accounts"):
         st.error("Your role cannot change accounts.")
+    elif sso and password:
+        st.error("Leave the password empty for someone who signs in with single sign-on only.")
     else:
         try:
-            added = accounts.add_user(store, username.strip(), password, role)
+            added = accounts.add_user(store, username.strip(), None if sso else password, role)
         except ValueError as err:
             st.error(str(err))
         else:
             st.success(f"Saved {added.username} as {ui.ROLE_WORDS[added.role]}.")
+
+if users:
+    st.subheader("Remove a user")
+    with st.form("remove_user"):
+        gone = st.selectbox("User", [u.username for u in users], key="acc_remove")
+        sure = st.checkbox("Yes, remove this account", key="acc_remove_sure")
+        remove = st.form_submit_button("Remove user")
+    if remove:
+        if not user.can("accounts"):
+            st.error("Your role cannot change accounts.")
+        elif not sure:
+            st.warning("Tick the box to confirm.")
+        elif gone == user.username:
+            st.error("You cannot remove your own account while signed in with it.")
+        else:
+            accounts.remove_user(store, gone)
+            st.success(f"Removed {gone}.")
 
 with st.expander("Single sign-on (OpenID Connect)"):
     st.markdown(
         "Signpost can use your organisation's single sign-on through Streamlit's OpenID Connect support. "
         "Put an `[auth]` section in `.streamlit/secrets.toml` (`redirect_uri`, `cookie_secret`, "
         "`client_id`, `client_secret`, `server_metadata_url`), then add each person here with their "
-        "e-mail address as the username and a role (the password is not used for single sign-on). "
+        "e-mail address as the username, a role and *single sign-on only* (no password). "
         "People whose e-mail is not listed here can sign in but see nothing.")
