@@ -3,6 +3,7 @@ sign-in, single-sign-on-only users, removal; on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
 from directory import accounts
@@ -98,3 +99,33 @@ def test_accounts_page_adds_a_single_sign_on_user(app_db):
     assert not at.exception and at.success[0].value == "Saved gp@practice.example.org as GP."
     with Store(app_db) as s:
         assert stored_hash(s, "gp@practice.example.org") == accounts.SSO_ONLY
+
+
+AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "test-cookie-secret",
+        "client_id": "signpost", "client_secret": "not-a-secret",
+        "server_metadata_url": "https://sso.example.org/.well-known/openid-configuration"}
+
+
+def sso_app(user: dict):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(app_fixtures.APP, default_timeout=app_fixtures.TIMEOUT)
+    at.secrets["auth"] = AUTH
+    at.user = user
+    return at.run()
+
+
+def test_single_sign_on_maps_the_e_mail_to_a_role(app_db):
+    with Store(app_db) as s:
+        accounts.add_user(s, "gp@practice.example.org", None, "gp")
+    at = sso_app({"is_logged_in": False})
+    assert at.title[0].value == "Signpost"
+    assert [b.label for b in at.button] == ["Sign in with your organisation's account", "Sign in"]
+
+    at = sso_app({"is_logged_in": True, "email": "stranger@example.org"})
+    assert "no Signpost role" in at.error[0].value and not at.selectbox
+
+    at = sso_app({"is_logged_in": True, "email": "gp@practice.example.org"})
+    assert not at.exception and at.title[0].value == "GP preview"
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("pages/directory.py")
