@@ -12,7 +12,10 @@ import getpass
 import hashlib
 import json
 import os
-from collections.abc import Iterable
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,10 +23,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from .records import Resource
+from .records import Resource, reactivated
 
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "var" / "signpost.db"
 SCHEMA_VERSION = 2
+# How long an SQLite writer waits for another one before giving up (BusyError, nothing written).
+# Writes are short transactions: bench/load_edits.py's 2 x 500 racing edits never waited near this.
+SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 metadata = sa.MetaData()
 
@@ -83,6 +89,15 @@ class ConflictError(Exception):
                 f"(you had version {expected}, it is now version {current}); reload it and apply your change again"
             )
         super().__init__(msg)
+
+
+class SchemaError(RuntimeError):
+    """The database belongs to a newer Signpost (a higher schema version): refused, left untouched."""
+
+
+class BusyError(RuntimeError):
+    """Another writer held the database for too long (or PostgreSQL chose this write as a deadlock
+    victim): the transaction was rolled back, nothing changed, and trying again is safe."""
 
 
 class NotFoundError(KeyError):
@@ -161,9 +176,21 @@ def sqlite_path(url: str) -> Path | None:
 
 def _on_sqlite_connect(dbapi_conn, _record) -> None:
     cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    # WAL is recorded in the file, so this switches a new database once. The switch needs the file
+    # to itself and SQLite does not wait for that (no busy handler): connections opening a new
+    # database at the same moment retry for a while instead of failing.
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            if cur.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                cur.execute("PRAGMA journal_mode=WAL")
+            break
+        except sqlite3.OperationalError as err:
+            if "locked" not in str(err).lower() or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
     cur.execute("PRAGMA synchronous=NORMAL")
-    cur.execute("PRAGMA busy_timeout=10000")
     cur.close()
 
 
@@ -186,7 +213,11 @@ class Store:
             sa.event.listen(self.engine, "connect", _on_sqlite_connect)
         else:
             self.engine = sa.create_engine(self.url, pool_pre_ping=True)
-        self._migrate()
+        try:
+            self._migrate()
+        except Exception:
+            self.engine.dispose()
+            raise
 
     @property
     def path(self) -> Path | None:
@@ -206,24 +237,47 @@ class Store:
         self.close()
 
     # ---- schema ------------------------------------------------------------------------------
+    def _schema_version(self, conn: Connection) -> int | None:
+        """The schema version the database records; None for an empty database."""
+        if not sa.inspect(conn).has_table("directory_state"):
+            return None
+        value = conn.execute(sa.select(state.c.value).where(state.c.key == "schema_version")).scalar_one_or_none()
+        return 0 if value is None else int(value)
+
     def _migrate(self) -> None:
-        """Create the schema on first use; later versions add steps here (versioned, plain SQL)."""
-        insp = sa.inspect(self.engine)
-        if insp.has_table("directory_state"):
+        """Create the schema on first use and bring an older one up to SCHEMA_VERSION.
+
+        A database at the current version is only read. One at a newer version was written by a
+        newer Signpost whose data this code might damage: it is refused (SchemaError), not touched.
+        Steps are idempotent (tables are created when missing), so two processes opening a new
+        database at the same moment both end up with one schema.
+        """
+        for attempt in range(3):
             with self.engine.connect() as conn:
-                current = conn.execute(
-                    sa.select(state.c.value).where(state.c.key == "schema_version")
-                ).scalar_one_or_none()
+                current = self._schema_version(conn)
             if current == SCHEMA_VERSION:
                 return
-        with self.engine.begin() as conn:
-            metadata.create_all(conn, checkfirst=True)
-            for key, value in (("schema_version", SCHEMA_VERSION), ("directory_version", 0)):
-                exists = conn.execute(sa.select(state.c.value).where(state.c.key == key)).first()
-                if exists is None:
-                    conn.execute(state.insert().values(key=key, value=value))
-                elif key == "schema_version":
-                    conn.execute(state.update().where(state.c.key == key).values(value=value))
+            if current is not None and current > SCHEMA_VERSION:
+                where = sa.engine.make_url(self.url).render_as_string(hide_password=True)
+                raise SchemaError(
+                    f"the directory database {where} has schema version {current}, but this Signpost knows "
+                    f"schema versions up to {SCHEMA_VERSION}: it was written by a newer Signpost. Upgrade "
+                    "Signpost to use it; nothing in the database was changed."
+                )
+            try:
+                with self.engine.begin() as conn:
+                    metadata.create_all(conn, checkfirst=True)
+                    for key, value in (("schema_version", SCHEMA_VERSION), ("directory_version", 0)):
+                        exists = conn.execute(sa.select(state.c.value).where(state.c.key == key)).first()
+                        if exists is None:
+                            conn.execute(state.insert().values(key=key, value=value))
+                        elif key == "schema_version":
+                            conn.execute(state.update().where(state.c.key == key).values(value=value))
+                return
+            except sa.exc.DatabaseError:
+                if attempt == 2:
+                    raise
+                time.sleep(0.05)  # another process is creating the same tables: look again
 
     # ---- reads -------------------------------------------------------------------------------
     def directory_version(self) -> int:
@@ -256,7 +310,12 @@ class Store:
         return [s.resource for s in self.list()]
 
     def snapshot(self) -> tuple[int, list[StoredResource]]:
-        """The directory version and every listing, read in one transaction."""
+        """The directory version and every listing, read in one transaction.
+
+        The version is read first: where the driver runs the two reads in separate transactions
+        (pysqlite), a write committed in between makes the listings newer than the version, which
+        only costs a later refresh; the other order could tag old listings with a new version.
+        """
         with self.engine.connect() as conn, conn.begin():
             version = int(
                 conn.execute(sa.select(state.c.value).where(state.c.key == "directory_version")).scalar_one()
@@ -283,6 +342,26 @@ class Store:
         ]
 
     # ---- writes ------------------------------------------------------------------------------
+    @contextmanager
+    def _writing(self) -> Iterator[Connection]:
+        """One write transaction; a database too busy to take it is a BusyError, with nothing written."""
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except sa.exc.OperationalError as err:
+            sqlstate = getattr(err.orig, "sqlstate", None)
+            if self.is_sqlite and "locked" in str(err.orig).lower():
+                raise BusyError("the directory database is busy with another change (still locked after "
+                                f"{SQLITE_BUSY_TIMEOUT_MS // 1000} s); nothing was saved: try again") from err
+            if sqlstate in ("40P01", "40001"):  # deadlock victim, serialization failure
+                raise BusyError("the directory database refused this change because another change "
+                                "collided with it; nothing was saved: try again") from err
+            raise
+
+    def _written(self, conn: Connection, resource_id: str) -> StoredResource:
+        """The listing as this transaction wrote it (a later writer's version is not ours to report)."""
+        return self._row_to_stored(conn.execute(sa.select(resources).where(resources.c.id == resource_id)).one())
+
     def _bump(self, conn: Connection) -> None:
         conn.execute(
             state.update().where(state.c.key == "directory_version").values(value=state.c.value + 1)
@@ -326,12 +405,12 @@ class Store:
         actor = actor or default_actor()
         at = now_iso()
         try:
-            with self.engine.begin() as conn:
+            with self._writing() as conn:
                 self._insert(conn, resource, actor, at, "create")
                 self._bump(conn)
+                return self._written(conn, resource.id)
         except sa.exc.IntegrityError as err:
             raise ValueError(f"a listing with id {resource.id} already exists") from err
-        return self.get(resource.id)
 
     def update(self, resource: Resource, expected_version: int, actor: str | None = None,
                action: str = "update") -> StoredResource:
@@ -342,10 +421,10 @@ class Store:
             raise ConflictError(resource.id, expected_version, old.version)
         if content_hash(resource) == old.content_hash:
             return old
-        with self.engine.begin() as conn:
+        with self._writing() as conn:
             self._replace(conn, old, resource, expected_version, actor, now_iso(), action)
             self._bump(conn)
-        return self.get(resource.id)
+            return self._written(conn, resource.id)
 
     def verify(self, resource_id: str, expected_version: int, actor: str | None = None,
                on: dt.date | None = None) -> StoredResource:
@@ -359,17 +438,19 @@ class Store:
         return self._force(old, new, expected_version, actor, "retire")
 
     def reactivate(self, resource_id: str, expected_version: int, actor: str | None = None) -> StoredResource:
+        """Make a listing active again; refused (InputError naming latitude, nothing written) while it
+        meets in person without coordinates."""
         old = self.get(resource_id)
-        new = old.resource.model_copy(update={"status": "active"})
+        new = reactivated(old.resource)
         return self._force(old, new, expected_version, actor, "reactivate")
 
     def _force(self, old: StoredResource, new: Resource, expected: int, actor: str | None, action: str):
         """Write even when the content is unchanged (a verification is an event worth recording)."""
         actor = actor or default_actor()
-        with self.engine.begin() as conn:
+        with self._writing() as conn:
             self._replace(conn, old, new, expected, actor, now_iso(), action)
             self._bump(conn)
-        return self.get(new.id)
+            return self._written(conn, new.id)
 
     def import_resources(self, incoming: Iterable[Resource], actor: str | None = None) -> ImportSummary:
         """Add new listings and update changed ones by id, all in one transaction (all or nothing).
@@ -398,7 +479,7 @@ class Store:
         if not summary.changed:
             return summary
         at = now_iso()
-        with self.engine.begin() as conn:
+        with self._writing() as conn:
             if to_add:
                 conn.execute(
                     resources.insert(),
@@ -416,7 +497,7 @@ class Store:
                         for r in to_add
                     ],
                 )
-            for old, new in to_update:
+            for old, new in sorted(to_update, key=lambda pair: pair[1].id):  # one lock order for all writers
                 self._replace(conn, old, new, old.version, actor, at, "import")
             self._bump(conn)
         return summary

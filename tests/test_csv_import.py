@@ -157,8 +157,8 @@ def file_hash(path: Path) -> str:
     return h.hexdigest()
 
 
-def test_reimport_is_a_no_op_and_a_changed_row_updates_by_id(tmp_path, sqlite_path):
-    with Store(sqlite_path) as store:
+def test_reimport_is_a_no_op_and_a_changed_row_updates_by_id(tmp_path, db_url):
+    with Store(db_url) as store:
         first = store.import_resources(csv_io.read_csv(EXAMPLE))
         version = store.directory_version()
         assert len(first.added) == 5
