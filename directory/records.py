@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -82,6 +83,17 @@ class InputError(Exception):
     def __init__(self, issues: list[ValidationIssue]):
         self.issues = list(issues)
         super().__init__("\n".join(str(i) for i in self.issues))
+
+
+class Loaded(list):
+    """Listings read from a file (a plain list of `Resource`), with the warnings a person should
+    see before importing them: things the file says that Signpost could not use as they are
+    (e.g. a venue without usable coordinates, imported as inactive), and why a valid file gives
+    nothing to import. Warnings never stop an import; errors (`InputError`) always do."""
+
+    def __init__(self, resources: Iterable[Resource] = (), warnings: Iterable[ValidationIssue] = ()):
+        super().__init__(resources)
+        self.warnings: list[ValidationIssue] = list(dict.fromkeys(warnings))
 
 
 def _split(value: Any) -> list[str]:
@@ -220,8 +232,11 @@ class Resource(BaseModel):
             raise ValueError(f"min_age {self.min_age} is greater than max_age {self.max_age}")
         if (self.latitude is None) != (self.longitude is None):
             raise ValueError("latitude and longitude must be given together")
-        if "in_person" in self.delivery and self.latitude is None:
-            raise ValueError("an in_person listing needs latitude and longitude of where it meets")
+        if "in_person" in self.delivery and self.latitude is None and self.status == "active":
+            # An inactive listing is never offered (contract section 4, rule 1), so it may wait,
+            # unplaced, for a curator to set where it meets; it cannot be made active before that.
+            raise ValueError("an in_person listing needs latitude and longitude of where it meets, "
+                             "unless it is inactive")
         return self
 
     # ---- helpers -------------------------------------------------------------------------------
@@ -387,3 +402,20 @@ def validate_resource(data: dict[str, Any], row: int | str | None = None) -> tup
         return Resource.model_validate(data), []
     except ValidationError as err:
         return None, issues_from_error(err, row)
+
+
+def reactivated(resource: Resource) -> Resource:
+    """The listing made active again, validated as any active listing is: an in-person listing
+    still waiting for its coordinates cannot be offered to anyone, so it is refused (InputError
+    naming latitude) until a curator sets where it meets."""
+    data = resource.model_dump()
+    data["status"] = "active"
+    active, issues = validate_resource(data)
+    if active is None:
+        raise InputError([
+            ValidationIssue(None, i.column, f"listing {resource.id} cannot be reactivated: it meets in person but has "
+                                            "no latitude and longitude; set where it meets first")
+            if i.column == "latitude" else
+            ValidationIssue(None, i.column, f"listing {resource.id} cannot be reactivated: {i.message}")
+            for i in issues])
+    return active
