@@ -82,6 +82,28 @@ def edit_listing(store: Store, user: User, resource_id: str, fields: dict[str, A
     return store.update(resource, expected_version, actor=user.username)
 
 
+def reapply_edit(base: dict[str, str], mine: dict[str, str],
+                 latest: dict[str, str]) -> tuple[dict[str, str], list[str]]:
+    """A curator's edit refused by a conflict, re-applied on top of the latest version.
+
+    `base` is the form as she opened it, `mine` the form as she typed it, `latest` the listing as
+    saved now (all the same shape: form values). The fields she changed take her values; the fields
+    she left alone take the latest values, so the other curator's changes are kept rather than
+    silently reverted. Returns the merged values and the fields both changed to different values
+    (hers win in the merge; the page shows them so she can check before saving).
+    """
+    merged = dict(latest)
+    clashes = []
+    for key, value in mine.items():
+        before = base.get(key, "")
+        if value == before:
+            continue
+        if latest.get(key, "") not in (before, value):
+            clashes.append(key)
+        merged[key] = value
+    return merged, clashes
+
+
 def verify_listing(store: Store, user: User, resource_id: str, expected_version: int,
                    today: dt.date | None = None) -> StoredResource:
     user.require("edit")

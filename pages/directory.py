@@ -32,11 +32,14 @@ def open_listing(rid: str) -> None:
         st.warning("That listing no longer exists.")
         return
     if ss.get("ed_id") != rid:
-        listing_form.load("ed_", curation.listing_fields(stored.resource))
+        fields = curation.listing_fields(stored.resource)
+        listing_form.load("ed_", fields)
+        ss["ed_base"] = listing_form.as_form(fields)  # what she started from, to re-apply her changes
         ss["ed_id"] = rid
         ss["ed_version"] = stored.version
         ss["ed_errors"] = {}
         ss.pop("ed_conflict", None)
+        ss.pop("ed_reapplied", None)
     r = stored.resource
     verified = r.last_verified.isoformat() if r.last_verified else "never"
     stale = r.is_active and curation.is_stale(r, today)
@@ -59,22 +62,36 @@ def open_listing(rid: str) -> None:
     conflict = ss.get("ed_conflict")
     if conflict:
         st.error(conflict)
-        st.write("Your edit is still in the form below. Either apply it on top of the latest version, "
-                 "or discard it and load the latest version.")
-        c1, c2, _ = st.columns([1, 1, 2])
-        if c1.button("Apply my edit to the latest version", key="ed_rebase"):
+        st.write("Your changes are still in the form below. Re-apply them to the latest version (the other "
+                 "changes saved meanwhile are kept), or discard them and load the latest version.")
+        latest = listing_form.as_form(curation.listing_fields(r))
+        base = ss.get("ed_base", latest)
+        mine = listing_form.read("ed_")
+        c1, c2, _ = st.columns([1.4, 1, 1.6])
+        if c1.button("Re-apply my changes to the latest version", key="ed_rebase", type="primary"):
+            merged, clashes = curation.reapply_edit(base, mine, latest)
+            listing_form.load("ed_", merged)
+            ss["ed_base"] = latest
             ss["ed_version"] = stored.version
+            ss["ed_reapplied"] = {"version": stored.version, "clashes": clashes}
             ss.pop("ed_conflict", None)
             st.rerun()
-        if c2.button("Discard my edit", key="ed_discard"):
+        if c2.button("Discard my changes", key="ed_discard"):
             ss["ed_id"] = None
             st.rerun()
-        mine = listing_form.read("ed_")
-        theirs = curation.listing_fields(r)
-        diffs = [{"field": k, "saved now": theirs.get(k, ""), "your edit": v}
-                 for k, v in mine.items() if theirs.get(k, "") != v]
+        diffs = [{"field": k, "when you opened it": base.get(k, ""), "your edit": mine.get(k, ""),
+                  "saved now": latest.get(k, "")}
+                 for k in mine if mine.get(k, "") != base.get(k, "") or latest.get(k, "") != base.get(k, "")]
         if diffs:
             st.dataframe(diffs, hide_index=True, width="stretch")
+
+    reapplied = ss.get("ed_reapplied")
+    if reapplied and not conflict:
+        st.info(f"Your changes are now applied to version {reapplied['version']}, keeping the changes saved "
+                "meanwhile. Check the form, then save.")
+        if reapplied["clashes"]:
+            st.warning("You and the other curator both changed " + ", ".join(reapplied["clashes"])
+                       + ": the form holds your value.")
 
     if can_edit:
         with st.form("edit_form"):
@@ -89,12 +106,14 @@ def open_listing(rid: str) -> None:
             except ConflictError as err:
                 ss["ed_conflict"] = str(err)
                 ss["ed_errors"] = {}
+                ss.pop("ed_reapplied", None)
                 st.rerun()
             except PermissionDenied as err:
                 ui.denied(err)
             else:
                 ss["dir_flash"] = f"Saved {new.resource.name} (version {new.version})."
                 ss["ed_id"] = None
+                ss.pop("ed_reapplied", None)
                 st.rerun()
 
     with st.expander("Change history", expanded=False):

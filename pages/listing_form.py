@@ -29,41 +29,58 @@ def _split(value: str) -> list[str]:
     return [p.strip() for p in value.split(LIST_SPLIT) if p.strip()]
 
 
+TEXT_COLUMNS = ("id", "name", "organisation", "description", "categories", "min_age", "max_age", "address",
+                "postcode", "latitude", "longitude", "schedule", "phone", "email", "website", "last_verified")
+WIDGET_COLUMNS = (*TEXT_COLUMNS, "domains", "languages", "delivery", "interpreter_available", "gender", "cost",
+                  "wheelchair_accessible", "status")
+
+
+def widget_values(fields: dict[str, str]) -> dict[str, Any]:
+    """A listing's values (its CSV row) as the form's widgets hold them, by column."""
+    out: dict[str, Any] = {col: fields.get(col, "") for col in TEXT_COLUMNS}
+    out["categories"] = "; ".join(_split(fields.get("categories", "")))
+    out["domains"] = [d for d in _split(fields.get("domains", "")) if d in DOMAINS]
+    langs = _split(fields.get("languages", "")) or ["en"]
+    out["languages"] = [language_name(c) for c in langs]
+    out["delivery"] = [m for m in _split(fields.get("delivery", "")) if m in DELIVERY_MODES]
+    out["interpreter_available"] = fields.get("interpreter_available", "") == "true"
+    out["gender"] = fields.get("gender", "") if fields.get("gender", "") in GENDER_CHOICES else ""
+    out["cost"] = fields.get("cost", "") if fields.get("cost", "") in COST_CHOICES else ""
+    wheel = fields.get("wheelchair_accessible", "")
+    out["wheelchair_accessible"] = wheel if wheel in WHEELCHAIR_CHOICES else ""
+    out["status"] = fields.get("status", "active") or "active"
+    return out
+
+
+def row_of(values: dict[str, Any]) -> dict[str, str]:
+    """Widget values (by column) as a contract CSV row (strings; lists joined with ';')."""
+    out: dict[str, str] = {col: str(values.get(col, "") or "") for col in TEXT_COLUMNS}
+    out["domains"] = ";".join(values.get("domains", []))
+    out["languages"] = ";".join(ui.language_codes(values.get("languages", [])))
+    out["delivery"] = ";".join(values.get("delivery", []))
+    out["interpreter_available"] = "true" if values.get("interpreter_available") else "false"
+    out["gender"] = values.get("gender", "")
+    out["cost"] = values.get("cost", "")
+    out["wheelchair_accessible"] = values.get("wheelchair_accessible", "")
+    out["status"] = values.get("status", "active")
+    return out
+
+
+def as_form(fields: dict[str, str]) -> dict[str, str]:
+    """A listing's values exactly as `read` would return them once loaded: comparable with an edit."""
+    return row_of(widget_values(fields))
+
+
 def load(prefix: str, fields: dict[str, str]) -> None:
     """Put a listing's values (its CSV row) into the form's widgets."""
-    ss = st.session_state
-    for col in ("id", "name", "organisation", "description", "categories", "min_age", "max_age", "address",
-                "postcode", "latitude", "longitude", "schedule", "phone", "email", "website", "last_verified"):
-        ss[prefix + col] = fields.get(col, "")
-    ss[prefix + "categories"] = "; ".join(_split(fields.get("categories", "")))
-    ss[prefix + "domains"] = [d for d in _split(fields.get("domains", "")) if d in DOMAINS]
-    langs = _split(fields.get("languages", "")) or ["en"]
-    ss[prefix + "languages"] = [language_name(c) for c in langs]
-    ss[prefix + "delivery"] = [m for m in _split(fields.get("delivery", "")) if m in DELIVERY_MODES]
-    ss[prefix + "interpreter_available"] = fields.get("interpreter_available", "") == "true"
-    ss[prefix + "gender"] = fields.get("gender", "") if fields.get("gender", "") in GENDER_CHOICES else ""
-    ss[prefix + "cost"] = fields.get("cost", "") if fields.get("cost", "") in COST_CHOICES else ""
-    wheel = fields.get("wheelchair_accessible", "")
-    ss[prefix + "wheelchair_accessible"] = wheel if wheel in WHEELCHAIR_CHOICES else ""
-    ss[prefix + "status"] = fields.get("status", "active") or "active"
+    for col, value in widget_values(fields).items():
+        st.session_state[prefix + col] = value
 
 
 def read(prefix: str) -> dict[str, str]:
     """The form's values as a contract CSV row (strings; lists joined with ';')."""
     ss = st.session_state
-    out: dict[str, str] = {}
-    for col in ("id", "name", "organisation", "description", "categories", "min_age", "max_age", "address",
-                "postcode", "latitude", "longitude", "schedule", "phone", "email", "website", "last_verified"):
-        out[col] = str(ss.get(prefix + col, "") or "")
-    out["domains"] = ";".join(ss.get(prefix + "domains", []))
-    out["languages"] = ";".join(ui.language_codes(ss.get(prefix + "languages", [])))
-    out["delivery"] = ";".join(ss.get(prefix + "delivery", []))
-    out["interpreter_available"] = "true" if ss.get(prefix + "interpreter_available") else "false"
-    out["gender"] = ss.get(prefix + "gender", "")
-    out["cost"] = ss.get(prefix + "cost", "")
-    out["wheelchair_accessible"] = ss.get(prefix + "wheelchair_accessible", "")
-    out["status"] = ss.get(prefix + "status", "active")
-    return out
+    return row_of({col: ss[prefix + col] for col in WIDGET_COLUMNS if prefix + col in ss})
 
 
 def _err(errors: dict[str, list[str]], *cols: str) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from directory.csv_io import to_csv_text
 from directory.store import Store
 
@@ -50,7 +52,7 @@ def test_conflicting_edit_is_refused_and_kept_in_the_form(app_db):
     at = open_listing("G02")
     at.text_input(key="ed_name").set_value("Southside Community Choir")
     with Store(app_db) as s:  # someone else verifies the listing meanwhile
-        s.verify("G02", 1, actor="someone-else")
+        s.verify("G02", 1, actor="someone-else", on=dt.date(2026, 6, 1))
     at.button(key=SAVE).click().run()
     assert not at.exception
     assert any("changed by someone else" in e.value for e in at.error)
@@ -58,8 +60,47 @@ def test_conflicting_edit_is_refused_and_kept_in_the_form(app_db):
     assert Store(app_db).get("G02").resource.name == "Community Choir"
     at.button(key="ed_rebase").click().run()
     at.button(key=SAVE).click().run()
-    assert Store(app_db).get("G02").resource.name == "Southside Community Choir"
-    assert Store(app_db).get("G02").version == 3
+    stored = Store(app_db).get("G02")
+    assert stored.resource.name == "Southside Community Choir" and stored.version == 3
+    assert stored.resource.last_verified == dt.date(2026, 6, 1)  # the verification is not undone
+
+
+def test_two_curators_edit_one_listing_one_wins_the_other_re_applies(app_db):
+    """Two browser sessions at once: Ann saves first; Bea's save is refused, her typing stays in the
+    form, and one button re-applies her changes on top of Ann's without undoing Ann's."""
+    ann, bea = open_listing("G02"), open_listing("G02")
+    ann.text_input(key="ed_phone").set_value("0141 555 0101")
+    ann.text_input(key="ed_schedule").set_value("Thursdays 18:30-20:00")
+    bea.text_input(key="ed_name").set_value("Southside Community Choir")
+    bea.text_input(key="ed_schedule").set_value("Fridays 19:00-20:30")
+    ann.button(key=SAVE).click().run()
+    assert ann.success[0].value.startswith("Saved Community Choir (version 2)")
+
+    bea.button(key=SAVE).click().run()
+    assert not bea.exception
+    assert any("changed by someone else" in e.value and "now version 2" in e.value for e in bea.error)
+    assert bea.text_input(key="ed_name").value == "Southside Community Choir"  # her edit is not lost
+    assert bea.text_input(key="ed_schedule").value == "Fridays 19:00-20:30"
+    (table,) = [d.value.set_index("field") for d in bea.dataframe if "field" in d.value.columns]
+    assert table.loc["phone", "saved now"] == "0141 555 0101"
+    assert table.loc["name", "your edit"] == "Southside Community Choir"
+    assert Store(app_db).get("G02").resource.name == "Community Choir"
+
+    bea.button(key="ed_rebase").click().run()
+    assert not bea.exception
+    assert bea.text_input(key="ed_name").value == "Southside Community Choir"
+    assert bea.text_input(key="ed_phone").value == "0141 555 0101"  # Ann's change, now in Bea's form
+    assert any("applied to version 2" in i.value for i in bea.info)
+    assert any("both changed schedule" in w.value for w in bea.warning)
+    bea.button(key=SAVE).click().run()
+    assert bea.success[0].value.startswith("Saved Southside Community Choir (version 3)")
+
+    stored = Store(app_db).get("G02").resource
+    assert (stored.name, stored.phone, stored.schedule) == (
+        "Southside Community Choir", "0141 555 0101", "Fridays 19:00-20:30")
+    history = Store(app_db).history("G02")
+    assert [(e.version, e.actor, sorted(e.changes)) for e in history[1:]] == [
+        (2, "local", ["phone", "schedule"]), (3, "local", ["name", "schedule"])]
 
 
 def test_verify_and_retire_buttons(app_db):
