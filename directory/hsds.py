@@ -1378,16 +1378,16 @@ def _is_email(text: str) -> bool:
     return bool(re.fullmatch(r"[^@\s]+@[^@\s]+", text or ""))
 
 
+PACKAGED_SCHEMA_DIR = Path(__file__).resolve().parent / "data" / "hsds-3.0-schema"
+
+
 def default_schema_dir() -> Path:
-    """Where the HSDS 3.0 JSON schemas are: $SIGNPOST_HSDS_SCHEMA, directory/data/hsds-3.0-schema,
-    or the project's shared copy of the Open Referral examples."""
-    here = Path(__file__).resolve().parent
-    candidates = [os.environ.get(SCHEMA_DIR_ENV), here / "data" / "hsds-3.0-schema",
-                  here.parent.parent / "shared" / "hsds-examples" / "hsds-3.0" / "schema"]
-    for candidate in candidates:
-        if candidate and (Path(candidate) / "service.json").is_file():
-            return Path(candidate)
-    raise FileNotFoundError(f"the HSDS 3.0 schemas were not found; set {SCHEMA_DIR_ENV} to their folder")
+    """Where the HSDS 3.0 JSON schemas are: $SIGNPOST_HSDS_SCHEMA when set, else the copy packaged
+    with Signpost (directory/data/hsds-3.0-schema: service.json and every schema it refers to)."""
+    candidate = Path(os.environ.get(SCHEMA_DIR_ENV) or PACKAGED_SCHEMA_DIR)
+    if (candidate / "service.json").is_file():
+        return candidate
+    raise FileNotFoundError(f"the HSDS 3.0 schemas were not found in {candidate}; set {SCHEMA_DIR_ENV} to their folder")
 
 
 @functools.lru_cache(maxsize=8)
