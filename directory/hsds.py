@@ -1,18 +1,40 @@
 """Open Referral HSDS: import (3.0 JSON, 3.0 tabular datapackages, 1.1/2.0 datapackages, zipped
 datapackages) and export (3.0 JSON), as listings of contract section 2.
 
-Every reader returns validated `Resource`s or raises `InputError` carrying every problem found in
-the file (never the first only, never a traceback). An issue's `row` locates the object: a path
-into the JSON document (``services[3]``, ``organization.services[0].service_at_locations[1].location``)
-or a table row (``services.csv row 5``, the header being row 1); its `column` is the HSDS field
-(``minimum_age``, ``latitude``). A parse error names the line (``row``) and column of the text.
+Every reader returns validated `Resource`s as a `records.Loaded` list, with `warnings`, or raises
+`InputError` carrying every problem found in the file (never the first only, never a traceback).
+An issue's `row` locates the object: a path into the JSON document (``services[3]``,
+``organization.services[0].service_at_locations[1].location``) or a table row (``services.csv
+row 5``, the header being row 1); its `column` is the HSDS field (``minimum_age``, ``latitude``).
+A parse error names the line (``row``) and column of the text.
+
+Errors and warnings
+-------------------
+An error (a missing name, an age or language that cannot be read, text where a number belongs,
+malformed JSON, a file that is not HSDS at all...) refuses the whole file: nothing is imported.
+A warning says what Signpost could not use as the file says it and imported anyway, located the
+same way. There is one kind today, the venue that is not placed: a physical location whose
+latitude and longitude are missing, or out of range (the HSDS 3.0 examples put every location at
+latitude 100, which is no latitude). Its coordinates are dropped, never guessed (Signpost does not
+geocode); the listing keeps its delivery as the file says (in_person), its address and the rest,
+and is imported as ``inactive``, so it is never offered to anyone (contract section 4, rule 1)
+and cannot be reactivated until a curator sets where it meets::
+
+    service.service_at_locations[0].location, latitude: 100 is not a latitude (-90 to 90);
+    'Community Counselling' is imported as inactive until a curator places the venue
+
+A valid HSDS file that holds no services (taxonomies, API metadata, a lone location,
+organizations without services, a datapackage whose services.csv has no rows) imports nothing:
+an empty list whose one warning says so ("taxonomy.json holds an HSDS taxonomy and no services:
+nothing to import"). An empty file, a JSON Schema, an OpenAPI description or other JSON that is
+not HSDS remains an error.
 
 How an HSDS service becomes listings
 ------------------------------------
 id
     The service id. A service meeting in person at several places (several service_at_locations
-    whose location has coordinates) gives one listing per place: the first place (in the order
-    the file lists them) keeps the service id, every further place is
+    whose location is physical) gives one listing per place, placed or not: the first place (in
+    the order the file lists them) keeps the service id, every further place is
     ``<service id>:<service_at_location id>`` (the location id, then the 1-based position, when
     the service_at_location has no id). Re-importing the same feed gives the same ids; a place
     keeps its id as long as the publisher keeps its service_at_location id.
@@ -49,11 +71,12 @@ gender
     Export writes the term in the ``signpost_eligibility`` taxonomy and the eligibility text.
 delivery
     in_person for each service_at_location whose location is physical (``location_type``
-    ``physical`` or, as in 1.1, not given) and has latitude and longitude: the listing takes that
-    location's coordinates, address (``address_1``..``address_4``, ``city``, physical address
-    first), ``postal_code`` and wheelchair access (accessibility text: "not wheelchair
-    accessible", "no step-free access", "inaccessible" -> false; "wheelchair", "step-free",
-    "level access", "ramp", "lift", "accessible" -> true; otherwise unknown).
+    ``physical`` or, as in 1.1, not given): the listing takes that location's coordinates,
+    address (``address_1``..``address_4``, ``city``, physical address first), ``postal_code``
+    and wheelchair access (accessibility text: "not wheelchair accessible", "no step-free
+    access", "inaccessible" -> false; "wheelchair", "step-free", "level access", "ramp", "lift",
+    "accessible" -> true; otherwise unknown). A location without usable coordinates is not
+    placed: the listing is inactive, with a warning (see "Errors and warnings").
     online when a location is ``virtual``, or the service has a ``url`` and nothing else to go by
     (no physical location, no phone of its own).
     phone only when the service has no physical location at all and either has a phone of its
@@ -61,10 +84,9 @@ delivery
     to call, ring or phone and some number (organization's, location's) is given. An
     organization's switchboard alone never makes a service "by phone": a bag lunch with a support
     line is not a phone service, and saying otherwise would send someone who cannot travel to it.
-    A location with an address but no coordinates is an issue (Signpost needs coordinates to
-    measure distance; it does not geocode). A location with neither is only a name and is passed
-    over. A service that is left with no delivery mode is an issue ("cannot tell how it is
-    delivered").
+    A postal location says where to write, not where to go, and is passed over. A service that is
+    left with no delivery mode (no physical or virtual location, no phone of its own, no website)
+    is an issue ("cannot tell how it is delivered").
 cost
     Cost options: amount 0 -> free, up to 5 (GBP, EUR or USD, taken as equivalent) -> low_cost,
     more -> paid; ``fees_description``/``fees`` (1.1 ``fees``) text: "free", "no charge" -> free;
@@ -79,7 +101,7 @@ schedule
     times gives its ``description``.
 status
     ``active`` (or blank) -> active; ``inactive``, ``defunct``, ``temporarily closed`` -> inactive;
-    anything else is an issue.
+    anything else is an issue. A listing whose venue is not placed is inactive whatever the file says.
 last_verified
     ``assured_date``; else the latest ``last_action_date`` of metadata about the service itself.
 domains
@@ -98,9 +120,12 @@ code = column, value = cell). With these,
 Export writes one HSDS 3.0 service per listing (id = the listing id, so that ids survive the
 round trip; nested objects get UUIDs derived from it), with its organization, phones, languages,
 schedule text, cost option (free) and fees text, eligibility, a physical location (coordinates,
-address with country GB, accessibility) and/or a virtual one, and the attributes above.
-`validate_hsds` checks objects against the HSDS 3.0 JSON schemas. HSDS asks for UUID ids; listing
-ids such as ``EX01`` are not, so the uuid format of ids is checked only with ``strict_ids=True``.
+address with country GB, accessibility; an in-person listing not yet placed gets one without
+coordinates, which reads back as the same inactive listing) and/or a virtual one, and the
+attributes above. `validate_hsds` checks objects against the HSDS 3.0 JSON schemas, packaged in
+``directory/data/hsds-3.0-schema`` (copied unchanged from Open Referral; $SIGNPOST_HSDS_SCHEMA
+overrides). HSDS asks for UUID ids; listing ids such as ``EX01`` are not, so the uuid format of
+ids is checked only with ``strict_ids=True``.
 """
 
 from __future__ import annotations
@@ -124,7 +149,7 @@ from typing import Any
 
 from . import csv_io
 from .languages import LANGUAGE_NAMES, code_for_name, language_name
-from .records import DOMAIN_LABELS, InputError, Resource, ValidationIssue, validate_resource
+from .records import DOMAIN_LABELS, InputError, Loaded, Resource, ValidationIssue, validate_resource
 
 # ---- limits for uploads (zip) ------------------------------------------------------------------
 MAX_ZIP_MEMBERS = 500
@@ -454,7 +479,9 @@ class _Service:
 
 @dataclass
 class _Place:
-    kind: str  # venue (has coordinates), unlocated (address only), virtual, ignored, invalid
+    # venue: physical, with usable coordinates; unplaced: physical, coordinates missing or out of
+    # range (dropped); virtual; ignored (postal, or no location object); invalid (an error found)
+    kind: str
     path: str
     name: str = ""
     loc_id: str = ""
@@ -468,6 +495,9 @@ class _Place:
     languages: list[str] = field(default_factory=list)
     sal_phones: list[str] = field(default_factory=list)  # the service's phones at this place
     loc_phones: list[str] = field(default_factory=list)  # the building's phones
+    # why an unplaced venue has no coordinates: (HSDS field, reason), and whether values were dropped
+    problems: list[tuple[str, str]] = field(default_factory=list)
+    dropped: bool = False
 
 
 def _phones(obj: dict | None, where: str, issues: Issues) -> list[str]:
@@ -494,14 +524,7 @@ def _place(loc: dict, path: str, issues: Issues) -> _Place:
     before = len(issues)
     lat = _number(loc.get("latitude"), path, "latitude", issues)
     lon = _number(loc.get("longitude"), path, "longitude", issues)
-    if lat is not None and not -90 <= lat <= 90:
-        issues.append(ValidationIssue(path, "latitude", f"{_s(loc.get('latitude'))} is not a latitude (-90 to 90)"))
-    if lon is not None and not -180 <= lon <= 180:
-        issues.append(ValidationIssue(path, "longitude", f"{_s(loc.get('longitude'))} is not a longitude (-180 to 180)"))
-    if (lat is None) != (lon is None):
-        missing = "longitude" if lon is None else "latitude"
-        issues.append(ValidationIssue(path, missing, "latitude and longitude must be given together"))
-    if len(issues) > before:
+    if len(issues) > before:  # text that is no number at all is an error, not a venue to place later
         place.kind = "invalid"
         return place
     addresses = _items(loc, "addresses", path, issues)
@@ -518,11 +541,23 @@ def _place(loc: dict, path: str, issues: Issues) -> _Place:
     place.wheelchair = _wheelchair(texts)
     place.languages = _languages_of(loc, path, issues)
     place.loc_phones = _phones(loc, path, issues)
-    place.latitude, place.longitude = lat, lon
-    if lat is not None:
-        place.kind = "venue"
-    elif place.address or place.postcode:
-        place.kind = "unlocated"
+    # A physical location (1.1 has no location_type: every location is one) is a venue when its
+    # coordinates are usable; else it is "unplaced": the coordinates are dropped, never guessed.
+    if lat is not None and not -90 <= lat <= 90:
+        place.problems.append(("latitude", f"{_s(loc.get('latitude'))} is not a latitude (-90 to 90)"))
+    if lon is not None and not -180 <= lon <= 180:
+        place.problems.append(("longitude", f"{_s(loc.get('longitude'))} is not a longitude (-180 to 180)"))
+    if (lat is None) != (lon is None):
+        given, missing = ("latitude", "longitude") if lon is None else ("longitude", "latitude")
+        place.problems.append((missing, f"{given} {_s(loc.get(given))} is given without a {missing}"))
+    place.dropped = bool(place.problems)
+    if lat is None and lon is None:
+        has = "an address but " if place.address or place.postcode else ""
+        place.problems.append(("latitude", f"{_describe(place)} has {has}no latitude and longitude"))
+    if place.problems:
+        place.kind = "unplaced"
+    else:
+        place.kind, place.latitude, place.longitude = "venue", lat, lon
     return place
 
 
@@ -537,29 +572,21 @@ _HSDS_FIELD = {
 }
 
 
+_PHYSICAL = ("venue", "unplaced", "invalid")
+
+
 def _delivery(svc: _Service, p: str, label: str, description: str, declared: list[str], places: list[_Place],
               service_phones: list[str], org_phones: list[str], issues: Issues) -> list[str]:
     """How people take part (module docstring, "delivery"); [] with an issue when it cannot be told."""
-    s = svc.obj
-    venues = [pl for pl in places if pl.kind == "venue"]
-    unlocated = [pl for pl in places if pl.kind == "unlocated"]
-    invalid = any(pl.kind == "invalid" for pl in places)  # already reported by _place
-    unlocated_issues = [ValidationIssue(pl.path, "latitude", f"{_describe(pl)} has an address but no latitude and "
-                                                             "longitude: Signpost needs them to list a place people go to")
-                        for pl in unlocated]
     if declared:  # Signpost's own convention decides
-        if "in_person" in declared and not venues:
-            issues.extend(unlocated_issues)
-            if not unlocated and not invalid:
-                issues.append(ValidationIssue(p, "service_at_locations", "says it meets in person but has no location "
-                                                                         "with latitude and longitude"))
         return list(declared)
-    physical = bool(venues or unlocated or invalid)
+    s = svc.obj
+    physical = any(pl.kind in _PHYSICAL for pl in places)
     own_phones = service_phones + [n for pl in places for n in pl.sal_phones]
     any_phone = own_phones or org_phones or any(pl.loc_phones for pl in places)
     says_call = _SAYS_CALL.search(" ".join((_s(s.get("application_process")), description)))
     modes = []
-    if venues:
+    if physical:  # placed or not: the file says people go there
         modes.append("in_person")
     if any(pl.kind == "virtual" for pl in places):
         modes.append("online")
@@ -567,17 +594,16 @@ def _delivery(svc: _Service, p: str, label: str, description: str, declared: lis
         modes.append("phone")
     if not physical and not modes and _s(s.get("url")):
         modes.append("online")
-    issues.extend(unlocated_issues)
-    if not modes and not physical:
+    if not modes:
         named = [f"'{pl.name}'" for pl in places if pl.kind == "ignored" and pl.name]
-        where = f" (its location {', '.join(named)} gives neither coordinates nor an address)" if named else ""
+        where = f" (its location {', '.join(named)} is a postal address only)" if named else ""
         issues.append(ValidationIssue(p, "service_at_locations", f"cannot tell how '{label}' is delivered: it has no "
-                                                                 f"location with latitude and longitude{where}, no phone "
-                                                                 "number of its own, no virtual location and no website"))
+                                                                 f"physical or virtual location{where}, no phone "
+                                                                 "number of its own and no website"))
     return modes
 
 
-def _service_listings(svc: _Service, issues: Issues) -> list[tuple[Resource, str]]:
+def _service_listings(svc: _Service, issues: Issues, warnings: Issues) -> list[tuple[Resource, str]]:
     s = svc.obj
     p = _where(s, svc.path)
     mine: Issues = []
@@ -731,8 +757,6 @@ def _service_listings(svc: _Service, issues: Issues) -> list[tuple[Resource, str
             place = _place(loc, lpath, mine)
         place.sal, place.sal_id, place.sal_phones = sal, _s(sal.get("id")), sal_phones
         places.append(place)
-    venues = [pl for pl in places if pl.kind == "venue"]
-    unlocated = [pl for pl in places if pl.kind == "unlocated"]
     modes = _delivery(svc, p, name or sid, description, delivery_attr, places, service_phones, org_phones, mine)
 
     base: dict[str, Any] = {
@@ -745,10 +769,16 @@ def _service_listings(svc: _Service, issues: Issues) -> list[tuple[Resource, str
     }
     origin.setdefault("min_age", (p, "minimum_age"))
     origin.setdefault("max_age", (p, "maximum_age"))
-    if "in_person" in modes and venues:
-        listing_places: list[_Place | None] = list(venues)
+    physical = [pl for pl in places if pl.kind in _PHYSICAL]
+    if "in_person" in modes:  # one listing a physical place, placed or not
+        listing_places: list[_Place | None] = list(physical) or [None]
     else:
-        listing_places = [next(iter(venues + unlocated), None)]
+        listing_places = [next(iter(physical), None)]
+    label = f"'{name or sid}'"
+    if status == "active":
+        until = f"{label} is imported as inactive until a curator places the venue"
+    else:
+        until = f"{label} is inactive (as the file says); a curator must place the venue before reactivating it"
 
     out: list[tuple[Resource, str]] = []
     for n, place in enumerate(listing_places):
@@ -757,8 +787,6 @@ def _service_listings(svc: _Service, issues: Issues) -> list[tuple[Resource, str
             data["id"] = f"{sid}:{place.sal_id or place.loc_id or n + 1}"
         sal_schedules = [sch for sch, _ in _items(place.sal, "schedules", place.path, [])] if place and place.sal else []
         data["schedule"] = _schedule_text(sal_schedules or schedules)
-        if "in_person" in modes and not venues:  # already reported, with the place to fix
-            data["delivery"] = [m for m in modes if m != "in_person"] or ["online"]
         phones = service_phones + (place.sal_phones if place else []) + org_phones + (place.loc_phones if place else [])
         data["phone"] = next(iter(phones), "")
         if place is not None:
@@ -769,6 +797,18 @@ def _service_listings(svc: _Service, issues: Issues) -> list[tuple[Resource, str
             origin.update(latitude=(place.path, "latitude"), longitude=(place.path, "longitude"),
                           address=(place.path, "addresses"), postcode=(place.path, "addresses"),
                           wheelchair_accessible=(place.path, "accessibility"))
+        if "in_person" in modes and (place is None or place.kind != "venue"):
+            # Not placed: kept as the file says, but never offered until a curator places it.
+            data["status"] = "inactive"
+            if place is None:
+                warnings.append(ValidationIssue(p, "service_at_locations", "says it meets in person but has no "
+                                                                           f"physical location; {until}"))
+            elif place.kind == "unplaced":
+                warnings.append(ValidationIssue(place.path, place.problems[0][0],
+                                                "; ".join(r for _, r in place.problems) + f"; {until}"))
+        elif place is not None and place.kind == "unplaced" and place.dropped:
+            warnings.append(ValidationIssue(place.path, place.problems[0][0], "; ".join(r for _, r in place.problems)
+                                            + f"; the coordinates are left out of {label}, which does not meet in person"))
         resource, found = validate_resource(data)
         for issue in found:
             col = issue.column or ""
@@ -786,11 +826,14 @@ def _describe(place: _Place) -> str:
     return f"location '{place.name}'" if place.name else "this location"
 
 
-def _listings(services: list[_Service], issues: Issues, source: str) -> list[Resource]:
+def _listings(services: list[_Service], issues: Issues, source: str) -> Loaded:
+    """Every service's listings, or InputError with every problem of the file. Warnings are kept
+    only for a file that imports (a file with errors changes nothing, so they would not apply)."""
     out: list[Resource] = []
+    warnings: Issues = []
     first: dict[str, str] = {}
     for svc in services:
-        for resource, path in _service_listings(svc, issues):
+        for resource, path in _service_listings(svc, issues, warnings):
             if resource.id in first:
                 issues.append(ValidationIssue(path, "id", f"duplicate id '{resource.id}' (first used at {first[resource.id]})"))
             else:
@@ -798,9 +841,13 @@ def _listings(services: list[_Service], issues: Issues, source: str) -> list[Res
                 out.append(resource)
     if issues:
         raise InputError(list(dict.fromkeys(issues)))
-    if not out:
-        raise InputError([ValidationIssue(None, None, f"{source} holds no services")])
-    return out
+    return Loaded(out, warnings)
+
+
+def _nothing(source: str, what: str | None = None, message: str | None = None) -> Loaded:
+    """A valid HSDS file without services: nothing to import, and a message saying so."""
+    message = message or f"{source} holds {what} and no services: nothing to import"
+    return Loaded([], [ValidationIssue(None, None, message)])
 
 
 # ---- JSON --------------------------------------------------------------------------------------
@@ -812,16 +859,39 @@ _SERVICE_KEYS = {
 }
 _ORG_KEYS = {"website", "tax_status", "tax_id", "year_incorporated", "legal_status", "logo",
              "parent_organization_id", "organization_identifiers", "programs"}
+# What a JSON object is, in words (one, several); the last four kinds are not HSDS data at all.
 _KIND_WORDS = {
-    "location": "an HSDS location", "taxonomy_term": "HSDS taxonomy terms", "taxonomy": "HSDS taxonomies",
-    "base": "HSDS API metadata", "organization": "an organization without services",
-    "service_at_location": "a service_at_location without its service", "unknown": "no HSDS objects Signpost reads",
+    "service": ("an HSDS service", "HSDS services"),
+    "location": ("an HSDS location", "HSDS locations"),
+    "taxonomy_term": ("an HSDS taxonomy term", "HSDS taxonomy terms"),
+    "taxonomy": ("an HSDS taxonomy", "HSDS taxonomies"),
+    "base": ("HSDS API metadata", "HSDS API metadata"),
+    "organization": ("an HSDS organization", "HSDS organizations"),
+    "service_at_location": ("an HSDS service_at_location without its service",
+                            "HSDS service_at_locations without their services"),
+    "schema": ("a JSON Schema (the shape of HSDS data, not data)", "JSON Schemas"),
+    "openapi": ("an OpenAPI description (of an HSDS API, not data)", "OpenAPI descriptions"),
+    "unknown": ("an object that is no HSDS object Signpost knows", "objects that are no HSDS objects Signpost knows"),
+    "not-object": ("a JSON value that is not an object", "JSON values that are not objects"),
 }
+_NOT_HSDS = {"schema", "openapi", "unknown", "not-object"}
+
+
+def _kind_words(kinds: list[str]) -> str:
+    counts = dict.fromkeys(kinds, 0)
+    for kind in kinds:
+        counts[kind] += 1
+    words = [_KIND_WORDS[k][0 if n == 1 else 1] for k, n in counts.items()]
+    return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else words[0]
 
 
 def _kind(obj: Any) -> str:
     if not isinstance(obj, dict):
         return "not-object"
+    if isinstance(obj.get("properties"), dict) and {"$schema", "datapackage_metadata", "type"} & obj.keys():
+        return "schema"
+    if "openapi" in obj and "paths" in obj:
+        return "openapi"
     if isinstance(obj.get("service"), dict):
         return "service_at_location"
     if isinstance(obj.get("services"), list):
@@ -874,7 +944,8 @@ def _services_in(obj: Any, path: str, kind: str, services: list[_Service], sal_i
                                                   "service_at_location"))
 
 
-def _json_services(doc: Any, source: str, issues: Issues) -> list[_Service]:
+def _json_services(doc: Any, source: str, issues: Issues) -> tuple[list[_Service], str]:
+    """The services a JSON document holds; when it is valid HSDS without any, also what it holds."""
     services: list[_Service] = []
     sal_index: dict[str, _Service] = {}
     kinds: list[str] = []
@@ -882,7 +953,7 @@ def _json_services(doc: Any, source: str, issues: Issues) -> list[_Service]:
         items = [(item, f"contents[{i}]") for i, item in enumerate(doc["contents"])]
         listed = True
     elif isinstance(doc, dict) and doc and all(k.endswith(".csv") and isinstance(v, list) for k, v in doc.items()):
-        return _tabular_json(doc, issues)
+        return _tabular_json(doc, issues), f"HSDS tables ({', '.join(doc)})"
     elif isinstance(doc, dict):
         items = [(doc, "")]
         listed = False
@@ -891,7 +962,7 @@ def _json_services(doc: Any, source: str, issues: Issues) -> list[_Service]:
         listed = True
     else:
         issues.append(ValidationIssue(None, None, f"{source} holds a JSON {type(doc).__name__}, not HSDS objects"))
-        return []
+        return [], ""
     strangers: Issues = []
     for item, path in items:
         kind = _kind(item)
@@ -900,17 +971,21 @@ def _json_services(doc: Any, source: str, issues: Issues) -> list[_Service]:
         elif path.startswith("["):
             path = f"{_PLURAL.get(kind, 'items')}{path}"
         _services_in(item, path, kind, services, sal_index, kinds, issues)
-        if listed and kind not in ("service", "organization", "service_at_location", "not-object"):
-            strangers.append(ValidationIssue(path, None, f"is {_KIND_WORDS.get(kind, kind)}, not a service, "
-                                                         "organization or service_at_location"))
-    if services:  # a list of services with something else among them
+        if not listed and kind in _NOT_HSDS:
+            issues.append(ValidationIssue(None, None, f"{source} is not HSDS data: it holds {_kind_words([kind])}; "
+                                                      "import a file of HSDS services, organizations with their "
+                                                      "services, or service_at_location objects"))
+        elif kind in _NOT_HSDS - {"not-object"}:  # not-object: reported by _services_in
+            issues.append(ValidationIssue(path, None, f"is {_kind_words([kind])}, not HSDS data"))
+        elif listed and kind not in ("service", "organization", "service_at_location"):
+            strangers.append(ValidationIssue(path, None, f"is {_kind_words([kind])}, not a service, organization "
+                                                         "or service_at_location"))
+    if services:  # a list of services with other HSDS objects among them
         issues.extend(strangers)
-    elif not issues:
-        what = ", ".join(dict.fromkeys(_KIND_WORDS.get(k, k) for k in kinds)) or "nothing"
-        issues.append(ValidationIssue(None, None, f"{source} holds no services (it holds {what}); import a file of "
-                                                  "HSDS services, organizations with their services, or "
-                                                  "service_at_location objects"))
-    return services
+        return services, ""
+    if not kinds:
+        return services, "an empty page" if isinstance(doc, dict) else "an empty list"
+    return services, _kind_words(kinds)
 
 
 def _decode(data: bytes, source: str, issues: Issues) -> str | None:
@@ -927,8 +1002,8 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
 
 
-def parse_json_bytes(data: bytes, source: str) -> list[Resource]:
-    """The listings of an HSDS 3.0 JSON document held in memory (an upload)."""
+def parse_json_bytes(data: bytes, source: str) -> Loaded:
+    """The listings of an HSDS 3.0 JSON document held in memory (an upload), with their warnings."""
     issues: Issues = []
     if not data.strip():
         raise InputError([ValidationIssue(None, None, f"{source} is empty: no services")])
@@ -947,11 +1022,13 @@ def parse_json_bytes(data: bytes, source: str) -> list[Resource]:
         raise InputError([ValidationIssue(None, None, f"{source} is not valid JSON: {err}")]) from None
     except RecursionError:
         raise InputError([ValidationIssue(None, None, f"{source} is nested too deeply to be HSDS")]) from None
-    services = _json_services(doc, source, issues)
+    services, holds = _json_services(doc, source, issues)
+    if not services and not issues:
+        return _nothing(source, holds)
     return _listings(services, issues, source)
 
 
-def read_json(path: str | os.PathLike) -> list[Resource]:
+def read_json(path: str | os.PathLike) -> Loaded:
     """The listings of an HSDS 3.0 JSON file: a service, an organization with its services, a
     service_at_location, a list of any of these, or an API page ({"contents": [...]})."""
     path = Path(path)
@@ -1153,21 +1230,36 @@ def _tabular_json(doc: dict, issues: Issues) -> list[_Service]:
     return _services_from_tables(tables, "3.0", issues)
 
 
-def _read_package(files: dict[str, bytes], source: str) -> list[Resource]:
+# Tables of HSDS datapackages (3.0, 2.0, 1.1) other than services.csv: a package of these alone
+# (taxonomies, organizations, locations) is valid HSDS with nothing to import.
+_HSDS_TABLES = _V3_FILES | _V1_FILES | {
+    "organizations.csv", "locations.csv", "phones.csv", "contacts.csv", "languages.csv", "programs.csv",
+    "funding.csv", "service_areas.csv", "required_documents.csv", "metadata.csv", "meta_table_descriptions.csv",
+    "taxonomies.csv", "taxonomy.csv", "organization_identifiers.csv", "service_attributes.csv",
+    "other_attributes.csv", "location_attributes.csv",
+}
+
+
+def _read_package(files: dict[str, bytes], source: str) -> Loaded:
     issues: Issues = []
     if "services.csv" not in files:
+        known = sorted(n for n in files if n in _HSDS_TABLES)
+        if known and "datapackage.json" in files:
+            return _nothing(source, f"HSDS tables ({', '.join(known)})")
         raise InputError([ValidationIssue(None, None, f"{source} has no services.csv: not an HSDS datapackage")])
     tables = {name: _read_table(name, data, issues) for name, data in sorted(files.items()) if name.endswith(".csv")}
     if issues:
         raise InputError(issues)
-    if tables["services.csv"] and "id" not in tables["services.csv"][0]:
+    if not tables["services.csv"]:
+        return _nothing(source, message=f"{source}: services.csv has no rows, so no services: nothing to import")
+    if "id" not in tables["services.csv"][0]:
         raise InputError([ValidationIssue("services.csv row 1", "id", "required column is missing from the header")])
     version = _version(files, tables)
     services = _services_from_tables(tables, version, issues)
     return _listings(services, issues, f"{source} (services.csv)")
 
 
-def read_datapackage(folder: str | os.PathLike) -> list[Resource]:
+def read_datapackage(folder: str | os.PathLike) -> Loaded:
     """The listings of an HSDS CSV datapackage folder: 3.0 tabular, or 1.1/2.0 (told apart by
     their file names and datapackage.json)."""
     folder = Path(folder)
@@ -1189,7 +1281,7 @@ def _unsafe_member(name: str) -> bool:
             or bool(re.match(r"^[A-Za-z]:", name)))
 
 
-def read_zip_bytes(data: bytes, source: str) -> list[Resource]:
+def read_zip_bytes(data: bytes, source: str) -> Loaded:
     """The listings of a zipped HSDS datapackage (or a zip holding one HSDS JSON file), read in
     memory: nothing is extracted to disk; unsafe names, too many members, oversized or
     suspiciously compressed members are refused."""
@@ -1236,7 +1328,8 @@ def read_zip_bytes(data: bytes, source: str) -> list[Resource]:
             files[name] = b"".join(chunks)
     if issues:
         raise InputError(issues)
-    folders = sorted({str(PurePosixPath(n).parent) for n in files if PurePosixPath(n).name == "services.csv"})
+    folders = sorted({str(PurePosixPath(n).parent) for n in files if PurePosixPath(n).name == "services.csv"}) or \
+        sorted({str(PurePosixPath(n).parent) for n in files if PurePosixPath(n).name == "datapackage.json"})
     if len(folders) > 1:
         raise InputError([ValidationIssue(None, None, f"{source} holds several datapackages ({', '.join(folders)}); "
                                                       "zip one at a time")])
@@ -1301,7 +1394,10 @@ def _service_object(r: Resource) -> dict:
     if r.schedule:
         obj["schedules"] = [{"id": _uid(sid, "schedule"), "description": r.schedule}]
     sals = []
-    has_place = r.latitude is not None or r.address or r.postcode or r.wheelchair_accessible is not None
+    # An in-person listing always gets its physical location, without coordinates while it is
+    # unplaced (inactive): import reads that back as the same unplaced, inactive listing.
+    has_place = ("in_person" in r.delivery or r.latitude is not None or r.address or r.postcode
+                 or r.wheelchair_accessible is not None)
     if has_place:
         loc_id = _uid(sid, "location")
         location: dict[str, Any] = {"id": loc_id, "location_type": "physical"}

@@ -38,6 +38,16 @@ def print_issues(err: InputError, source: str) -> None:
 # ---- commands ---------------------------------------------------------------------------------
 def cmd_import(args: argparse.Namespace) -> int:
     resources = importer.load(args.path)  # validates everything before the database is opened
+    warnings = getattr(resources, "warnings", [])
+    if not resources:  # a valid file with nothing to import (HSDS taxonomies, metadata...)
+        for warning in warnings:
+            progress(str(warning))
+        progress(f"nothing was imported from {args.path}; the database was not touched.")
+        return 0
+    if warnings:
+        progress(f"{args.path}: {len(warnings)} warning(s); imported all the same:")
+        for warning in warnings:
+            progress(f"  warning: {warning}")
     with Store(args.db) as store:
         summary = store.import_resources(resources)
     progress(f"imported {args.path}: {summary}")

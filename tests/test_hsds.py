@@ -8,14 +8,18 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 import shutil
+import subprocess
+import sys
 import zipfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
 
 from directory import csv_io, hsds, importer
 from directory.records import InputError
+from directory.store import Store
 
 from .conftest import SHARED, make_resource
 
@@ -92,54 +96,241 @@ def venue(lat=LAT, lon=LON, sal_id="SAL1", **location) -> dict:
                                        "longitude": lon, **location}}
 
 
-# ---- every published example -----------------------------------------------------------------
-HOLD_NO_SERVICES = {
-    "base.json": "HSDS API metadata",
-    "location.json": "an HSDS location",
-    "organization_list.json": "an organization without services",
-    "taxonomy.json": "HSDS taxonomies",
-    "taxonomy_list.json": "HSDS taxonomies",
-    "taxonomy_term.json": "HSDS taxonomy terms",
-    "taxonomy_term_list.json": "HSDS taxonomy terms",
+# ---- every published example, through the real CLI into a real SQLite file ---------------------
+SCHEMAS = V3 / "schema"
+
+
+def example_sources() -> list[str]:
+    """Every example on disk, relative to EXAMPLES: each JSON file (the schemas aside: they describe
+    HSDS data and hold none), each datapackage folder ('<folder>/') and each one zipped ('<folder>.zip')."""
+    files = [p for p in EXAMPLES.rglob("*.json") if SCHEMAS not in p.parents]
+    folders = {p.parent for p in EXAMPLES.rglob("datapackage.json")} | {p.parent for p in EXAMPLES.rglob("services.csv")}
+    return sorted([str(p.relative_to(EXAMPLES)) for p in files]
+                  + [f"{f.relative_to(EXAMPLES)}/" for f in folders] + [f"{f.relative_to(EXAMPLES)}.zip" for f in folders])
+
+
+def zipped(folder: Path, prefix: str = "") -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for p in sorted(folder.iterdir()):
+            z.write(p, prefix + p.name)
+    return buf.getvalue()
+
+
+def example_path(source: str, tmp_path: Path) -> Path:
+    if source.endswith(".zip"):
+        path = tmp_path / PurePosixPath(source).name
+        path.write_bytes(zipped(EXAMPLES / source.removesuffix(".zip"), PurePosixPath(source).stem + "/"))
+        return path
+    return EXAMPLES / source
+
+
+def package(source: str) -> str:
+    """The datapackage folder a source belongs to ('hsds-1.1-sample/simple'), else ''."""
+    for suffix in ("/datapackage.json", ".zip", "/"):
+        if source.endswith(suffix):
+            return source.removesuffix(suffix)
+    return ""
+
+
+NOTHING_TO_IMPORT = {  # valid HSDS that holds no services: what the CLI says
+    "hsds-3.0/base.json": "base.json holds HSDS API metadata and no services: nothing to import",
+    "hsds-3.0/location.json": "location.json holds an HSDS location and no services: nothing to import",
+    "hsds-3.0/organization_list.json":
+        "organization_list.json holds an HSDS organization and no services: nothing to import",
+    "hsds-3.0/taxonomy.json": "taxonomy.json holds an HSDS taxonomy and no services: nothing to import",
+    "hsds-3.0/taxonomy_list.json": "taxonomy_list.json holds an HSDS taxonomy and no services: nothing to import",
+    "hsds-3.0/taxonomy_term.json":
+        "taxonomy_term.json holds an HSDS taxonomy term and no services: nothing to import",
+    "hsds-3.0/taxonomy_term_list.json":
+        "taxonomy_term_list.json holds an HSDS taxonomy term and no services: nothing to import",
 }
-PLACEHOLDER_LATITUDE = {
-    "service_full.json": "service.service_at_locations[0].location",
-    "organization_full.json": "organization.services[0].service_at_locations[0].location",
-    "service_at_location_full.json": "service_at_location.location",
-    "service_at_location_list.json": "contents[0].location",
-    "tabular.json": "locations.csv[0]",
+# The 3.0 examples place their one location at latitude 100, longitude 101: where the warning points.
+PLACEHOLDER = {
+    "hsds-3.0/service_full.json": "service.service_at_locations[0].location",
+    "hsds-3.0/organization_full.json": "organization.services[0].service_at_locations[0].location",
+    "hsds-3.0/service_at_location_full.json": "service_at_location.location",
+    "hsds-3.0/service_at_location_list.json": "contents[0].location",
+    "hsds-3.0/tabular.json": "locations.csv[0]",
+    "hsds-3.0/csv/": "locations.csv row 2",
+    "hsds-3.0/csv/datapackage.json": "locations.csv row 2",
+    "hsds-3.0/csv.zip": "locations.csv row 2",
 }
-IMPORTS = {"service_list.json"}
+PLACEHOLDER_WARNING = ("100 is not a latitude (-90 to 90); 'Community Counselling' is imported as inactive until a "
+                       "curator places the venue")
+ONLINE = {"hsds-3.0/service_list.json"}
+SAMPLE_1_1 = {f"hsds-1.1-sample/{name}{suffix}" for name in ("simple", "all_resources")
+              for suffix in ("/", "/datapackage.json", ".zip")}
 
 
-def test_every_3_0_example_file_has_a_decided_outcome():
-    on_disk = {p.name for p in V3.glob("*.json")}
-    assert on_disk == set(HOLD_NO_SERVICES) | set(PLACEHOLDER_LATITUDE) | IMPORTS
+def test_every_example_on_disk_has_a_decided_outcome():
+    assert set(example_sources()) == set(NOTHING_TO_IMPORT) | set(PLACEHOLDER) | ONLINE | SAMPLE_1_1
 
 
-@pytest.mark.parametrize("name", sorted(HOLD_NO_SERVICES))
-def test_files_without_services_say_so(name):
-    issues = issues_of(hsds.read_json, V3 / name)
-    assert len(issues) == 1
-    assert f"{name} holds no services" in issues[0].message
-    assert HOLD_NO_SERVICES[name] in issues[0].message
+def run_import(db: Path, path: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "matcher.cli", "--db", str(db), "import", str(path)],
+                          capture_output=True, text=True, timeout=300)
 
 
-@pytest.mark.parametrize("name", sorted(PLACEHOLDER_LATITUDE))
-def test_examples_with_latitude_100_are_refused_naming_the_location(name):
-    issues = issues_of(hsds.read_json, V3 / name)
-    assert [(i.row, i.column) for i in issues] == [(PLACEHOLDER_LATITUDE[name], "latitude")]
-    assert issues[0].message == "100 is not a latitude (-90 to 90)"
+def db_bytes(db: Path) -> bytes:
+    return b"".join(p.name.encode() + p.read_bytes() for p in sorted(db.parent.glob(db.name + "*")))
 
 
-def test_3_0_csv_datapackage_with_latitude_100_is_refused():
-    issues = issues_of(hsds.read_datapackage, V3 / "csv")
-    assert [(i.row, i.column, i.message) for i in issues] == [
-        ("locations.csv row 2", "latitude", "100 is not a latitude (-90 to 90)")]
+# Field values read off service_full.json (and the same service in the other 3.0 examples).
+EXPECTED_COUNSELLING = dict(
+    id=COUNSELLING, name="Community Counselling", organisation="Example Organization Inc.",
+    categories=["name"], languages=["ur"], interpreter_available=True, min_age=12, max_age=100,
+    gender=None, delivery=["in_person"], cost="paid", address="1-30 Main Street, MyVillage, MyCity",
+    postcode="ABC 1234", latitude=LAT, longitude=LON, wheelchair_accessible=True,
+    schedule="Thu, Fri 10:00-18:00", phone="+44 1234 234567 ext. 100", email="email@example.com",
+    website="http://example.com/counselling", last_verified=dt.date(2005, 1, 1), status="active",
+)
+# As imported from the files themselves: the venue at latitude 100 is not placed.
+UNPLACED_COUNSELLING = {**EXPECTED_COUNSELLING, "latitude": None, "longitude": None, "status": "inactive"}
+
+
+def expected_counselling(source: str) -> dict:
+    if source == "hsds-3.0/service_at_location_list.json":  # the page's location has no address or languages
+        return {**UNPLACED_COUNSELLING, "categories": [], "languages": ["en"], "address": "", "postcode": "",
+                "wheelchair_accessible": None, "schedule": "", "phone": ""}
+    if source == "hsds-3.0/tabular.json" or package(source) == "hsds-3.0/csv":
+        # In the tabular examples the attribute is linked to no service (link_id f28dd44b...): no category.
+        return {**UNPLACED_COUNSELLING, "categories": []}
+    return UNPLACED_COUNSELLING
+
+
+def fields(r, expected: dict) -> dict:
+    return {k: getattr(r, k) for k in expected}
+
+
+# HSDS 1.1 sample: the twelve services (services.csv rows 2 and 4-14) whose location has no coordinates.
+UNPLACED_1_1 = (
+    "Never Homeless Helpline", "Grocery Tax Break Donation", "Food Safety Program", "Al-Anon Family Group",
+    "Shop Assist", "Example City Summer Camp", "Dear Teacher Skills Refresh", "Parks Disability Services",
+    "The City's Kitchen", "Meals To-Go at The Cross", "Wash & Go at The Cross", "Bubbles at The Cross",
+)
+INACTIVE_IN_FILE_1_1 = {"Food Safety Program", "Dear Teacher Skills Refresh", "Wash & Go at The Cross"}
+
+
+def check_sample_1_1(source: str, by_id: dict, stderr: str) -> None:
+    assert len(by_id) == 13
+    # Yound Minds (sic) meets at 4830 Highland Drive, the one location with coordinates.
+    minds = by_id[YOUNG_MINDS]
+    assert fields(minds, {"name": 0, "organisation": 0, "delivery": 0, "latitude": 0, "longitude": 0, "status": 0,
+                          "email": 0, "website": 0, "languages": 0, "phone": 0}) == dict(
+        name="Yound Minds", organisation="Youth in Focus Example City", delivery=["in_person"], latitude=39.428192,
+        longitude=-119.897426, status="active", email="YIF@example.com", website="http://example.com",
+        languages=["en"], phone="")
+    # Every other service meets in person at a location without coordinates: kept, inactive, warned.
+    unplaced = [r for r in by_id.values() if r.id != YOUNG_MINDS]
+    assert {r.name for r in unplaced} == set(UNPLACED_1_1)
+    assert all(r.delivery == ["in_person"] and r.status == "inactive" and r.latitude is None for r in unplaced)
+    warnings = [line.removeprefix("  warning: ") for line in stderr.splitlines() if line.startswith("  warning: ")]
+    assert len(warnings) == 12 and "12 warning(s); imported all the same" in stderr
+    assert all(w.startswith("row locations.csv row ") and ", column 'latitude': location '" in w for w in warnings)
+    for name in UNPLACED_1_1:
+        if name in INACTIVE_IN_FILE_1_1:
+            end = f"'{name}' is inactive (as the file says); a curator must place the venue before reactivating it"
+        else:
+            end = f"'{name}' is imported as inactive until a curator places the venue"
+        assert sum(w.endswith(end) for w in warnings) == 1, name
+    bubbles = by_id[BUBBLES]  # St Cross Universal Church is where it is; its Laundry Line is its phone
+    assert (bubbles.phone, bubbles.cost, bubbles.email) == ("(223) 4567 12534", None, "thecross@example.com")
+    assert by_id["25f6e86d-ba99-4819-b6f4-2f23dbe38806"].phone == "(0123) 4567 8900 ext. 42"  # the location's phone
+    never = by_id[NEVER_HOMELESS]
+    assert (never.name, never.organisation, never.email) == (
+        "Never Homeless Helpline", "Sanctuary Example City", "neverhomeless@example.com")
+    assert never.interpreter_available is True  # "over the phone"
+    if package(source).endswith("simple"):
+        assert (never.address, never.languages, never.schedule, never.last_verified) == ("", ["en"], "", None)
+        assert ("row locations.csv row 2, column 'latitude': location 'Sanctuary on 5th Street' has no latitude and "
+                "longitude; 'Never Homeless Helpline' is imported as inactive until a curator places the venue") in warnings
+    else:  # all_resources links every table
+        assert (never.address, never.postcode) == ("Address 1, Address 2, New York City", "10001")
+        assert never.languages == ["en", "es"]  # languages.csv: English, Spanish
+        assert never.schedule == "Mon-Wed 09:00-17:00"  # regular_schedules weekday 1-3
+        assert never.wheelchair_accessible is None  # disabled_parking says nothing about wheelchairs
+        assert (never.min_age, never.max_age, never.gender) == (None, None, None)  # eligibility "adult": no number
+        assert never.last_verified == dt.date(2008, 9, 15)  # metadata.csv last_action_date
+        assert ("row locations.csv row 2, column 'latitude': location 'Sanctuary on 5th Street' has an address but no "
+                "latitude and longitude; 'Never Homeless Helpline' is imported as inactive until a curator places "
+                "the venue") in warnings
+
+
+@pytest.mark.parametrize("source", example_sources())
+def test_every_example_imports_through_the_cli(source, tmp_path):
+    db = tmp_path / "signpost.db"
+    with Store(db) as store:  # a directory that already holds the contract's example listings
+        store.import_resources(csv_io.read_csv(CONTRACT_CSV), actor="test")
+    before = db_bytes(db)
+    done = run_import(db, example_path(source, tmp_path))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "" and "Traceback" not in done.stderr
+    if source in NOTHING_TO_IMPORT:
+        assert done.stderr.splitlines()[0] == NOTHING_TO_IMPORT[source]
+        assert "nothing was imported" in done.stderr
+        assert db_bytes(db) == before  # the database unchanged
+        return
+    with Store(db) as store:
+        by_id = {r.id: r for r in store.resources() if not r.id.startswith("EX")}
+        assert store.count() == 5 + len(by_id)
+    if source in PLACEHOLDER:
+        (r,) = by_id.values()
+        assert fields(r, expected_counselling(source)) == expected_counselling(source)
+        assert f"  warning: row {PLACEHOLDER[source]}, column 'latitude': {PLACEHOLDER_WARNING}\n" in done.stderr
+    elif source in ONLINE:
+        (r,) = by_id.values()
+        assert fields(r, {"id": 0, "delivery": 0, "status": 0, "latitude": 0, "website": 0, "min_age": 0,
+                          "max_age": 0, "cost": 0, "languages": 0}) == dict(
+            id=COUNSELLING, delivery=["online"], status="active", latitude=None, website="http://example.com/counselling",
+            min_age=12, max_age=100, cost="paid", languages=["en"])
+        assert "warning" not in done.stderr
+    else:
+        check_sample_1_1(source, by_id, done.stderr)
+    # What Signpost exports of it is valid HSDS 3.0
+    assert hsds.validate_hsds(hsds.to_hsds(by_id.values())) == []
+
+
+def test_a_file_without_services_leaves_no_database_behind(tmp_path):
+    db = tmp_path / "new.db"
+    done = run_import(db, V3 / "taxonomy.json")
+    assert done.returncode == 0 and "nothing to import" in done.stderr
+    assert not db.exists()
+
+
+@pytest.mark.parametrize("name", ["service_full.json", "../hsds-1.1-sample/all_resources"])
+def test_cli_export_of_an_imported_example_is_valid_and_reads_back(name, tmp_path):
+    db, out = tmp_path / "s.db", tmp_path / "export.json"
+    assert run_import(db, V3 / name).returncode == 0
+    done = subprocess.run([sys.executable, "-m", "matcher.cli", "--db", str(db), "export", str(out), "--format",
+                           "hsds"], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    exported = json.loads(out.read_text("utf-8"))
+    assert hsds.validate_hsds(exported) == []
+    with Store(db) as store:
+        listings = store.resources()
+    back = hsds.read_json(out)
+    assert back == listings  # unplaced venues come back unplaced, inactive, and say so again
+    assert len(back.warnings) == sum(not r.is_active and r.latitude is None for r in listings)
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in SCHEMAS.glob("*.json")))
+def test_the_schemas_beside_the_examples_are_not_hsds_data(name):
+    issues = issues_of(hsds.read_json, SCHEMAS / name)
+    assert len(issues) == 1 and issues[0].message.startswith(f"{name} is not HSDS data: it holds ")
+    assert ("a JSON Schema" if name != "openapi.json" else "an OpenAPI description") in issues[0].message
+
+
+def test_a_table_of_a_datapackage_is_not_a_spreadsheet(tmp_path):
+    done = run_import(tmp_path / "s.db", V3 / "csv" / "services.csv")
+    assert done.returncode == 2
+    assert "services.csv is one table of the HSDS datapackage in" in done.stderr
+    assert "import the folder (or its datapackage.json) instead" in done.stderr
+    assert not (tmp_path / "s.db").exists()
 
 
 def test_service_list_page_imports_as_an_online_service():
-    (r,) = hsds.read_json(V3 / "service_list.json")
+    (r,) = got = hsds.read_json(V3 / "service_list.json")
     assert r.id == COUNSELLING
     assert r.name == "Community Counselling"
     assert r.organisation == "Example Organization Inc."
@@ -152,31 +343,24 @@ def test_service_list_page_imports_as_an_online_service():
     assert r.cost == "paid"  # "The current rate is £50 per hour"
     assert r.status == "active" and r.last_verified == dt.date(2005, 1, 1)
     assert r.latitude is None and r.phone == "" and r.schedule == ""
+    assert got.warnings == []
 
 
-EXPECTED_COUNSELLING = dict(
-    id=COUNSELLING, name="Community Counselling", organisation="Example Organization Inc.",
-    categories=["name"], languages=["ur"], interpreter_available=True, min_age=12, max_age=100,
-    gender=None, delivery=["in_person"], cost="paid", address="1-30 Main Street, MyVillage, MyCity",
-    postcode="ABC 1234", latitude=LAT, longitude=LON, wheelchair_accessible=True,
-    schedule="Thu, Fri 10:00-18:00", phone="+44 1234 234567 ext. 100", email="email@example.com",
-    website="http://example.com/counselling", last_verified=dt.date(2005, 1, 1), status="active",
-)
-
-
+# ---- the 3.0 examples, with the venue put somewhere real: every field of the mapping ---------------
 def test_service_full_maps_every_field(tmp_path):
     path = tmp_path / "service_full.json"
     path.write_text(json.dumps(real_coordinates(example("service_full.json"))), encoding="utf-8")
-    (r,) = hsds.read_json(path)
-    assert {k: getattr(r, k) for k in EXPECTED_COUNSELLING} == EXPECTED_COUNSELLING
+    (r,) = got = hsds.read_json(path)
+    assert fields(r, EXPECTED_COUNSELLING) == EXPECTED_COUNSELLING
     assert r.description.endswith("difficult life events and circumstances.")
     assert r.domains == []  # left for the system to infer
+    assert got.warnings == []
 
 
 @pytest.mark.parametrize("name", ["organization_full.json", "service_at_location_full.json"])
 def test_organization_and_service_at_location_give_the_same_listing(name):
     (r,) = parse(real_coordinates(example(name)))
-    assert {k: getattr(r, k) for k in EXPECTED_COUNSELLING} == EXPECTED_COUNSELLING
+    assert fields(r, EXPECTED_COUNSELLING) == EXPECTED_COUNSELLING
 
 
 def test_service_at_location_list_page():
@@ -187,7 +371,7 @@ def test_service_at_location_list_page():
 
 def counselling_from_tables(r):
     # In the tabular examples the attribute is linked to no service (link_id f28dd44b...): no category.
-    return {k: getattr(r, k) for k in EXPECTED_COUNSELLING} == {**EXPECTED_COUNSELLING, "categories": []}
+    return fields(r, EXPECTED_COUNSELLING) == {**EXPECTED_COUNSELLING, "categories": []}
 
 
 def test_tabular_json_reads_like_the_datapackage():
@@ -204,74 +388,21 @@ def test_3_0_csv_datapackage_maps_every_field(tmp_path):
 
 
 # ---- HSDS 1.1 -----------------------------------------------------------------------------------
-UNDELIVERABLE_1_1 = {  # services.csv row -> name: no coordinates, no phone of their own, no website
-    2: "Never Homeless Helpline", 4: "Grocery Tax Break Donation", 5: "Food Safety Program",
-    6: "Al-Anon Family Group", 7: "Shop Assist", 8: "Example City Summer Camp",
-    9: "Dear Teacher Skills Refresh", 10: "Parks Disability Services", 11: "The City's Kitchen",
-    12: "Meals To-Go at The Cross", 13: "Wash & Go at The Cross",
-}
-
-
-def test_1_1_simple_sample_reports_every_service_it_cannot_place():
-    issues = issues_of(hsds.read_datapackage, V1 / "simple")
-    assert located(issues) == {(f"services.csv row {n}", "service_at_locations") for n in UNDELIVERABLE_1_1}
-    for issue in issues:
-        n = int(issue.row.rsplit(" ", 1)[1])
-        assert issue.message.startswith(f"cannot tell how '{UNDELIVERABLE_1_1[n]}' is delivered")
-    assert "its location 'Sanctuary on 5th Street' gives neither coordinates nor an address" in issues[0].message
-
-
-def test_1_1_all_resources_names_the_address_without_coordinates():
-    issues = issues_of(hsds.read_datapackage, V1 / "all_resources")
-    assert issues[0].row == "locations.csv row 2" and issues[0].column == "latitude"
-    assert "'Sanctuary on 5th Street' has an address but no latitude and longitude" in issues[0].message
-    rest = {n for n in UNDELIVERABLE_1_1 if n != 2}  # Never Homeless is now explained by its address
-    assert located(issues[1:]) == {(f"services.csv row {n}", "service_at_locations") for n in rest}
-
-
-def fixed_1_1(tmp_path, name: str) -> Path:
-    """The sample as a curator would send it again: coordinates for the Sanctuary office, and the
-    services that cannot be placed left out."""
+def placed_1_1(tmp_path, name: str) -> Path:
+    """The sample as its publisher would send it again once the Sanctuary office has coordinates."""
     folder = tmp_path / name
     shutil.copytree(V1 / name, folder)
-    keep = {NEVER_HOMELESS, YOUNG_MINDS, BUBBLES} if name == "all_resources" else {YOUNG_MINDS, BUBBLES}
-    rewrite_csv(folder / "services.csv", lambda row: row if row["id"] in keep else None)
-    rewrite_csv(folder / "services_at_location.csv", lambda row: row if row["service_id"] in keep else None)
     rewrite_csv(folder / "locations.csv", lambda row: {**row, "latitude": "40.7506", "longitude": "-73.9971"}
                 if row["id"] == SANCTUARY_LOCATION else row)
     return folder
 
 
-@pytest.mark.parametrize("name", ["simple", "all_resources"])
-def test_1_1_sample_services_with_a_place_or_a_phone(tmp_path, name):
-    res = {r.id: r for r in hsds.read_datapackage(fixed_1_1(tmp_path, name))}
-    minds = res[YOUNG_MINDS]
-    assert minds.name == "Yound Minds"  # sic
-    assert minds.organisation == "Youth in Focus Example City"
-    assert minds.delivery == ["in_person"]
-    assert (minds.latitude, minds.longitude) == (39.428192, -119.897426)
-    assert minds.phone == "" and minds.email == "YIF@example.com" and minds.website == "http://example.com"
-    bubbles = res[BUBBLES]
-    assert bubbles.name == "Bubbles at The Cross"
-    assert bubbles.delivery == ["phone"]  # its own "Laundry Line", and its church has no address or coordinates
-    assert bubbles.phone == "(223) 4567 12534"
-    assert bubbles.latitude is None and bubbles.cost is None  # 1.1 'fees' is blank; the description is not read
-    assert bubbles.status == "active" and minds.languages == ["en"]
-
-
-def test_1_1_all_resources_reads_every_linked_table(tmp_path):
-    r = {r.id: r for r in hsds.read_datapackage(fixed_1_1(tmp_path, "all_resources"))}[NEVER_HOMELESS]
-    assert r.name == "Never Homeless Helpline" and r.organisation == "Sanctuary Example City"
-    assert r.delivery == ["in_person"]  # "Call for further information", but it has an office
-    assert (r.latitude, r.longitude) == (40.7506, -73.9971)
+def test_1_1_venue_placed_by_its_publisher_is_active_again(tmp_path):
+    got = hsds.read_datapackage(placed_1_1(tmp_path, "all_resources"))
+    r = {r.id: r for r in got}[NEVER_HOMELESS]
+    assert (r.status, r.delivery, r.latitude, r.longitude) == ("active", ["in_person"], 40.7506, -73.9971)
     assert (r.address, r.postcode) == ("Address 1, Address 2, New York City", "10001")
-    assert r.languages == ["en", "es"]  # languages.csv: English, Spanish
-    assert r.interpreter_available is True  # "over the phone"
-    assert r.schedule == "Mon-Wed 09:00-17:00"  # regular_schedules weekday 1-3
-    assert r.wheelchair_accessible is None  # disabled_parking says nothing about wheelchairs
-    assert (r.min_age, r.max_age, r.gender) == (None, None, None)  # eligibility "adult": no number
-    assert r.last_verified == dt.date(2008, 9, 15)  # metadata.csv last_action_date
-    assert r.email == "neverhomeless@example.com" and r.phone == ""
+    assert len(got.warnings) == 11 and not any("Never Homeless" in w.message for w in got.warnings)
 
 
 def write_package(folder: Path, tables: dict[str, str]) -> Path:
@@ -459,6 +590,141 @@ def test_description_falls_back_to_the_organization_and_is_otherwise_required():
     assert located(issues) == {("service", "description")}
 
 
+# ---- venues that are not placed: kept, inactive, warned -----------------------------------------
+ADDRESS = {"id": "AD", "address_1": "1 High St", "city": "Govan", "postal_code": "G51 1AA", "address_type": "physical"}
+
+
+def parse_with_warnings(doc):
+    got = parse(doc)
+    return list(got), [(w.row, w.column, w.message) for w in got.warnings]
+
+
+@pytest.mark.parametrize("lat, lon, column, reason", [
+    (100, 101, "latitude", "100 is not a latitude (-90 to 90)"),
+    (55.8, 200, "longitude", "200 is not a longitude (-180 to 180)"),
+    (-91, 181, "latitude", "-91 is not a latitude (-90 to 90); 181 is not a longitude (-180 to 180)"),
+    (55.8, None, "longitude", "latitude 55.8 is given without a longitude"),
+    (None, None, "latitude", "location 'Hall' has an address but no latitude and longitude"),
+])
+def test_a_venue_without_usable_coordinates_is_imported_inactive_with_a_warning(lat, lon, column, reason):
+    doc = service(languages=[{"code": "en"}], service_at_locations=[
+        venue(lat, lon, name="Hall", addresses=[ADDRESS], languages=[{"code": "pl"}],
+              accessibility=[{"id": "AC", "description": "Step-free access"}])])
+    (r,), warnings = parse_with_warnings(doc)
+    assert (r.status, r.delivery, r.latitude, r.longitude) == ("inactive", ["in_person"], None, None)
+    assert (r.address, r.postcode, r.wheelchair_accessible, r.languages) == (
+        "1 High St, Govan", "G51 1AA", True, ["en", "pl"])  # everything else is kept
+    assert warnings == [("service.service_at_locations[0].location", column,
+                         f"{reason}; 'Lunch club' is imported as inactive until a curator places the venue")]
+
+
+def test_a_location_that_is_only_a_name_is_still_where_the_service_meets():
+    (r,), warnings = parse_with_warnings(service(service_at_locations=[
+        {"id": "SAL1", "location": {"id": "L1", "location_type": "physical", "name": "Church hall"}}]))
+    assert (r.status, r.delivery) == ("inactive", ["in_person"])
+    assert warnings[0][2].startswith("location 'Church hall' has no latitude and longitude; 'Lunch club' is imported")
+
+
+def test_a_service_the_file_marks_inactive_is_warned_differently():
+    (r,), warnings = parse_with_warnings(service(status="defunct", service_at_locations=[venue(100, 101)]))
+    assert r.status == "inactive"
+    assert warnings[0][2] == ("100 is not a latitude (-90 to 90); 'Lunch club' is inactive (as the file says); a "
+                              "curator must place the venue before reactivating it")
+
+
+def test_placed_and_unplaced_places_of_one_service_keep_their_ids_in_file_order():
+    doc = service(id="S9", service_at_locations=[venue(100, 101, "SAL-A"), venue(55.2, -4.2, "SAL-B")])
+    listings, warnings = parse_with_warnings(doc)
+    assert [(r.id, r.status, r.latitude) for r in listings] == [("S9", "inactive", None), ("S9:SAL-B", "active", 55.2)]
+    assert [w[0] for w in warnings] == ["service.service_at_locations[0].location"]
+
+
+def test_in_person_by_signposts_convention_without_a_location_is_inactive():
+    delivery = {"id": "A", "taxonomy_term": {"id": "T", "code": "in_person", "taxonomy": "signpost_delivery"}}
+    (r,), warnings = parse_with_warnings(service(attributes=[delivery]))
+    assert (r.status, r.delivery, r.latitude) == ("inactive", ["in_person"], None)
+    assert warnings == [("service", "service_at_locations", "says it meets in person but has no physical location; "
+                         "'Lunch club' is imported as inactive until a curator places the venue")]
+
+
+def test_bad_coordinates_of_a_listing_that_does_not_meet_in_person_are_left_out():
+    delivery = {"id": "A", "taxonomy_term": {"id": "T", "code": "phone", "taxonomy": "signpost_delivery"}}
+    (r,), warnings = parse_with_warnings(service(attributes=[delivery], phones=[{"id": "P", "number": "0141 1"}],
+                                                 service_at_locations=[venue(100, 101, addresses=[ADDRESS])]))
+    assert (r.status, r.delivery, r.latitude, r.address) == ("active", ["phone"], None, "1 High St, Govan")
+    assert warnings == [("service.service_at_locations[0].location", "latitude", "100 is not a latitude (-90 to 90); "
+                         "the coordinates are left out of 'Lunch club', which does not meet in person")]
+
+
+def test_coordinates_that_are_not_numbers_remain_an_error():
+    issues = parse_issues(service(service_at_locations=[venue("north", -4.2)]))
+    assert [(i.row, i.column, i.message) for i in issues] == [
+        ("service.service_at_locations[0].location", "latitude", "'north' is not a number")]
+
+
+def test_a_file_with_errors_imports_nothing_and_its_warnings_do_not_matter():
+    issues = parse_issues([service(service_at_locations=[venue(100, 101)]), service(id="S2", name="", url="https://x.org")])
+    assert located(issues) == {("services[1]", "name")}
+
+
+def test_an_unplaced_listing_exports_as_a_location_without_coordinates_and_reads_back():
+    (r,) = parse(service(service_at_locations=[venue(100, 101, addresses=[ADDRESS])]))
+    exported = hsds.to_hsds([r])
+    location = exported[0]["service_at_locations"][0]["location"]
+    assert location["location_type"] == "physical" and "latitude" not in location
+    assert hsds.validate_hsds(exported) == []
+    again = parse(exported)
+    assert again == [r]  # inactive now in the file too, and still unplaced:
+    assert again.warnings[0].message.endswith("is inactive (as the file says); a curator must place the venue before "
+                                              "reactivating it")
+    bare = make_resource("R1", status="inactive", latitude=None, longitude=None, wheelchair_accessible=None)
+    assert parse(hsds.to_hsds([bare])) == [bare]  # not even an address: still a place, still unplaced
+
+
+# ---- valid HSDS without services: nothing to import ---------------------------------------------
+@pytest.mark.parametrize("doc, holds", [
+    ([], "an empty list"),
+    ({"total_items": 0, "contents": []}, "an empty page"),
+    ({"id": "O1", "name": "Org", "description": "d", "services": []}, "an HSDS organization"),
+    ([{"id": "T1", "name": "Needs", "version": "1"}, {"id": "T2", "name": "Places", "uri": "https://x.org"}],
+     "HSDS taxonomies"),
+    ([{"id": "L1", "location_type": "physical"}, {"id": "T", "code": "x", "name": "X"}],
+     "an HSDS location and an HSDS taxonomy term"),
+    ({"taxonomies.csv": [{"id": "T1", "name": "Needs"}]}, "HSDS tables (taxonomies.csv)"),
+])
+def test_valid_hsds_without_services_gives_nothing_to_import(doc, holds):
+    got = parse(doc)
+    assert got == [] and [w.message for w in got.warnings] == [f"test.json holds {holds} and no services: nothing to import"]
+
+
+@pytest.mark.parametrize("doc, message", [
+    ({"foo": 1}, "test.json is not HSDS data: it holds an object that is no HSDS object Signpost knows; "),
+    (42, "test.json holds a JSON int, not HSDS objects"),
+])
+def test_json_that_is_not_hsds_remains_an_error(doc, message):
+    issues = parse_issues(doc)
+    assert len(issues) == 1 and issues[0].message.startswith(message)
+
+
+def test_a_list_of_services_with_something_else_among_them_is_an_error():
+    issues = parse_issues([service(url="https://x.org"), {"id": "T", "code": "x", "name": "X"}, {"foo": 1}])
+    assert sorted((i.row, i.message) for i in issues) == [
+        ("items[1]", "is an HSDS taxonomy term, not a service, organization or service_at_location"),
+        ("items[2]", "is an object that is no HSDS object Signpost knows, not HSDS data")]
+
+
+def test_datapackages_without_services(tmp_path):
+    empty = write_package(tmp_path / "empty", {"services.csv": "id,name,description\n", "datapackage.json": "{}"})
+    got = hsds.read_datapackage(empty)
+    assert got == [] and got.warnings[0].message == "empty: services.csv has no rows, so no services: nothing to import"
+    terms = write_package(tmp_path / "terms", {"taxonomy_terms.csv": "id,code,name\nT1,x,X\n", "datapackage.json": "{}"})
+    got = importer.load(terms)
+    assert got == [] and got.warnings[0].message == ("terms holds HSDS tables (taxonomy_terms.csv) and no services: "
+                                                     "nothing to import")
+    stray = write_package(tmp_path / "stray", {"notes.csv": "a\n1\n", "datapackage.json": "{}"})
+    assert "has no services.csv: not an HSDS datapackage" in issues_of(hsds.read_datapackage, stray)[0].message
+
+
 # ---- bad input: located by path and field, every problem at once --------------------------------
 def test_truncated_json_names_line_and_column():
     text = (V3 / "service_full.json").read_bytes()
@@ -494,7 +760,7 @@ def test_every_problem_of_the_file_is_reported_with_path_and_field():
         service(id="S1", url="https://example.org"),
         service(id="S2", name="", url="https://example.org"),
         service(id="S3", minimum_age=65, maximum_age=18, url="https://example.org"),
-        service(id="S4", service_at_locations=[venue(lat=123)]),
+        service(id="S4", service_at_locations=[venue(lat="north")]),
         service(id="S5", minimum_age="twelve", url="https://example.org"),
         service(id="S1", url="https://example.org"),
     ]}
@@ -509,7 +775,7 @@ def test_every_problem_of_the_file_is_reported_with_path_and_field():
     by_row = {i.row: i.message for i in issues}
     assert by_row["contents[1]"] == "is required"
     assert by_row["contents[2]"] == "min_age 65 is greater than max_age 18"
-    assert by_row["contents[3].service_at_locations[0].location"] == "123 is not a latitude (-90 to 90)"
+    assert by_row["contents[3].service_at_locations[0].location"] == "'north' is not a number"
     assert by_row["contents[4]"] == "'twelve' is not a number"
     assert by_row["contents[5]"] == "duplicate id 'S1' (first used at contents[0])"
 
@@ -521,7 +787,7 @@ def test_list_paths_read_services():
 
 def test_bad_rows_of_a_datapackage_name_file_row_and_column(tmp_path):
     folder = write_package(tmp_path / "pkg", {
-        "organizations.csv": ORG_1_1, "locations.csv": "id,name,latitude,longitude\nL1,Hall,55.86,200\n",
+        "organizations.csv": ORG_1_1, "locations.csv": "id,name,latitude,longitude\nL1,Hall,55.86,east\n",
         "services.csv": "id,organization_id,name,description,status,minimum_age,maximum_age\n"
                         "A,O1,Tea dance,Dancing,active,twelve,\nB,O9,Choir,Singing,open,,\n",
         "service_at_location.csv": "id,service_id,location_id\nX1,A,L1\nX2,B,L2\n",
@@ -545,18 +811,12 @@ def test_non_utf8_table_names_the_file_and_line(tmp_path):
 
 
 # ---- zipped datapackages ------------------------------------------------------------------------
-def zipped(folder: Path, prefix: str = "") -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for p in sorted(folder.iterdir()):
-            z.write(p, prefix + p.name)
-    return buf.getvalue()
-
-
 def test_zipped_datapackage_reads_like_the_folder(tmp_path):
-    folder = fixed_1_1(tmp_path, "all_resources")
-    assert hsds.read_zip_bytes(zipped(folder, "sample/"), "sample.zip") == hsds.read_datapackage(folder)
-    assert importer.load_bytes(zipped(folder), "sample.zip") == hsds.read_datapackage(folder)
+    folder = V1 / "all_resources"
+    from_folder = hsds.read_datapackage(folder)
+    for got in (hsds.read_zip_bytes(zipped(folder, "sample/"), "sample.zip"),
+                importer.load_bytes(zipped(folder), "sample.zip")):
+        assert got == from_folder and got.warnings == from_folder.warnings
 
 
 def test_zip_with_path_traversal_is_refused():
@@ -598,6 +858,24 @@ def test_export_validates_against_the_hsds_3_0_schemas():
 def test_export_of_hsds_listings_is_strictly_valid():
     listings = parse(real_coordinates(example("service_full.json")))
     assert hsds.validate_hsds(hsds.to_hsds(listings), strict_ids=True) == []
+
+
+def test_the_packaged_hsds_schemas_are_the_open_referral_originals(monkeypatch):
+    monkeypatch.delenv(hsds.SCHEMA_DIR_ENV, raising=False)
+    packaged = hsds.default_schema_dir()
+    assert packaged == hsds.PACKAGED_SCHEMA_DIR and "shared" not in packaged.parts  # no need of ../shared
+    copies = sorted(packaged.glob("*.json"))
+    assert len(copies) == 20
+    for copy in copies:
+        assert copy.read_bytes() == (SCHEMAS / copy.name).read_bytes(), copy.name
+    # the copies are every schema that service.json reaches
+    refs, todo = set(), ["service.json"]
+    while todo:
+        name = todo.pop()
+        if name not in refs:
+            refs.add(name)
+            todo += re.findall(r'"\$ref":\s*"([^"#]+)', (SCHEMAS / name).read_text("utf-8"))
+    assert {c.name for c in copies} == refs
 
 
 def test_the_validator_accepts_the_official_example_and_catches_errors():
@@ -668,6 +946,12 @@ def test_export_bytes_are_deterministic_and_sorted(tmp_path):
     assert [s["id"] for s in json.loads(a.read_text("utf-8"))] == ["EX01", "EX02", "EX03", "EX04", "EX05"]
 
 
-def test_importer_reads_hsds_files_and_folders(tmp_path):
+def test_importer_reads_hsds_files_folders_and_zips(tmp_path):
     assert [r.id for r in importer.load(V3 / "service_list.json")] == [COUNSELLING]
-    assert {r.id for r in importer.load(fixed_1_1(tmp_path, "simple"))} == {YOUNG_MINDS, BUBBLES}
+    simple = importer.load(V1 / "simple")
+    assert len(simple) == 13 and [r.id for r in simple if r.is_active] == [YOUNG_MINDS]
+    path = tmp_path / "simple.zip"
+    path.write_bytes(zipped(V1 / "simple"))
+    assert importer.load(path) == simple and importer.load(path).warnings == simple.warnings
+    csv_listings = importer.load(CONTRACT_CSV)  # a spreadsheet: the same kind of answer, without warnings
+    assert len(csv_listings) == 5 and csv_listings.warnings == []
