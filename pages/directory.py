@@ -128,6 +128,10 @@ def act(fn, rid: str, version: int, message: str) -> None:
     except ConflictError as err:
         st.error(str(err))
         return
+    except InputError as err:  # e.g. reactivating an in-person listing that has no coordinates yet
+        for issue in err.issues:
+            st.error(ui.text(issue.message))
+        return
     except PermissionDenied as err:
         ui.denied(err)
         return

@@ -45,11 +45,18 @@ else:
                  for i in err.issues],
                 hide_index=True, width="stretch")
         else:
+            # Warnings do not stop the import: what Signpost could not use as the file says it
+            # (e.g. a venue without coordinates, imported as inactive), or why there is nothing to import.
+            for warning in getattr(incoming, "warnings", []):
+                st.warning(ui.text(warning))
             plan = curation.import_preview(store, incoming)
-            st.write(f"**{ui.text(name)}**: {len(incoming)} listings, all valid. Importing would add "
-                     f"{len(plan.added)}, update {len(plan.updated)} and leave {len(plan.unchanged)} unchanged.")
-            st.dataframe(curation.listing_table(incoming, dt.date.today()), hide_index=True, width="stretch",
-                         height=240)
+            if incoming:
+                inactive = sum(not r.is_active for r in incoming)
+                st.write(f"**{ui.text(name)}**: {len(incoming)} listings, all valid"
+                         + (f" ({inactive} inactive)" if inactive else "") + ". Importing would add "
+                         f"{len(plan.added)}, update {len(plan.updated)} and leave {len(plan.unchanged)} unchanged.")
+                st.dataframe(curation.listing_table(incoming, dt.date.today()), hide_index=True, width="stretch",
+                             height=240)
             c1, c2, _ = st.columns([1, 1, 3])
             if c1.button("Import these listings", type="primary", key="imp_confirm", disabled=not plan.changed):
                 try:
