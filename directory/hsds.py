@@ -229,6 +229,9 @@ def _number(value: Any, where: str, key: str, issues: Issues) -> float | None:
         return None
     try:
         number = float(value)
+    except OverflowError:  # a whole number beyond any float, e.g. 10**400
+        issues.append(ValidationIssue(where, key, f"{_s(value)[:20]}… is not a usable number (far too large)"))
+        return None
     except ValueError:
         issues.append(ValidationIssue(where, key, f"'{value.strip()}' is not a number"))
         return None
@@ -454,7 +457,7 @@ def _schedule_text(schedules: list[dict]) -> str:
         prefix = ""
         try:
             interval = int(float(_s(sch.get("interval")) or 1))
-        except ValueError:
+        except (ValueError, OverflowError):  # not a number, or infinite / beyond a float
             interval = 1
         if _s(sch.get("freq")).upper() == "WEEKLY" and interval >= 2:
             prefix = "Fortnightly" if interval == 2 else f"Every {interval} weeks"
@@ -1081,8 +1084,8 @@ def _version(files: dict[str, bytes], tables: dict[str, list[_Row]]) -> str:
     try:
         package = json.loads(files.get("datapackage.json", b"").decode("utf-8-sig"))
         names |= {PurePosixPath(_s(r.get("path"))).name for r in package.get("resources", []) if isinstance(r, dict)}
-    except (ValueError, AttributeError, TypeError):
-        pass  # HSDS 3.0's own example ships a stub here; the file names decide
+    except (ValueError, AttributeError, TypeError, RecursionError):
+        pass  # HSDS 3.0's own example ships a stub here (or it is junk); the file names decide
     v3, v1 = len(names & _V3_FILES), len(names & _V1_FILES)
     if v3 != v1:
         return "3.0" if v3 > v1 else "1.1"
@@ -1287,12 +1290,12 @@ def read_zip_bytes(data: bytes, source: str) -> Loaded:
     suspiciously compressed members are refused."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, NotImplementedError):
         raise InputError([ValidationIssue(None, None, f"{source} is not a readable zip file")]) from None
     issues: Issues = []
     files: dict[str, bytes] = {}
     with archive:
-        infos = [i for i in archive.infolist() if not i.is_dir()]
+        infos = [i for i in archive.infolist() if i.filename.strip("/.") and not i.filename.endswith("/")]
         if len(infos) > MAX_ZIP_MEMBERS:
             raise InputError([ValidationIssue(None, None, f"{source} holds {len(infos)} files; a datapackage has at "
                                                           f"most {MAX_ZIP_MEMBERS}")])
@@ -1322,7 +1325,8 @@ def read_zip_bytes(data: bytes, source: str) -> Loaded:
                             raise InputError([ValidationIssue(None, None, f"{source} unpacks to more than "
                                                                           f"{MAX_ZIP_TOTAL_BYTES / 1e6:.0f} MB")])
                         chunks.append(chunk)
-            except (zipfile.BadZipFile, RuntimeError, NotImplementedError, zlib.error, EOFError, OSError) as err:
+            except (zipfile.BadZipFile, RuntimeError, NotImplementedError, zlib.error, EOFError, OSError,
+                    ValueError) as err:
                 issues.append(ValidationIssue(name, None, f"cannot be unpacked: {err}"))
                 continue
             files[name] = b"".join(chunks)
