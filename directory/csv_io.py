@@ -64,9 +64,10 @@ def parse_csv(text: str, *, source: str = "") -> list[Resource]:
         raise InputError([ValidationIssue(None, None, f"{source or 'the file'} is empty: no header, no listings")])
     reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
     try:
-        header = reader.fieldnames or []
+        header = [unneutralise(name) for name in reader.fieldnames or []]
     except csv.Error as err:
         raise InputError([ValidationIssue(1, None, f"the header cannot be read as CSV: {err}")]) from None
+    reader.fieldnames = header  # a publisher's column named like a formula was written neutralised
     issues: list[ValidationIssue] = []
     seen_cols: set[str] = set()
     for name in header:
@@ -119,7 +120,8 @@ def to_csv_text(resources: Iterable[Resource]) -> str:
     extra_cols = sorted({k for r in resources for k in r.extra if k not in CSV_COLUMNS})
     buf = io.StringIO(newline="")
     writer = csv.DictWriter(buf, fieldnames=[*CSV_COLUMNS, *extra_cols], lineterminator="\r\n")
-    writer.writeheader()
+    # A publisher's extra column may be named like a formula: the header row is neutralised too.
+    writer.writerow({name: neutralise(name) for name in writer.fieldnames})
     for r in resources:
         writer.writerow({k: neutralise(v) for k, v in resource_to_row(r).items()})
     return buf.getvalue()

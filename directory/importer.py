@@ -10,6 +10,7 @@ nothing to import. Warnings never stop an import; errors always do."""
 from __future__ import annotations
 
 import csv
+import math
 import os
 from pathlib import Path
 
@@ -18,6 +19,14 @@ from .records import InputError, Loaded, ValidationIssue
 
 # An upload bigger than this is refused before it is read (a directory of 100k listings is ~60 MB).
 MAX_IMPORT_BYTES = 200 * 1024 * 1024
+_MB = 1024 * 1024  # megabytes as Streamlit counts them: server.maxUploadSize = 200 is this same limit
+
+
+def _too_large(name: str, size: int) -> InputError:
+    # Rounded up, so that a file just over the limit never reads as "200 MB; the limit is 200 MB".
+    return InputError([ValidationIssue(None, None, f"{name} is {math.ceil(size / _MB * 10) / 10:.1f} MB: more than "
+                                                   f"the {MAX_IMPORT_BYTES // _MB} MB an import may be. Split it "
+                                                   "into smaller files.")])
 
 
 def detect_format(path: Path) -> str:
@@ -57,8 +66,7 @@ def _datapackage_table(path: Path) -> bool:
 def _check_size(path: Path) -> None:
     size = sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) if path.is_dir() else path.stat().st_size
     if size > MAX_IMPORT_BYTES:
-        raise InputError([ValidationIssue(None, None, f"{path.name} is {size / 1e6:.0f} MB; the limit is "
-                                                      f"{MAX_IMPORT_BYTES / 1e6:.0f} MB. Split it into smaller files.")])
+        raise _too_large(path.name, size)
 
 
 def load(path: str | os.PathLike) -> Loaded:
@@ -83,8 +91,7 @@ def load(path: str | os.PathLike) -> Loaded:
 def load_bytes(data: bytes, filename: str) -> Loaded:
     """The same, for an upload held in memory (the app). Datapackages are uploaded as a .zip."""
     if len(data) > MAX_IMPORT_BYTES:
-        raise InputError([ValidationIssue(None, None, f"{filename} is {len(data) / 1e6:.0f} MB; the limit is "
-                                                      f"{MAX_IMPORT_BYTES / 1e6:.0f} MB")])
+        raise _too_large(filename, len(data))
     suffix = Path(filename).suffix.lower()
     if suffix == ".csv":
         return Loaded(csv_io.parse_csv(csv_io.decode(data), source=filename))
