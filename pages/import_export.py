@@ -38,7 +38,7 @@ else:
         try:
             incoming = curation.read_upload(data, name)
         except InputError as err:
-            st.error(f"{name}: {len(err.issues)} problem(s). Nothing was imported. Fix them in the file and "
+            st.error(f"{ui.text(name)}: {len(err.issues)} problem(s). Nothing was imported. Fix them in the file and "
                      "upload it again.")
             st.dataframe(
                 [{"row": "" if i.row is None else str(i.row), "column": i.column or "", "problem": i.message}
@@ -65,7 +65,7 @@ else:
                     ui.denied(err)
                 else:
                     ss.pop("imp_data", None)
-                    ss["imp_flash"] = f"Imported {name}: {summary}. Bring the search index up to date below."
+                    ss["imp_flash"] = f"Imported {ui.text(name)}: {summary}. Bring the search index up to date below."
                     st.rerun()
             if c2.button("Cancel", key="imp_cancel"):
                 ss.pop("imp_data", None)
