@@ -49,10 +49,11 @@ class Location(BaseModel):
         if has_coords:
             if self.latitude is None or self.longitude is None:
                 raise ValueError("latitude and longitude must be given together")
+            # The value is not repeated: where a person lives is theirs (see _message).
             if not (math.isfinite(self.latitude) and -90 <= self.latitude <= 90):
-                raise ValueError(f"latitude {self.latitude} is not between -90 and 90")
+                raise ValueError("latitude is not between -90 and 90")
             if not (math.isfinite(self.longitude) and -180 <= self.longitude <= 180):
-                raise ValueError(f"longitude {self.longitude} is not between -180 and 180")
+                raise ValueError("longitude is not between -180 and 180")
         for name in ("postcode", "place"):
             value = getattr(self, name)
             if value is not None and not value.strip():
