@@ -26,9 +26,9 @@ install: $(STAMP)
 system-deps:
 	bash scripts/system-deps.sh
 
+# Loads the demo directory into an empty database (never over existing listings), then brings the index up to date.
 demo: install
 	$(BIN)/signpost demo
-	$(BIN)/signpost index
 
 app: demo
 	$(BIN)/streamlit run app.py --server.port $(PORT) --browser.gatherUsageStats false
