@@ -459,6 +459,11 @@ class Store:
         """
         actor = actor or default_actor()
         incoming = list(incoming)
+        seen: set[str] = set()
+        for res in incoming:
+            if res.id in seen:
+                raise ValueError(f"listing id {res.id} appears more than once in one import; nothing was changed")
+            seen.add(res.id)
         summary = ImportSummary()
         with self.engine.connect() as conn:
             existing = {

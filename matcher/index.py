@@ -79,6 +79,21 @@ def index_dir_for(url: str) -> Path:
     return DEFAULT_DB.parent / f"index-{hashlib.sha256(url.encode()).hexdigest()[:16]}"
 
 
+def _sync(fh) -> None:
+    """Push an open file's bytes to the disk."""
+    fh.flush()
+    os.fsync(fh.fileno())
+
+
+def _sync_path(path: Path) -> None:
+    """fsync a file or a folder by name (a folder: so that a rename inside it survives a power cut)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def _slug(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", name)
 
@@ -134,7 +149,9 @@ class EmbeddingCache:
         keys = np.array(list(self._rows), dtype="U64")
         with open(tmp, "wb") as fh:
             np.savez(fh, keys=keys, vectors=self._vectors, dim=np.int64(self.dim), model=np.str_(self.model))
+            _sync(fh)
         os.replace(tmp, self.path)
+        _sync_path(self.path.parent)
 
 
 class ListingIndex:
@@ -335,14 +352,25 @@ class ListingIndex:
             "directory_version": self.directory_version,
             "ids": self.ids, "content_hashes": self.content_hashes, "text_hashes": self.text_hashes,
         }
-        np.save(tmp / "vectors.npy", self.vectors)
+        # Each file reaches the disk (fsync) before the folder is renamed and named CURRENT, and each
+        # rename is made durable (fsync of the folder): a crash or power cut at any point leaves
+        # CURRENT naming a complete version, the old one or the new one, never a torn mix.
+        with open(tmp / "vectors.npy", "wb") as fh:
+            np.save(fh, self.vectors)
+            _sync(fh)
         faiss.write_index(self._faiss, str(tmp / "faiss.index"))
+        _sync_path(tmp / "faiss.index")
         with open(tmp / "meta.json", "w", encoding="utf-8") as fh:
             json.dump(meta, fh)
+            _sync(fh)
+        _sync_path(tmp)
         os.rename(tmp, root / name)
         pointer = root / f".CURRENT.{uuid.uuid4().hex}"
-        pointer.write_text(name + "\n", encoding="utf-8")
+        with open(pointer, "w", encoding="utf-8") as fh:
+            fh.write(name + "\n")
+            _sync(fh)
         os.replace(pointer, root / "CURRENT")
+        _sync_path(root)
         self.directory = root
         self.cache.path = self._cache_path()
         self.cache.save()
@@ -363,12 +391,28 @@ class ListingIndex:
     def load(cls, directory: str | os.PathLike, model: str, dim: int) -> ListingIndex | None:
         """The saved index for `model`, or None when there is none or it belongs to another model."""
         root = Path(directory)
-        try:
-            name = (root / "CURRENT").read_text(encoding="utf-8").strip()
-            with open(root / name / "meta.json", encoding="utf-8") as fh:
-                meta = json.load(fh)
-        except (OSError, ValueError):
-            return None
+        for _ in range(3):
+            try:
+                name = (root / "CURRENT").read_text(encoding="utf-8").strip()
+            except OSError:
+                return None
+            try:
+                return cls._read(root, name, model, dim)
+            except (OSError, ValueError, RuntimeError):
+                # Another process's save may have removed this version since CURRENT was read
+                # (it keeps only the newest two): read CURRENT again. Otherwise it is unreadable.
+                try:
+                    if (root / "CURRENT").read_text(encoding="utf-8").strip() != name:
+                        continue
+                except OSError:
+                    pass
+                return None
+        return None
+
+    @classmethod
+    def _read(cls, root: Path, name: str, model: str, dim: int) -> ListingIndex | None:
+        with open(root / name / "meta.json", encoding="utf-8") as fh:
+            meta = json.load(fh)
         if meta.get("format") != FORMAT or meta.get("model") != model or int(meta.get("dim", -1)) != int(dim):
             return None
         index = cls(model, dim, root)

@@ -219,3 +219,12 @@ def test_directory_version_steps_once_per_write_transaction(store):
     store.retire("N1", 3, actor="ann")
     store.reactivate("N1", 4, actor="ann")
     assert v() == 7 and audit_count(store) == 38
+
+
+def test_an_import_naming_one_listing_twice_is_refused_whole(store):
+    store.import_resources([make_resource("R1")], actor="imp")
+    before = (store.directory_version(), audit_count(store), store.list())
+    with pytest.raises(ValueError, match="R2 appears more than once"):
+        store.import_resources([make_resource("R1", schedule="Sundays"), make_resource("R2"),
+                                make_resource("R2", name="Again")], actor="imp")
+    assert (store.directory_version(), audit_count(store), store.list()) == before
