@@ -228,3 +228,24 @@ def test_an_import_naming_one_listing_twice_is_refused_whole(store):
         store.import_resources([make_resource("R1", schedule="Sundays"), make_resource("R2"),
                                 make_resource("R2", name="Again")], actor="imp")
     assert (store.directory_version(), audit_count(store), store.list()) == before
+
+
+def test_sqlite_and_postgresql_give_back_the_same_listings(postgres, tmp_path):
+    """What one database returns the other returns too, to the bit: the rest of the suite, run on
+    one of them, holds for the other (floats, Unicode, blanks, extra columns, markup as text)."""
+    from bench.synth import generate
+
+    from .app_fixtures import app_directory
+
+    listings = [*generate(300, seed=5), *app_directory(),
+                make_resource("U1", name="Grŵp Cerdded · ورزش 🚶", description="Ĉiuj bonvenaj. \"Quotes\", 'apostrophes'; "
+                              "and\nnew lines.", latitude=55.123456789012345, longitude=-4.000000000000001,
+                              extra={"funding": "council", "notes": "=cmd|' /C calc'!A0"})]
+    back = []
+    for url in (str(tmp_path / "s.db"), postgres.create_database("t_same_listings")):
+        with Store(url) as store:
+            store.import_resources(listings, actor="imp")
+            version, stored = store.snapshot()
+            back.append((version, [(s.id, s.version, s.content_hash, s.resource) for s in stored]))
+    assert back[0] == back[1]
+    assert [r for _, _, _, r in back[0][1]] == sorted(listings, key=lambda r: r.id)
