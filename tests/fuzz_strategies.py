@@ -23,9 +23,7 @@ profile) or raises `InputError` whose every issue is located (a row or a field, 
 with the whole file, the file named in the message) and says something. Any other exception
 propagates: the test fails with it, the bench counts it.
 
-Known crashes in code that is not ours to change at the moment are kept out of the default
-strategies and listed in `KNOWN_CRASHES`; `strategies(include_known=True)` puts them back (the
-bench's ``--include-known``), so that the day they are fixed the switch can go.
+`FOUND` keeps the inputs of the crashes these strategies found (all fixed), as fixed examples.
 """
 
 from __future__ import annotations
@@ -141,8 +139,6 @@ def _table(text: str) -> list[list[str]]:
 
 _SEED_CSV = _seed_csv_rows()
 _SEED_DOCS = _seed_hsds_docs()
-# The same without the schedule interval of the tabular one (an infinite interval is a known crash).
-_SEED_DOCS_WITHOUT_INTERVAL = json.loads(json.dumps(_SEED_DOCS).replace(', "interval": 2', ""))
 _SEED_PACKAGES = [
     {name: (_table(text) if name.endswith(".csv") else text) for name, text in pkg.items()}
     for pkg in (_V3_PACKAGE, _V1_PACKAGE)
@@ -319,8 +315,6 @@ def deep(n: int, open_: str = "[", close: str = "]") -> Raw:
 
 RAW_NUMBERS = ["NaN", "Infinity", "-Infinity", "1e400", "-1e400", "1e-400", "-0", "0.0", "1E2",
                "123456789012345678901234567890", "1" + "0" * 400, "-" + "9" * 4000, "9" * 5000]
-# Whole numbers that JSON reads but no float holds: `float(10**400)` raises OverflowError.
-BEYOND_FLOAT = {"1" + "0" * 400, "-" + "9" * 4000}
 
 scalars = st.one_of(
     st.none(), st.booleans(),
@@ -331,14 +325,13 @@ scalars = st.one_of(
 )
 
 
-def json_values(beyond_float: bool = True, max_depth: int = 100_000) -> st.SearchStrategy:
+def json_values() -> st.SearchStrategy:
     """Any JSON value, including the awkward ones the parsers meet only from hostile files:
-    NaN/Infinity tokens, numbers beyond a float, nesting `max_depth` deep."""
-    raw = [n for n in RAW_NUMBERS if beyond_float or n not in BEYOND_FLOAT]
-    depths = [d for d in (5, 50, 200, 900, 5000, 100_000) if d <= max_depth]
+    NaN/Infinity tokens, numbers beyond a float (10**400), nesting 100,000 deep."""
+    depths = [5, 50, 200, 900, 5000, 100_000]
     leaves = st.one_of(
         scalars, scalars, scalars,
-        st.sampled_from(raw).map(Raw),
+        st.sampled_from(RAW_NUMBERS).map(Raw),
         st.sampled_from(depths).map(deep),
         st.sampled_from(depths).map(lambda n: deep(n, "{")),
     )
@@ -376,7 +369,7 @@ def _get(value: Any, path: tuple) -> Any:
 
 
 @st.composite
-def mutated_json(draw, doc: Any, values: st.SearchStrategy, number_values: st.SearchStrategy = numbers) -> Any:
+def mutated_json(draw, doc: Any, values: st.SearchStrategy) -> Any:
     """A copy of a document with a few values replaced (numeric fields by odd numbers, most
     often), removed, added or wrapped."""
     doc = json.loads(json.dumps(doc))
@@ -389,7 +382,7 @@ def mutated_json(draw, doc: Any, values: st.SearchStrategy, number_values: st.Se
             if not numeric:
                 continue
             path = draw(st.sampled_from(numeric))
-            _get(doc, path[:-1])[path[-1]] = draw(number_values)
+            _get(doc, path[:-1])[path[-1]] = draw(numbers)
             continue
         path = draw(st.sampled_from(paths))
         if not path:
@@ -424,16 +417,15 @@ def _has_raw(value: Any) -> bool:
 
 
 @st.composite
-def hsds_json_bytes(draw, known: bool = False) -> bytes:
-    values = json_values(beyond_float=known)
-    number_values = numbers if known else numbers.filter(lambda v: not (isinstance(v, Raw) and v.text in BEYOND_FLOAT))
+def hsds_json_bytes(draw) -> bytes:
+    values = json_values()
     kind = draw(st.sampled_from(["mutated"] * 7 + ["random", "random_bytes", "cut"]))
     if kind == "random":
         return dumps(draw(values)).encode("utf-8", errors="surrogatepass")
     if kind == "random_bytes":
         return draw(st.binary(max_size=300))
-    doc = draw(st.sampled_from(_SEED_DOCS if known else _SEED_DOCS_WITHOUT_INTERVAL))
-    text = dumps(draw(mutated_json(doc, values, number_values)))
+    doc = draw(st.sampled_from(_SEED_DOCS))
+    text = dumps(draw(mutated_json(doc, values)))
     if kind == "cut":
         text = text[: draw(st.integers(0, len(text)))]
     return draw(encoded(text)) if draw(st.integers(0, 4)) == 0 else text.encode("utf-8", errors="surrogatepass")
@@ -442,7 +434,7 @@ def hsds_json_bytes(draw, known: bool = False) -> bytes:
 # ---- datapackages -----------------------------------------------------------------------------------------
 MEMBER_PREFIXES = ["", "", "", "pkg/", "a/b/", "__MACOSX/", "./"]
 MEMBER_ODDITIES = ["../evil.csv", "/abs.csv", "C:/x.csv", "dir\\x.csv", ".hidden.csv", "x.txt", "services.CSV",
-                   "sub/services.csv", "a\x00.csv"]
+                   "sub/services.csv", "a\x00.csv", ".", ""]
 
 
 def _zip(members: list[tuple[str, bytes]], deflate: bool) -> bytes:
@@ -454,7 +446,7 @@ def _zip(members: list[tuple[str, bytes]], deflate: bool) -> bytes:
 
 
 @st.composite
-def datapackage_zip(draw, known: bool = False) -> bytes:
+def datapackage_zip(draw) -> bytes:
     pkg = draw(st.sampled_from(_SEED_PACKAGES))
     members: list[tuple[str, bytes]] = []
     prefix = draw(st.sampled_from(MEMBER_PREFIXES))
@@ -466,41 +458,26 @@ def datapackage_zip(draw, known: bool = False) -> bytes:
             continue
         content = pkg[name]
         if name == "datapackage.json":
-            if name in mutated:  # nested 900 deep, datapackage.json crashes hsds._version (known)
-                values = json_values(max_depth=100_000 if known else 200)
-                text = dumps(draw(mutated_json(json.loads(content), values)))
+            if name in mutated:
+                text = dumps(draw(mutated_json(json.loads(content), json_values())))
             else:
                 text = content
             members.append((prefix + name, text.encode("utf-8")))
             continue
-        if not known and name == "schedules.csv":  # an interval of 'inf' crashes hsds._schedule_text (known)
-            content = _without_column(content, "interval")
         rows = draw(mutated_rows(content)) if name in mutated else content
         text = draw(table_text(rows)) if name in mutated else _csv_text(rows)
         data = draw(encoded(text)) if name in mutated and draw(st.integers(0, 3)) == 0 else text.encode("utf-8")
         members.append((prefix + name, data))
     if draw(st.integers(0, 5)) == 0:
         members.append((draw(st.sampled_from(MEMBER_ODDITIES)), b"id,name\nX,Y\n"))
-    if known and draw(st.integers(0, 20)) == 0:
-        members.append((draw(st.sampled_from([".", ""])), b"x"))  # a member named '.' crashes hsds.read_zip_bytes
     data = _zip(members, deflate=draw(st.booleans()))
     corrupt = draw(st.sampled_from(["none"] * 8 + ["flip", "truncate"]))
-    # A flipped byte in the central directory can crash zipfile in ways hsds.read_zip_bytes does not
-    # catch (known); by default only the members' own bytes are flipped.
-    end = len(data) if known else max(data.find(b"PK\x01\x02"), 1)
     if corrupt == "flip" and data:
-        at = draw(st.integers(0, end - 1))
+        at = draw(st.integers(0, len(data) - 1))
         data = data[:at] + bytes([data[at] ^ draw(st.integers(1, 255))]) + data[at + 1:]
     elif corrupt == "truncate":
         data = data[: draw(st.integers(0, len(data)))]
     return data
-
-
-def _without_column(rows: list[list[str]], name: str) -> list[list[str]]:
-    if name not in rows[0]:
-        return rows
-    at = rows[0].index(name)
-    return [r[:at] + r[at + 1:] for r in rows]
 
 
 def _csv_text(rows: list[list[str]]) -> str:
@@ -519,7 +496,7 @@ LOCATIONS = [{"postcode": "G51 3BD"}, {"postcode": "g513bd"}, {"postcode": "ZZ99
 
 
 @st.composite
-def profile_values(draw, known: bool = False) -> Any:
+def profile_values(draw) -> Any:
     values = json_values()
     kind = draw(st.sampled_from(["mutated"] * 4 + ["fields"] * 3 + ["random"]))
     if kind == "random":
@@ -551,7 +528,7 @@ def to_python(value: Any) -> Any:
 @dataclass(frozen=True)
 class Target:
     name: str
-    strategy: Callable[[bool], st.SearchStrategy]
+    strategy: Callable[[], st.SearchStrategy]
     run: Callable[[Any], Any]
     source: str  # the name the input goes by in messages about the whole of it
 
@@ -571,27 +548,56 @@ def _profile(value: Any) -> NeedsProfile:
 
 
 TARGETS: dict[str, Target] = {
-    "csv": Target("csv", lambda known: csv_bytes(), _load("listings.csv"), "listings.csv"),
+    "csv": Target("csv", csv_bytes, _load("listings.csv"), "listings.csv"),
     "hsds-json": Target("hsds-json", hsds_json_bytes, _load("services.json"), "services.json"),
     "hsds-datapackage": Target("hsds-datapackage", datapackage_zip, _load("package.zip"), "package.zip"),
     "profile": Target("profile", profile_values, _profile, "needs profile"),
 }
 
-# Crashes found by fuzzing in modules another engineer owns; kept out of the default strategies.
-KNOWN_CRASHES = {
-    "hsds-json": [
-        "a whole number beyond a float (10**400) as latitude, longitude, minimum_age, maximum_age or a cost "
-        "option's amount: OverflowError in hsds._number",
-        "a schedule interval of 1e400 or 'inf': OverflowError in hsds._schedule_text (also tabular JSON)",
-    ],
-    "hsds-datapackage": [
-        "schedules.csv interval 'inf' (or 1e309): OverflowError in hsds._schedule_text",
-        "datapackage.json nested ~1000 deep: RecursionError in hsds._version",
-        "a zip member named '.': IndexError in hsds.read_zip_bytes; named '': IndexError in ZipInfo.is_dir",
-        "a zip whose central directory offset is too large: ValueError (negative seek) from archive.open; "
-        "a central directory 'version needed' above 6.3: NotImplementedError from zipfile.ZipFile",
-    ],
-}
+
+
+def _svc(**fields: Any) -> dict:
+    return {"id": "S1", "name": "Lunch club", "description": "Hot lunch.", "status": "active",
+            "url": "https://example.org", **fields}
+
+
+def _zipped(*members: tuple[str, str]) -> bytes:
+    return _zip([(name, text.encode("utf-8")) for name, text in members], deflate=False)
+
+
+_SERVICES = ("services.csv", "id,name,description,url\nA,Tea dance,Dancing,https://example.org\n")
+_OK_ZIP = _zipped(_SERVICES)
+_CD = _OK_ZIP.find(b"PK\x01\x02")
+
+
+def _flip(data: bytes, at: int, bits: int) -> bytes:
+    return data[:at] + bytes([data[at] ^ bits]) + data[at + 1:]
+
+
+# The inputs of the crashes these strategies found in directory/hsds.py (all fixed in 75cdbcf):
+# (target, what it is, input).
+FOUND = [
+    ("hsds-json", "longitude -(10**400): OverflowError in _number",
+     dumps(_svc(service_at_locations=[{"id": "A", "location": {"location_type": "physical", "latitude": 55.86,
+                                                                  "longitude": Raw("-1" + "0" * 400)}}])).encode()),
+    ("hsds-json", "minimum_age 10**400: OverflowError in _number", dumps(_svc(minimum_age=Raw("1" + "0" * 400))).encode()),
+    ("hsds-json", "cost option amount 10**400: OverflowError in _number",
+     dumps(_svc(cost_options=[{"amount": Raw("1" + "0" * 400)}])).encode()),
+    ("hsds-json", "schedule interval 1e400: OverflowError in _schedule_text",
+     dumps(_svc(schedules=[{"byday": "MO", "opens_at": "10:00", "freq": "WEEKLY", "interval": Raw("1e400")}])).encode()),
+    ("hsds-json", "schedule interval 'inf': OverflowError in _schedule_text",
+     dumps(_svc(schedules=[{"byday": "MO", "opens_at": "10:00", "freq": "WEEKLY", "interval": "inf"}])).encode()),
+    ("hsds-datapackage", "schedules.csv interval inf: OverflowError in _schedule_text",
+     _zipped(_SERVICES, ("schedules.csv", "id,service_id,byday,opens_at,freq,interval\nS,A,MO,10:00,WEEKLY,inf\n"))),
+    ("hsds-datapackage", "datapackage.json nested 5000 deep: RecursionError in _version",
+     _zipped(_SERVICES, ("datapackage.json", "[" * 5000 + "]" * 5000))),
+    ("hsds-datapackage", "a member named '.': IndexError in read_zip_bytes", _zipped(_SERVICES, (".", "x"))),
+    ("hsds-datapackage", "a member named '': IndexError in ZipInfo.is_dir", _zipped(_SERVICES, ("", "x"))),
+    ("hsds-datapackage", "central directory offset one too far: ValueError (negative seek) in archive.open",
+     _flip(_OK_ZIP, len(_OK_ZIP) - 6, 1)),
+    ("hsds-datapackage", "central directory 'version needed' 0x80: NotImplementedError in zipfile.ZipFile",
+     _flip(_OK_ZIP, _CD + 6, 0x80)),
+]
 
 
 def located(issue: ValidationIssue, source: str) -> bool:
@@ -635,5 +641,5 @@ def outcome(target: Target, value: Any) -> str:
     return "accepted"
 
 
-def strategies(include_known: bool = False) -> dict[str, st.SearchStrategy]:
-    return {name: t.strategy(include_known) for name, t in TARGETS.items()}
+def strategies() -> dict[str, st.SearchStrategy]:
+    return {name: t.strategy() for name, t in TARGETS.items()}

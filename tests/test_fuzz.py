@@ -11,7 +11,7 @@ import collections
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from .fuzz_strategies import TARGETS, outcome
+from .fuzz_strategies import FOUND, TARGETS, outcome
 
 # 250 inputs a parser keep the module near 10 s on a shared 2-core machine; the bench runs 10,000+.
 EXAMPLES = 250
@@ -24,10 +24,15 @@ def test_malformed_input_is_rejected_with_located_issues_never_a_crash(name):
 
     @settings(max_examples=EXAMPLES, deadline=None, database=None,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-    @given(target.strategy(False))
+    @given(target.strategy())
     def parse(value):
         seen[outcome(target, value)] += 1
 
     parse()
     # the inputs reach both sides of the parser: generated junk alone would test little
     assert seen["rejected"] > 0 and seen["accepted"] > 0, dict(seen)
+
+
+@pytest.mark.parametrize(("name", "what", "data"), FOUND, ids=[f"{n}: {w.split(':')[0]}" for n, w, _ in FOUND])
+def test_the_crashes_fuzzing_found_stay_fixed(name, what, data):
+    assert outcome(TARGETS[name], data) in ("accepted", "rejected"), what
