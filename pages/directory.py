@@ -51,17 +51,17 @@ def open_listing(rid: str) -> None:
     if can_edit:
         a, b, _ = st.columns([1, 1, 3])
         if a.button("Mark verified today", key="ed_verify", icon=":material/verified:"):
-            act(curation.verify_listing, rid, stored.version, f"{r.name} marked verified today.")
+            act(curation.verify_listing, rid, stored.version, f"{ui.text(r.name)} marked verified today.")
         if r.is_active:
             if b.button("Retire (mark inactive)", key="ed_retire", icon=":material/archive:",
                         help="Retired listings stay in the directory and its history but are never recommended."):
-                act(curation.retire_listing, rid, stored.version, f"{r.name} retired: it will not be recommended.")
+                act(curation.retire_listing, rid, stored.version, f"{ui.text(r.name)} retired: it will not be recommended.")
         elif b.button("Reactivate", key="ed_reactivate"):
-            act(curation.reactivate_listing, rid, stored.version, f"{r.name} is active again.")
+            act(curation.reactivate_listing, rid, stored.version, f"{ui.text(r.name)} is active again.")
 
     conflict = ss.get("ed_conflict")
     if conflict:
-        st.error(conflict)
+        st.error(ui.text(conflict))
         st.write("Your changes are still in the form below. Re-apply them to the latest version (the other "
                  "changes saved meanwhile are kept), or discard them and load the latest version.")
         latest = listing_form.as_form(curation.listing_fields(r))
@@ -111,7 +111,7 @@ def open_listing(rid: str) -> None:
             except PermissionDenied as err:
                 ui.denied(err)
             else:
-                ss["dir_flash"] = f"Saved {new.resource.name} (version {new.version})."
+                ss["dir_flash"] = f"Saved {ui.text(new.resource.name)} (version {new.version})."
                 ss["ed_id"] = None
                 ss.pop("ed_reapplied", None)
                 st.rerun()
@@ -126,7 +126,7 @@ def act(fn, rid: str, version: int, message: str) -> None:
     try:
         fn(store, user, rid, version)
     except ConflictError as err:
-        st.error(str(err))
+        st.error(ui.text(err))
         return
     except InputError as err:  # e.g. reactivating an in-person listing that has no coordinates yet
         for issue in err.issues:
@@ -189,5 +189,5 @@ with tab_add:
             else:
                 ss["add_errors"] = {}
                 ss.pop("add_loaded", None)
-                ss["dir_flash"] = f"Added {created.resource.name} ({created.id})."
+                ss["dir_flash"] = f"Added {ui.text(created.resource.name)} ({created.id})."
                 st.rerun()

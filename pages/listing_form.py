@@ -86,14 +86,14 @@ def read(prefix: str) -> dict[str, str]:
 def _err(errors: dict[str, list[str]], *cols: str) -> None:
     for col in cols:
         for msg in errors.get(col, []):
-            st.error(f"{col}: {msg}", icon=":material/error:")
+            st.error(f"{col}: {ui.text(msg)}", icon=":material/error:")
 
 
 def render(prefix: str, errors: dict[str, list[str]], *, new: bool) -> None:
     """Lay out the widgets (inside the caller's st.form), each followed by its errors."""
     if errors.get(""):
         for msg in errors[""]:
-            st.error(msg)
+            st.error(ui.text(msg))
     if new:
         st.text_input("Id (stable, unique: letters, digits, . _ : -)", key=prefix + "id")
         _err(errors, "id")

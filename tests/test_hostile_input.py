@@ -134,6 +134,25 @@ def test_hostile_listing_is_text_in_the_gp_preview(app_db):
     assert f"Tea {SCRIPT} club {JS_LINK}" in at.code[0].value
 
 
+def test_hostile_listing_is_text_on_the_directory_page(app_db):
+    add_hostile(app_db)
+    at = new_app("pages/directory.py")  # local mode: the local administrator
+    at.selectbox(key="dir_open").set_value("H1").run()
+    assert not at.exception
+    assert_nothing_rendered_as_html(at)
+    at.button(key="ed_verify").click().run()
+    assert not at.exception
+    assert r"Tea \<script\>alert\(1\)\</script\> club" in at.success[0].value
+    assert_nothing_rendered_as_html(at)
+    # a listing saved with a hostile value in the form: its error, and the flash after saving
+    at.selectbox(key="dir_open").set_value("H1").run()
+    at.text_input(key="ed_min_age").set_value(f"{SCRIPT} {JS_LINK}")
+    at.button(key="FormSubmitter:edit_form-Save changes").click().run()
+    assert not at.exception
+    assert any(e.value.startswith("min_age: ") and r"\<script\>" in e.value for e in at.error)
+    assert_nothing_rendered_as_html(at)
+
+
 def test_hostile_listing_is_text_in_the_import_preview(app_db):
     text = to_csv_text([hostile_listing(), listing("H2", name=f"Second {IMG}")])
     at = new_app("pages/import_export.py")
