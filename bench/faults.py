@@ -16,11 +16,14 @@ hashes, directory version, vectors, FAISS agreeing with the vectors), never a mi
 changed listings' vectors are their new text's embeddings).
 
 Where the kill lands is chosen two ways, in turn: at a random time over the command's whole run,
-or at a random time within its write (seen from outside: for SQLite, the process holding the
-WAL write lock in /proc/locks; for PostgreSQL, its session holding a transaction id; for the
-index, its unfinished version folder). A kill counts as landed mid-write when the write was seen
-under way at the instant of the kill and the command did not finish it. Prints the figures;
-`--json` prints them as one JSON object. Exit status 1 if anything partial was found.
+or within its write. An import's write is seen from outside (SQLite: the process holds the WAL
+write lock, /proc/locks; PostgreSQL: its session holds a transaction id) and the kill comes a
+random time after it is first seen. An index save lasts milliseconds, so the kill comes on sight
+of a step of it chosen at random (the new version folder, each of its files, the rename, the new
+CURRENT pointer). An import's kill landed mid-write when its write was seen under way at the
+instant of the kill and the database kept the old state; an index kill, when the save left its
+traces (an unfinished folder, pointer or cache file). Prints the figures; `--json` prints them
+as one JSON object. Exit status 1 if anything partial was found.
 """
 
 from __future__ import annotations
@@ -432,6 +435,27 @@ def leftovers(index_dir: Path, before: set[str]) -> list[str]:
     return found
 
 
+SAVE_STEPS = ("a new version folder", "vectors.npy", "faiss.index", "meta.json", "the folder renamed",
+              "a new CURRENT pointer")
+
+
+def save_step(index_dir: Path, step: str, before: set[str]) -> Callable[[int], bool]:
+    """A probe: has the running save (ListingIndex.save) reached `step`?"""
+
+    def reached(_pid: int) -> bool:
+        names = os.listdir(index_dir)
+        tmps = [n for n in names if n.startswith(".tmp-v-")]
+        if step == "a new version folder":
+            return bool(tmps)
+        if step == "the folder renamed":
+            return any(n.startswith("v-") and n not in before for n in names)
+        if step == "a new CURRENT pointer":
+            return any(n.startswith(".CURRENT.") for n in names)
+        return any(os.path.exists(index_dir / t / step) for t in tmps)
+
+    return reached
+
+
 def clear_leftovers(index_dir: Path) -> None:
     """Remove what a killed save left (the index does so itself after an hour)."""
     for p in index_dir.glob(".tmp-v-*"):
@@ -481,14 +505,18 @@ def index_faults(db: str, runs: int, listings: int, changes: int, seed: int, wor
         old = ListingIndex.load(index_dir, embedder.name, embedder.dim)
         expected = ListingIndex.load(index_dir, embedder.name, embedder.dim)
         expected.update(snapshot, embedder)  # what the command is about to save (not saved here)
-        plan = kill_plan(k, modes, rng, total, 1.2 * save)
+        plan = kill_plan(k, modes, rng, total, save)
         before = {p.name for p in index_dir.iterdir()}
-        kill = run_and_kill(launch, ["--db", db, "index"], env, saving, **plan)
+        stage = None
+        if "within_write" in plan:  # the save lasts milliseconds: kill on sight of one of its steps
+            stage = rng.choice(SAVE_STEPS)
+            plan = {"within_write": 0.0}
+        kill = run_and_kill(launch, ["--db", db, "index"], env, save_step(index_dir, stage, before) if stage else saving,
+                            **plan)
         traces = leftovers(index_dir, before)
         loaded = ListingIndex.load(index_dir, embedder.name, embedder.dim)
         state = which_index(loaded, old, expected, rng)
-        landed = ("finished before the kill" if not kill.killed else
-                  "mid-write" if traces or kill.writing_at_kill else
+        landed = ("finished before the kill" if not kill.killed else "mid-write" if traces else
                   "after the save" if state == "new" else "before the save")
         # restart: the next open brings the index level with the database
         with Recommender.open(db, index_dir=index_dir, embedder=embedder) as rec:
@@ -506,7 +534,8 @@ def index_faults(db: str, runs: int, listings: int, changes: int, seed: int, wor
         tally[f"landed {landed}"] += 1
         tally["not level after restart"] += not (level and reembedded)
         clear_leftovers(index_dir)
-        say(f"  index {k:2d}: {'killed' if kill.killed else 'finished'} at {kill.seconds:.2f} s, landed {landed}"
+        say(f"  index {k:2d}: {'killed' if kill.killed else 'finished'} at {kill.seconds:.2f} s"
+            f"{' on sight of ' + stage if stage else ''}, landed {landed}"
             f"{' (' + ', '.join(traces) + ' left)' if traces else ''}; saved index is the {state} one; "
             f"after restart level with the database: {level}, changed listings re-embedded: {reembedded}")
     return {
