@@ -163,16 +163,20 @@ class Command:
     """`signpost ARGS` as a new process, exactly as a curator or a cron job starts it."""
 
     def __init__(self, args: list[str], env: dict[str, str]):
+        self.err = tempfile.TemporaryFile()  # a file, not a pipe: a full pipe would stall the process
         self.proc = subprocess.Popen([*SIGNPOST, *args], env={**os.environ, **env}, stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.PIPE)
+                                     stderr=self.err)
         self.pid = self.proc.pid
 
     def running(self) -> bool:
         return self.proc.poll() is None
 
     def finish(self) -> tuple[int, str]:
-        _, err = self.proc.communicate(timeout=300)
-        return self.proc.returncode, err.decode(errors="replace")
+        self.proc.wait(timeout=300)
+        self.err.seek(0)
+        text = self.err.read().decode(errors="replace")
+        self.err.close()
+        return self.proc.returncode, text
 
 
 def _preloaded_child(args: list[str], env: dict[str, str], err_path: str) -> None:
