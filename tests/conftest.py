@@ -18,7 +18,10 @@ from directory.store import Store  # noqa: E402
 from .pg import PostgresServer  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+# The public reference data the tests read: the contract's example files and Open Referral's HSDS
+# examples, copied unchanged from ../shared into tests/shared so that a checkout tests on its own
+# (tests/test_shared_copy.py keeps the copy equal to ../shared wherever that exists).
+SHARED = Path(__file__).resolve().parent / "shared"
 DATA = Path(__file__).resolve().parent / "data"
 
 

@@ -105,8 +105,10 @@ def example_sources() -> list[str]:
     HSDS data and hold none), each datapackage folder ('<folder>/') and each one zipped ('<folder>.zip')."""
     files = [p for p in EXAMPLES.rglob("*.json") if SCHEMAS not in p.parents]
     folders = {p.parent for p in EXAMPLES.rglob("datapackage.json")} | {p.parent for p in EXAMPLES.rglob("services.csv")}
-    return sorted([str(p.relative_to(EXAMPLES)) for p in files]
-                  + [f"{f.relative_to(EXAMPLES)}/" for f in folders] + [f"{f.relative_to(EXAMPLES)}.zip" for f in folders])
+    found = sorted([str(p.relative_to(EXAMPLES)) for p in files]
+                   + [f"{f.relative_to(EXAMPLES)}/" for f in folders] + [f"{f.relative_to(EXAMPLES)}.zip" for f in folders])
+    assert len(found) >= 20, f"the HSDS examples are missing from {EXAMPLES}"  # never an empty, skipped test
+    return found
 
 
 def zipped(folder: Path, prefix: str = "") -> bytes:
