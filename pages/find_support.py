@@ -14,7 +14,7 @@ import pydeck as pdk
 import streamlit as st
 
 from directory.records import DOMAINS, InputError
-from matcher.geo import haversine_km
+from matcher.geo import default_gazetteer, haversine_km
 from matcher.plan import contact_lines, render_plan_html, where_text
 from pages import profile_form as pf
 from pages import ui
@@ -133,12 +133,25 @@ def venue_map(recs) -> None:
                             get_line_color=[255, 255, 255], line_width_min_pixels=2, pickable=True))
     layers.append(pdk.Layer("TextLayer", venues, get_position="[lon, lat]", get_text="label", get_size=15,
                             get_color=[255, 255, 255], font_weight=700))
-    zoom = fit_zoom(centre, [(v["lat"], v["lon"]) for v in venues])
+    points = [(v["lat"], v["lon"]) for v in venues]
+    km = ss.get("fs_km_used")
+    if home is not None and km:
+        # How far they said they can travel: the ring every in-person option lies within.
+        layers.insert(0, pdk.Layer("ScatterplotLayer", [{"lat": home[0], "lon": home[1]}], get_position="[lon, lat]",
+                                   get_radius=float(km) * 1000, filled=False, stroked=True,
+                                   get_line_color=[218, 41, 28, 140], line_width_min_pixels=2))
+    zoom = fit_zoom(centre, points)
+    # No map tiles offline: the bundled gazetteer's neighbourhood names give the person's bearings.
+    half_km = 140 * 78271.52 * math.cos(math.radians(centre[0])) / 2 ** zoom / 1000 * 1.6
+    names = [{"lat": pl.latitude, "lon": pl.longitude, "name": pl.name} for pl in default_gazetteer().places
+             if pl.kind == "neighbourhood" and haversine_km(centre[0], centre[1], pl.latitude, pl.longitude) <= half_km]
+    layers.insert(0, pdk.Layer("TextLayer", names, get_position="[lon, lat]", get_text="name", get_size=12,
+                               get_color=[90, 90, 90, 200]))
     deck = pdk.Deck(layers=layers, initial_view_state=pdk.ViewState(latitude=centre[0], longitude=centre[1], zoom=zoom),
                     tooltip={"text": "{label} {name}"}, map_style=None)
     st.pydeck_chart(deck, height=330)
-    st.caption("Red dot: where the person lives. Blue numbers: the options below. "
-               "Phone and online options are not on the map.")
+    st.caption("Red dot: where the person lives; red ring (zoom out to see all of it): how far they can travel. "
+               "Blue numbers: the options below. Grey: neighbourhoods. Phone and online options are not on the map.")
 
 
 def card(r) -> None:

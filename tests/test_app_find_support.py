@@ -90,3 +90,21 @@ def test_profile_is_not_kept_beyond_the_session(app_db):
     fresh = new_app()  # a new tab is a new session
     assert fresh.text_area(key="fs_goals").value == ""
     assert "fs_recs" not in fresh.session_state
+
+
+def test_the_map_shows_the_venues_the_travel_limit_and_neighbourhood_names(app_db):
+    import json
+
+    at = fill(new_app(), social_relationships=1)
+    at.slider(key="fs_km").set_value(3.0)
+    at.button(key=SUBMIT).click().run()
+    assert not at.exception
+    (chart,) = [n for n in at._tree if n.type == "deck_gl_json_chart"]
+    layers = json.loads(chart.proto.json)["layers"]
+    ring = [la for la in layers if la.get("filled") is False]
+    assert len(ring) == 1 and ring[0]["getRadius"] == 3000.0  # the distance they said, in metres
+    venues = [la for la in layers if la["@@type"] == "ScatterplotLayer" and la.get("stroked") and la.get("pickable")]
+    labels = {d["label"] for d in venues[0]["data"]}
+    assert labels and all(part.isdigit() for label in labels for part in label.split("·"))
+    names = [la for la in layers if la["@@type"] == "TextLayer" and "name" in str(la.get("getText"))]
+    assert "Govan" in {d["name"] for d in names[0]["data"]}  # the person's own neighbourhood
