@@ -160,8 +160,25 @@ def sign_out() -> None:
         st.logout()
 
 
+def _through_app() -> None:
+    """Run every page through app.py's navigation, never on its own.
+
+    Streamlit treats a folder named pages/ as a legacy multipage app until a main script has called
+    st.navigation: on a fresh server, the first visit to a deep link (/directory) ran that page
+    alone: no sign-out or role-filtered navigation, and every module of pages/ (ui, listing_form...)
+    listed as a page. Leaving that mode and running again sends the same URL through app.py."""
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:  # a Streamlit without the legacy mode
+        return
+    if getattr(PagesManager, "uses_pages_directory", False):
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def require(action: str) -> User:
     """The signed-in user, if they may do `action`; otherwise the page stops with a message."""
+    _through_app()
     user = current_user()
     if user is None:
         sign_in_form()

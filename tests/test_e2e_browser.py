@@ -94,6 +94,16 @@ def test_link_worker_finds_support_and_opens_the_plan(server, tmp_path):
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.set_default_timeout(90_000)
+        # A fresh server's first visit is a deep link (a bookmark): it still goes through app.py's
+        # navigation (titled pages, the sidebar's notes), not Streamlit's legacy pages/ listing.
+        page.goto(f"{server}/gp_preview")
+        expect(page.get_by_role("heading", name="GP preview")).to_be_visible()
+        sidebar = page.get_by_test_id("stSidebar")
+        expect(sidebar.get_by_text("Nothing about a person is saved")).to_be_visible()
+        expect(sidebar.get_by_role("link", name="Import & export")).to_be_visible()
+        expect(sidebar.get_by_role("link", name="listing form")).to_have_count(0)
+        expect(sidebar.get_by_role("link", name="ui", exact=True)).to_have_count(0)
+
         page.goto(server)
         expect(page.get_by_role("heading", name="Find support")).to_be_visible()
         expect(page.get_by_role("button", name="Find support")).to_be_visible()
