@@ -6,7 +6,7 @@ import numpy as np
 
 from directory.records import DOMAINS
 from matcher.profile import parse_profile
-from matcher.ranking import Blend, Lexicon, coverage, diversify, need_weights, nearness, query_text
+from matcher.ranking import Blend, Lexicon, coverage, diversify, nearness, need_weights, query_text
 
 from .matcher_fixtures import embedder  # noqa: F401
 

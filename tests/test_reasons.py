@@ -8,8 +8,14 @@ from directory.languages import code_for_name, language_name
 from matcher.profile import parse_profile
 from matcher.reasons import reasons_for
 
-from .matcher_fixtures import HOME, listing, offset, small_recommender, small_store  # noqa: F401
-from .matcher_fixtures import embedder  # noqa: F401
+from .matcher_fixtures import (  # noqa: F401
+    HOME,
+    embedder,  # noqa: F401
+    listing,
+    offset,
+    small_recommender,
+    small_store,
+)
 
 
 def test_language_names():
