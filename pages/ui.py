@@ -171,7 +171,8 @@ def _through_app() -> None:
         from streamlit.runtime.pages_manager import PagesManager
     except ImportError:  # a Streamlit without the legacy mode
         return
-    if getattr(PagesManager, "uses_pages_directory", False):
+    # Only on a session's first run, so that no click or typed value is lost to the extra run.
+    if getattr(PagesManager, "uses_pages_directory", False) and not st.session_state.to_dict():
         PagesManager.uses_pages_directory = False
         st.rerun()
 
