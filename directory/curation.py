@@ -19,11 +19,13 @@ from typing import Any
 
 import pandas as pd
 
+from . import importer
 from .accounts import User
 from .records import (
     CSV_COLUMNS,
     DOMAINS,
     InputError,
+    Loaded,
     Resource,
     ValidationIssue,
     resource_from_row,
@@ -122,17 +124,9 @@ def reactivate_listing(store: Store, user: User, resource_id: str, expected_vers
 
 
 # ---- import and export ------------------------------------------------------------------------------
-def read_upload(data: bytes, filename: str) -> list[Resource]:
-    """Validate an uploaded file (CSV, HSDS JSON, zipped HSDS datapackage); InputError lists every problem."""
-    try:
-        from . import importer  # loads HSDS support too
-    except ImportError:  # an installation without directory.hsds still imports spreadsheets
-        from . import csv_io
-
-        if filename.lower().endswith(".csv"):
-            return csv_io.parse_csv(csv_io.decode(data), source=filename)
-        raise InputError([ValidationIssue(None, None, f"{filename}: this installation reads only .csv "
-                                                      "spreadsheets (HSDS support is missing)")]) from None
+def read_upload(data: bytes, filename: str) -> Loaded:
+    """Validate an uploaded file (CSV, HSDS JSON, zipped HSDS datapackage); InputError lists every
+    problem. The listings carry the warnings to show before the import is confirmed."""
     return importer.load_bytes(data, filename)
 
 

@@ -47,7 +47,7 @@ else:
         else:
             # Warnings do not stop the import: what Signpost could not use as the file says it
             # (e.g. a venue without coordinates, imported as inactive), or why there is nothing to import.
-            for warning in getattr(incoming, "warnings", []):
+            for warning in incoming.warnings:
                 st.warning(ui.text(warning))
             plan = curation.import_preview(store, incoming)
             if incoming:
