@@ -115,6 +115,14 @@ class Gazetteer:
         codes = sorted({p.name for p in self.places if normalise_postcode(p.name) in self._postcodes} - set(named))
         return named + codes
 
+    def neighbourhoods_within(self, latitude: float, longitude: float, km: float) -> list[Place]:
+        """Named neighbourhoods (not postcode districts) within `km` of a point, e.g. to label a map."""
+        hoods = [p for p in self.places if place_key(p.name) in self._names and p.kind == "neighbourhood"]
+        if not hoods:
+            return []
+        dist = haversine_km(latitude, longitude, [p.latitude for p in hoods], [p.longitude for p in hoods])
+        return [p for p, d in zip(hoods, dist, strict=True) if d <= km]
+
     def postcode(self, text: str) -> tuple[float, float] | None:
         compact = normalise_postcode(text)
         hit = self._postcodes.get(compact)

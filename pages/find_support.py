@@ -102,12 +102,23 @@ def toggle(result) -> None:
         shortlist[result.id] = result
 
 
-def fit_zoom(centre, points, half_px: float = 140) -> float:
+MAP_HALF_PX = 140  # half the map's height, less a margin for the markers
+
+
+def _metres_per_px_at_zoom_0(latitude: float) -> float:
+    # deck.gl's tiles are 512 px: at zoom z a pixel is 78271.5 * cos(latitude) / 2**z metres.
+    return 78271.52 * math.cos(math.radians(latitude))
+
+
+def fit_zoom(centre, points, half_px: float = MAP_HALF_PX) -> float:
     """A zoom at which every point lies within `half_px` pixels of the centre (web-mercator scale)."""
     span_m = max([float(haversine_km(centre[0], centre[1], p[0], p[1])) * 1000 for p in points] + [300.0])
-    metres_per_px = span_m / half_px
-    # deck.gl's tiles are 512 px: at zoom z a pixel is 78271.5 * cos(latitude) / 2**z metres.
-    return max(8.0, min(16.0, math.log2(78271.52 * math.cos(math.radians(centre[0])) / metres_per_px)))
+    return max(8.0, min(16.0, math.log2(_metres_per_px_at_zoom_0(centre[0]) / (span_m / half_px))))
+
+
+def view_half_km(centre, zoom: float) -> float:
+    """How far from the centre the map shows at `zoom`, in km (the inverse of fit_zoom)."""
+    return _metres_per_px_at_zoom_0(centre[0]) / 2 ** zoom * MAP_HALF_PX / 1000
 
 
 def venue_map(recs) -> None:
@@ -142,9 +153,8 @@ def venue_map(recs) -> None:
                                    get_line_color=[218, 41, 28, 140], line_width_min_pixels=2))
     zoom = fit_zoom(centre, points)
     # No map tiles offline: the bundled gazetteer's neighbourhood names give the person's bearings.
-    half_km = 140 * 78271.52 * math.cos(math.radians(centre[0])) / 2 ** zoom / 1000 * 1.6
-    names = [{"lat": pl.latitude, "lon": pl.longitude, "name": pl.name} for pl in default_gazetteer().places
-             if pl.kind == "neighbourhood" and haversine_km(centre[0], centre[1], pl.latitude, pl.longitude) <= half_km]
+    names = [{"lat": pl.latitude, "lon": pl.longitude, "name": pl.name}
+             for pl in default_gazetteer().neighbourhoods_within(*centre, view_half_km(centre, zoom) * 1.6)]
     layers.insert(0, pdk.Layer("TextLayer", names, get_position="[lon, lat]", get_text="name", get_size=12,
                                get_color=[90, 90, 90, 200]))
     deck = pdk.Deck(layers=layers, initial_view_state=pdk.ViewState(latitude=centre[0], longitude=centre[1], zoom=zoom),

@@ -11,6 +11,7 @@ from geopy.distance import great_circle
 from directory.records import InputError
 from matcher.geo import (
     Gazetteer,
+    Place,
     haversine_km,
     normalise_postcode,
     postcode_district,
@@ -79,3 +80,12 @@ def test_haversine_agrees_with_geopy():
     assert math.isclose(float(haversine_km(*a, *b)), great_circle(a, b).km, rel_tol=1e-9)
     d = haversine_km(HOME[0], HOME[1], np.array([HOME[0], 56.0]), np.array([HOME[1], -4.0]))
     assert d.shape == (2,) and d[0] == 0
+
+
+def test_neighbourhoods_within_a_distance():
+    g = Gazetteer([Place("Govan", "neighbourhood", 55.8617, -4.3086), Place("Ibrox", "neighbourhood", 55.8540, -4.3090),
+                   Place("Partick", "neighbourhood", 55.8700, -4.3100), Place("G51", "postcode_district", 55.86, -4.31)])
+    # Ibrox is 0.86 km from Govan and Partick 0.93 km; postcode districts are never neighbourhoods.
+    assert [p.name for p in g.neighbourhoods_within(55.8617, -4.3086, 0.9)] == ["Govan", "Ibrox"]
+    assert [p.name for p in g.neighbourhoods_within(55.8617, -4.3086, 1.0)] == ["Govan", "Ibrox", "Partick"]
+    assert Gazetteer([]).neighbourhoods_within(55.86, -4.31, 5) == []
