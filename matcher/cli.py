@@ -38,7 +38,7 @@ def print_issues(err: InputError, source: str) -> None:
 # ---- commands ---------------------------------------------------------------------------------
 def cmd_import(args: argparse.Namespace) -> int:
     resources = importer.load(args.path)  # validates everything before the database is opened
-    warnings = getattr(resources, "warnings", [])
+    warnings = resources.warnings
     if not resources:  # a valid file with nothing to import (HSDS taxonomies, metadata...)
         for warning in warnings:
             progress(str(warning))
