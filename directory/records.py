@@ -11,10 +11,14 @@ import datetime as dt
 import math
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .errors import InputError, ValidationIssue
+from .inputs import clean_text, for_terminal, not_in_future, strict_float, strict_int
+
+__all__ = ["InputError", "ValidationIssue", "Resource", "Loaded", "DOMAINS", "DOMAIN_LABELS"]
 
 # Contract section 1: the eight needs domains, keys fixed.
 DOMAINS: tuple[str, ...] = (
@@ -39,8 +43,6 @@ DOMAIN_LABELS: dict[str, str] = {
 }
 DELIVERY_MODES: tuple[str, ...] = ("in_person", "phone", "online")
 COST_LEVELS: tuple[str, ...] = ("free", "low_cost", "paid")
-GENDERS: tuple[str, ...] = ("female", "male")
-STATUSES: tuple[str, ...] = ("active", "inactive")
 
 # Column order of the contract CSV (section 2). Export writes these, in this order.
 CSV_COLUMNS: tuple[str, ...] = (
@@ -50,39 +52,9 @@ CSV_COLUMNS: tuple[str, ...] = (
     "website", "last_verified", "status",
 )
 REQUIRED_COLUMNS: tuple[str, ...] = ("id", "name", "description", "delivery")
-LIST_FIELDS: tuple[str, ...] = ("categories", "domains", "languages", "delivery")
 
 _LANG_RE = re.compile(r"^[a-z]{2}$")
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:\-]{0,127}$")
-
-
-@dataclass(frozen=True)
-class ValidationIssue:
-    """One problem with the input, located so that a person can find and fix it.
-
-    `row` is the 1-based data row of a spreadsheet (the header is row 1, so the first listing is
-    row 2), or a path into a JSON document; `column` is the field name.
-    """
-
-    row: int | str | None
-    column: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = []
-        if self.row is not None:
-            where.append(f"row {self.row}")
-        if self.column:
-            where.append(f"column '{self.column}'")
-        return f"{', '.join(where)}: {self.message}" if where else self.message
-
-
-class InputError(Exception):
-    """Bad input: carries every issue found, never a traceback for the user."""
-
-    def __init__(self, issues: list[ValidationIssue]):
-        self.issues = list(issues)
-        super().__init__("\n".join(str(i) for i in self.issues))
 
 
 class Loaded(list):
@@ -158,8 +130,8 @@ class Resource(BaseModel):
 
     @field_validator("name", "description")
     @classmethod
-    def _required_text(cls, v: str) -> str:
-        v = v.strip()
+    def _required_text(cls, v: str, info) -> str:
+        v = clean_text(v, multiline=info.field_name == "description").strip()
         if not v:
             raise ValueError("is required")
         return v
@@ -167,12 +139,12 @@ class Resource(BaseModel):
     @field_validator("organisation", "address", "postcode", "schedule", "phone", "email", "website")
     @classmethod
     def _text(cls, v: str) -> str:
-        return (v or "").strip()
+        return clean_text(v or "").strip()
 
     @field_validator("categories", mode="before")
     @classmethod
     def _categories(cls, v: Any) -> list[str]:
-        return _dedupe(_split(v))
+        return _dedupe([clean_text(c).strip() for c in _split(v)])
 
     @field_validator("domains", mode="before")
     @classmethod
@@ -204,6 +176,30 @@ class Resource(BaseModel):
         if bad:
             raise ValueError(f"unknown delivery {', '.join(repr(b) for b in bad)}; use in_person, phone, online")
         return [m for m in DELIVERY_MODES if m in items]
+
+    @field_validator("min_age", "max_age", mode="before")
+    @classmethod
+    def _age_as_written(cls, v: Any) -> Any:
+        if isinstance(v, bool):
+            raise ValueError("is not a whole number of years")
+        return strict_int(v) if isinstance(v, str) and v.strip() else (None if isinstance(v, str) else v)
+
+    @field_validator("latitude", "longitude", mode="before")
+    @classmethod
+    def _coordinate_as_written(cls, v: Any) -> Any:
+        if isinstance(v, bool):
+            raise ValueError("is not a number")
+        return strict_float(v) if isinstance(v, str) and v.strip() else (None if isinstance(v, str) else v)
+
+    @field_validator("last_verified")
+    @classmethod
+    def _verified_past(cls, v: dt.date | None) -> dt.date | None:
+        return not_in_future(v)
+
+    @field_validator("extra")
+    @classmethod
+    def _extra(cls, v: dict[str, str]) -> dict[str, str]:
+        return {clean_text(str(k)): clean_text(str(x), multiline=True) for k, x in v.items()}
 
     @field_validator("min_age", "max_age")
     @classmethod
@@ -317,15 +313,16 @@ def resource_from_row(row: dict[str, str], rownum: int | str | None = None) -> t
         if key in ("min_age", "max_age"):
             if stripped:
                 try:
-                    data[key] = int(stripped)
+                    data[key] = strict_int(stripped)
                 except ValueError:
-                    issues.append(ValidationIssue(rownum, key, f"'{stripped}' is not a whole number of years"))
+                    issues.append(ValidationIssue(rownum, key, f"'{for_terminal(stripped)}' is not a whole number "
+                                                               "of years (digits 0-9)"))
         elif key in ("latitude", "longitude"):
             if stripped:
                 try:
-                    data[key] = float(stripped)
-                except ValueError:
-                    issues.append(ValidationIssue(rownum, key, f"'{stripped}' is not a number"))
+                    data[key] = strict_float(stripped)
+                except ValueError as err:
+                    issues.append(ValidationIssue(rownum, key, str(err)))
         elif key in ("interpreter_available", "wheelchair_accessible"):
             b = _parse_bool(stripped)
             if b is None:
