@@ -1,6 +1,6 @@
 """Signpost's app: `streamlit run app.py` (or `make app` for the demo directory).
 
-Layout only. Who may see which page comes from `directory.accounts.PERMISSIONS`; every page and
+Layout only (page scripts in views/, their helpers in ui/). Who may see which page comes from `directory.accounts.PERMISSIONS`; every page and
 every action checks again. With no accounts on an embedded SQLite file the app runs in local mode
 as a local administrator; otherwise everyone signs in (a password, or single sign-on through
 Streamlit's OpenID Connect when `[auth]` is set in .streamlit/secrets.toml; see README).
@@ -15,7 +15,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 import streamlit as st  # noqa: E402
 
-from pages import ui  # noqa: E402
+import ui  # noqa: E402
 
 st.set_page_config(page_title="Signpost", page_icon="🧭", layout="wide")
 
@@ -25,12 +25,12 @@ if user is None:
 
 PAGES = [
     # (permission, file, title, icon)
-    ("match", "pages/find_support.py", "Find support", ":material/volunteer_activism:"),
-    ("preview", "pages/gp_preview.py", "GP preview", ":material/stethoscope:"),
-    ("browse", "pages/directory.py", "Directory", ":material/menu_book:"),
-    ("import", "pages/import_export.py", "Import & export", ":material/upload_file:"),
-    ("browse", "pages/gaps.py", "Gaps", ":material/grid_view:"),
-    ("accounts", "pages/accounts.py", "Accounts", ":material/group:"),
+    ("match", "views/find_support.py", "Find support", ":material/volunteer_activism:"),
+    ("preview", "views/gp_preview.py", "GP preview", ":material/stethoscope:"),
+    ("browse", "views/directory.py", "Directory", ":material/menu_book:"),
+    ("import", "views/import_export.py", "Import & export", ":material/upload_file:"),
+    ("browse", "views/gaps.py", "Gaps", ":material/grid_view:"),
+    ("accounts", "views/accounts.py", "Accounts", ":material/group:"),
 ]
 allowed = [(f, t, i) for perm, f, t, i in PAGES if user.can(perm)]
 pages = [st.Page(f, title=t, icon=i, default=(n == 0)) for n, (f, t, i) in enumerate(allowed)]

@@ -54,7 +54,7 @@ from directory import csv_io, importer  # noqa: E402
 from directory.records import Resource  # noqa: E402
 from directory.store import Store, content_hash, resolve_url, sqlite_path  # noqa: E402
 
-SIGNPOST = [sys.executable, "-m", "matcher.cli"]  # what the `signpost` console script runs
+SIGNPOST = [sys.executable, "-m", "cli"]  # what the `signpost` console script runs
 
 
 def say(msg: str) -> None:
@@ -185,7 +185,7 @@ def _preloaded_child(args: list[str], env: dict[str, str], err_path: str) -> Non
     os.dup2(fd, 2)
     null = os.open(os.devnull, os.O_WRONLY)
     os.dup2(null, 1)
-    from matcher import cli
+    import cli
 
     os._exit(cli.main(args))
 

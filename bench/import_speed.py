@@ -65,7 +65,7 @@ def main() -> None:
         with Store(tmp / "lib.db") as store:
             store.import_resources(resources)
         t2 = time.perf_counter()
-        cli = [sys.executable, "-m", "matcher.cli", "--db", str(tmp / "cli.db"), "import", str(src)]
+        cli = [sys.executable, "-m", "cli", "--db", str(tmp / "cli.db"), "import", str(src)]
         t3 = time.perf_counter()
         subprocess.run(cli, check=True, capture_output=True)
         t4 = time.perf_counter()

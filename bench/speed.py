@@ -128,7 +128,7 @@ def synthetic(n: int, queries: int, kind: str | None = None) -> None:
     index.add_vectors([snap.ids[i] for i in active], [snap.content_hashes[i] for i in active],
                       [snap.text_hashes[i] for i in active], vecs[active], version=1)
     built = time.perf_counter() - start
-    rec = Recommender(embedder, index)
+    rec = Recommender(embedder=embedder, index=index)
     rec.install(snap)
     p50, p95, mean = latency(rec, queries)
     print(f"{n:>9,}  SYNTHETIC vectors  FAISS {index.kind} built in {built:.1f} s (snapshot {made:.1f} s)  "

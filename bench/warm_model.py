@@ -2,7 +2,7 @@
 model are loaded before any child is forked, as a preloading application server does, so each
 killed `signpost index` child starts in milliseconds instead of seconds."""
 
-from matcher import cli  # noqa: F401
+import cli  # noqa: F401
 from matcher.embedder import load_embedder
 from matcher.recommender import Recommender  # noqa: F401
 

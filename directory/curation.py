@@ -11,7 +11,6 @@ the pages that show them check `browse` before they call.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -21,6 +20,7 @@ import pandas as pd
 
 from . import importer
 from .accounts import User
+from .postcodes import postcode_district
 from .records import (
     CSV_COLUMNS,
     DOMAINS,
@@ -37,7 +37,6 @@ STALE_MONTHS = 12  # the issue's rule: not verified in the last 12 months is sta
 REMOTE_AREA = "phone/online"
 NO_AREA = "no postcode"
 NOT_STATED = "not stated"
-_DISTRICT_RE = re.compile(r"^([A-Z]{1,2}[0-9][0-9A-Z]?)\s*([0-9][A-Z]{2})?$")
 
 
 # ---- forms and listings ----------------------------------------------------------------------------
@@ -213,10 +212,7 @@ def area_of(resource: Resource) -> str:
     """The listing's area: the postcode district it meets in, 'phone/online' when it has no venue."""
     if "in_person" not in resource.delivery:
         return REMOTE_AREA
-    m = _DISTRICT_RE.match(" ".join(resource.postcode.upper().split()))
-    if m:
-        return m.group(1)
-    return NO_AREA
+    return postcode_district(resource.postcode) or NO_AREA
 
 
 def _months_before(day: dt.date, months: int) -> dt.date:

@@ -70,7 +70,14 @@ def too_large(name: str, limit: int, what: str = "file") -> InputError:
 
 
 def stdin_bytes(limit: int) -> bytes:
-    return read_stream_bounded(sys.stdin.buffer, limit)
+    """Standard input as bytes, bounded (a replaced text stream, as tests use, is encoded as UTF-8)."""
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is not None:
+        return read_stream_bounded(stream, limit)
+    text = sys.stdin.read(limit + 1)
+    if len(text) > limit:
+        raise too_large("standard input", limit, "input")
+    return text.encode("utf-8")
 
 
 # ---- text ----------------------------------------------------------------------------------------
@@ -95,7 +102,7 @@ def for_terminal(value: object) -> str:
     """One line safe to print: every control character, escape and direction override made visible."""
     out = []
     for ch in str(value):
-        if _CONTROL_ONE_LINE.match(ch):
+        if ch != "\t" and _CONTROL_ONE_LINE.match(ch):
             out.append(f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
         else:
             out.append(ch)
@@ -107,7 +114,7 @@ def strict_int(text: str) -> int:
     """An integer written in ASCII digits (an optional sign); ValueError otherwise."""
     s = text.strip()
     if not _INT.fullmatch(s):
-        raise ValueError(f"'{for_terminal(s)}' is not a whole number written in digits 0-9")
+        raise ValueError(f"'{for_terminal(s)}' is not a whole number")
     return int(s)
 
 
@@ -115,7 +122,7 @@ def strict_float(text: str) -> float:
     """A finite decimal number written in ASCII (digits, one point, optional exponent); ValueError otherwise."""
     s = text.strip()
     if not _FLOAT.fullmatch(s):
-        raise ValueError(f"'{for_terminal(s)}' is not a number written in digits 0-9")
+        raise ValueError(f"'{for_terminal(s)}' is not a number")
     value = float(s)
     if not math.isfinite(value):
         raise ValueError(f"'{for_terminal(s)}' is too large a number")

@@ -68,6 +68,3 @@ def code_for_name(name: str) -> str | None:
         return key
     return _BY_NAME.get(key)
 
-
-def is_language_code(code: str) -> bool:
-    return code in LANGUAGE_NAMES

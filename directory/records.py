@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .errors import InputError, ValidationIssue
 from .inputs import clean_text, for_terminal, not_in_future, strict_float, strict_int
+from .vocabulary import DOMAIN_LABELS
 
 __all__ = ["InputError", "ValidationIssue", "Resource", "Loaded", "DOMAINS", "DOMAIN_LABELS"]
 
@@ -31,16 +32,6 @@ DOMAINS: tuple[str, ...] = (
     "social_relationships",
     "mental_wellbeing",
 )
-DOMAIN_LABELS: dict[str, str] = {
-    "lifestyle": "lifestyle",
-    "self_care": "looking after yourself",
-    "managing_symptoms": "managing symptoms",
-    "work_volunteering": "work and volunteering",
-    "money": "money",
-    "living_conditions": "living conditions",
-    "social_relationships": "social relationships",
-    "mental_wellbeing": "mental wellbeing",
-}
 DELIVERY_MODES: tuple[str, ...] = ("in_person", "phone", "online")
 COST_LEVELS: tuple[str, ...] = ("free", "low_cost", "paid")
 
@@ -316,7 +307,7 @@ def resource_from_row(row: dict[str, str], rownum: int | str | None = None) -> t
                     data[key] = strict_int(stripped)
                 except ValueError:
                     issues.append(ValidationIssue(rownum, key, f"'{for_terminal(stripped)}' is not a whole number "
-                                                               "of years (digits 0-9)"))
+                                                               "of years"))
         elif key in ("latitude", "longitude"):
             if stripped:
                 try:

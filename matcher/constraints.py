@@ -52,10 +52,6 @@ class Eligibility:
         """int8 (n,): index in RULES of the first rule each listing breaks, -1 when it breaks none."""
         return _FIRST[self.broken]
 
-    @property
-    def broken_count(self) -> np.ndarray:
-        return _COUNT[self.broken]
-
     def excluded(self) -> dict[str, int]:
         """Excluded listings counted by the first rule each broke (keys exactly, in order, EXCLUDED_KEYS)."""
         return {key: self._counts[key] for key in EXCLUDED_KEYS}

@@ -21,36 +21,12 @@ from typing import Any
 import numpy as np
 from geopy.distance import EARTH_RADIUS  # mean Earth radius in km, as geopy's great_circle uses
 
+from directory.postcodes import normalise_postcode, postcode_district
 from directory.records import InputError, ValidationIssue
 
 GAZETTEER_CSV = Path(__file__).resolve().parent.parent / "directory" / "data" / "gazetteer.csv"
 EARTH_RADIUS_KM: float = float(EARTH_RADIUS)
 GEOCODER_ENV = "SIGNPOST_GEOCODER"
-
-# A UK postcode: outward code (area letters, district digits, optional letter) and an optional
-# inward code (a digit and two letters).
-_POSTCODE_RE = re.compile(r"^([A-Z]{1,2}[0-9][0-9A-Z]?)([0-9][A-Z]{2})?$")
-
-
-def normalise_postcode(text: str) -> str:
-    """'g51 3ab' → 'G513AB' (upper case, no spaces): the key postcodes are compared by."""
-    return re.sub(r"\s+", "", text).upper()
-
-
-def postcode_district(text: str) -> str | None:
-    """The outward code of a postcode ('G51 3AB' → 'G51'), or None if it is not shaped like one."""
-    compact = normalise_postcode(text)
-    m = _POSTCODE_RE.match(compact)
-    if not m:
-        return None
-    # "G513AB" could split as G51+3AB; the regex is greedy on the outward part, so retry when the
-    # inward part is absent but the text is long enough to hold one.
-    if m.group(2) is None and len(compact) >= 5:
-        m2 = re.match(r"^([A-Z]{1,2}[0-9][0-9A-Z]?)([0-9][A-Z]{2})$", compact)
-        if m2:
-            return m2.group(1)
-    return m.group(1)
-
 
 def place_key(text: str) -> str:
     """Case-, space- and punctuation-insensitive key for a place name ('St. Enoch' → 'stenoch')."""
@@ -200,3 +176,14 @@ def resolve_location(location: Any, gazetteer: Gazetteer | None = None) -> tuple
                          "give a postcode, coordinates or another nearby place")
         return found
     raise _error("give {latitude, longitude}, {postcode} or {place}")
+
+
+def location_query(text: str | None, latitude: float | None = None, longitude: float | None = None) -> dict | None:
+    """What a person typed as where they live → a profile location: a postcode, else a place name,
+    else coordinates; None when nothing was given. The one place this choice is made."""
+    text = (text or "").strip()
+    if text:
+        return {"postcode": text} if postcode_district(text) else {"place": text}
+    if latitude is not None or longitude is not None:
+        return {"latitude": latitude, "longitude": longitude}
+    return None

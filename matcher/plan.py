@@ -15,10 +15,8 @@ from html import escape
 from typing import Any
 
 from directory.languages import language_name
-from directory.records import DOMAIN_LABELS, Resource
-
-COST_WORDS = {"free": "Free", "low_cost": "Low cost", "paid": "Paid", None: "Cost not stated"}
-DELIVERY_WORDS = {"in_person": "in person", "phone": "by phone", "online": "online"}
+from directory.records import Resource
+from directory.vocabulary import COST_WORDS, DELIVERY_WORDS
 
 _CSS = """
 :root { color-scheme: light; }
@@ -157,6 +155,3 @@ def referral_text(results: Iterable[Any], needs_text: str = "", location: str = 
         lines.append("No local option matched in Signpost; please explore with the person.")
     return "\n".join(lines)
 
-
-def domain_words(domains: Iterable[str]) -> str:
-    return ", ".join(DOMAIN_LABELS.get(d, d) for d in domains)

@@ -8,7 +8,9 @@ Inner code trusts a `NeedsProfile`.
 
 from __future__ import annotations
 
+import json
 import math
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -21,8 +23,11 @@ from pydantic import (
     model_validator,
 )
 
-from directory.languages import LANGUAGE_NAMES
+from directory.inputs import MB, decode_utf8, for_terminal, read_bounded, stdin_bytes
+from directory.languages import LANGUAGE_NAMES, code_for_name
 from directory.records import DOMAINS, InputError, ValidationIssue
+
+from .geo import location_query, resolve_location
 
 DIGITAL_ACCESS: tuple[str, ...] = ("none", "phone", "online")
 COSTS: tuple[str, ...] = ("free", "low_cost", "paid")
@@ -172,4 +177,102 @@ def parse_profile(data: Any) -> NeedsProfile:
         raise InputError(issues) from None
     if issues:
         raise InputError(issues)
+    return profile
+
+
+def profile_from_form(values: dict[str, Any]) -> dict[str, Any]:
+    """A form's values (keys: need_<domain>, goals, conditions, languages (names), age, gender,
+    place, latitude, longitude, max_distance_km, digital_access, wheelchair, max_cost) → profile JSON."""
+    needs = {d: int(values[f"need_{d}"]) for d in DOMAINS if values.get(f"need_{d}") is not None}
+    conditions = [c.strip() for c in str(values.get("conditions") or "").replace(";", ",").split(",") if c.strip()]
+    names = values.get("languages") or ["English"]
+    languages = [code_for_name(n) or n for n in names]
+    data: dict[str, Any] = {
+        "needs": needs,
+        "goals": str(values.get("goals") or "").strip(),
+        "conditions": conditions,
+        "languages": languages,
+        "max_distance_km": float(values.get("max_distance_km") or 5),
+        "digital_access": values.get("digital_access") or "online",
+        "needs_wheelchair_access": bool(values.get("wheelchair")),
+        "max_cost": values.get("max_cost") or "paid",
+    }
+    if values.get("age") is not None:
+        data["age"] = int(values["age"])
+    if values.get("gender"):
+        data["gender"] = values["gender"]
+    loc = location_query(values.get("place"), values.get("latitude"), values.get("longitude"))
+    if loc is not None:
+        data["location"] = loc
+    return data
+
+
+# A batch of profiles is small text: 10,000 profiles of 2 KB each.
+MAX_PROFILE_BYTES = 20 * MB
+
+
+def read_profiles(source: str) -> list[NeedsProfile]:
+    """Every profile of a .json file, a .jsonl file or stdin ('-'), validated, the file read through a
+    bounded reader; InputError names line and field."""
+    if source == "-":
+        text = decode_utf8(stdin_bytes(MAX_PROFILE_BYTES), "standard input")
+        name = "standard input"
+    else:
+        text = decode_utf8(read_bounded(source, MAX_PROFILE_BYTES, "profile file"), Path(source).name)
+        name = Path(source).name
+    batch = source.lower().endswith(".jsonl")
+    if source == "-" and _json_or_none(text) is None:
+        batch = True  # not one JSON document: read it as one profile a line
+    if not batch:
+        return [_parse_one(text, None, name)]
+    profiles: list[NeedsProfile] = []
+    issues: list[ValidationIssue] = []
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            profiles.append(_parse_one(line, lineno, name))
+        except InputError as err:
+            issues.extend(err.issues)
+    if issues:
+        raise InputError(issues)
+    if not profiles:
+        raise InputError.one(f"{name} holds no profiles")
+    return profiles
+
+
+def _json_or_none(text: str) -> Any:
+    try:
+        return load_json(text, "input")
+    except InputError:
+        return None
+
+
+def load_json(text: str, name: str, row: int | None = None) -> Any:
+    """JSON text → value, refusing what is not one plain JSON document: nesting that exhausts the
+    parser, duplicate keys."""
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in items:
+            if key in out:
+                raise InputError.one(f"duplicate key '{for_terminal(key)}' in {name}", row, key)
+            out[key] = value
+        return out
+
+    try:
+        return json.loads(text, object_pairs_hook=pairs)
+    except ValueError as err:
+        raise InputError.one(f"{name} is not valid JSON ({err.msg} at line {err.lineno} column {err.colno})",
+                             row) from None
+    except RecursionError:
+        raise InputError.one(f"{name} is nested too deeply: not a profile", row) from None
+
+
+def _parse_one(text: str, lineno: int | None, name: str) -> NeedsProfile:
+    data = load_json(text, name, lineno)
+    try:
+        profile = parse_profile(data)
+        resolve_location(profile.location)  # an unknown place is bad input, found before any answer
+    except InputError as err:
+        raise InputError([ValidationIssue(lineno, i.column, i.message) for i in err.issues]) from None
     return profile

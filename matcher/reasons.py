@@ -9,11 +9,11 @@ access is claimed only when the listing says so; domains inferred from the text 
 from __future__ import annotations
 
 from directory.languages import language_name
-from directory.records import DOMAIN_LABELS, Resource
+from directory.records import Resource
+from directory.vocabulary import COST_WORDS, DOMAIN_LABELS
 
 from .profile import NeedsProfile
 
-COST_WORDS = {"free": "Free", "low_cost": "Low cost", "paid": "Paid", None: "Cost not stated"}
 MAX_NEED_REASONS = 2
 
 

@@ -25,7 +25,7 @@ from directory.store import Store
 
 from . import constraints, domains, ranking, reasons
 from .embedder import Embedder, load_embedder
-from .geo import Gazetteer, default_gazetteer, haversine_km, postcode_district, resolve_location
+from .geo import Gazetteer, default_gazetteer, haversine_km, location_query, resolve_location
 from .index import IndexUpdate, ListingIndex, index_dir_for
 from .profile import NeedsProfile, parse_profile
 from .snapshot import Snapshot
@@ -93,7 +93,9 @@ class _Prepared:
 
 
 class Recommender:
-    def __init__(self, embedder: Embedder, index: ListingIndex, store: Store | None = None,
+    """Settings are keyword-only and kept as given (scikit-learn's discipline); `open` passes them all."""
+
+    def __init__(self, *, embedder: Embedder, index: ListingIndex, store: Store | None = None,
                  blend: ranking.Blend | None = None, gazetteer: Gazetteer | None = None):
         self.embedder = embedder
         self.index = index
@@ -101,20 +103,29 @@ class Recommender:
         self.blend = blend or ranking.Blend()
         self.gazetteer = gazetteer or default_gazetteer()
         self.domain_vectors = embedder.encode(list(domains.DOMAIN_DESCRIPTIONS.values()))
+        self.last_update = IndexUpdate()  # what the latest update_index did
         self._lock = threading.RLock()
         self._prepared: _Prepared | None = None
 
     @classmethod
-    def open(cls, db: str | None = None, model: str | None = None, index_dir: str | Path | None = None,
-             blend: ranking.Blend | None = None, progress: Callable[[int, int], None] | None = None,
-             embedder: Embedder | None = None) -> Recommender:
-        """Open the directory, load the model (once per process), and bring the saved index up to date."""
-        store = Store(db)
-        embedder = embedder or load_embedder(model)
-        where = Path(index_dir) if index_dir is not None else index_dir_for(store.url)
-        index = ListingIndex.load(where, embedder.name, embedder.dim) or ListingIndex(embedder.name, embedder.dim, where)
-        rec = cls(embedder, index, store, blend)
-        rec.last_update = rec.update_index(progress)
+    def open(cls, db: str | None = None, *, model: str | None = None, index_dir: str | Path | None = None,
+             blend: ranking.Blend | None = None, gazetteer: Gazetteer | None = None,
+             embedder: Embedder | None = None, progress: Callable[[int, int], None] | None = None,
+             create: bool = True) -> Recommender:
+        """Open the directory, load the model (once per process), and bring the saved index up to date.
+
+        `create=False`: a database that does not exist is an error (commands that only read)."""
+        store = Store(db, create=create)
+        try:
+            embedder = embedder or load_embedder(model)
+            where = Path(index_dir) if index_dir is not None else index_dir_for(store.url)
+            index = (ListingIndex.load(where, embedder.name, embedder.dim)
+                     or ListingIndex(embedder.name, embedder.dim, where))
+            rec = cls(embedder=embedder, index=index, store=store, blend=blend, gazetteer=gazetteer)
+            rec.update_index(progress)
+        except BaseException:
+            store.close()
+            raise
         return rec
 
     def close(self) -> None:
@@ -155,6 +166,7 @@ class Recommender:
                 if self.index.directory is not None:
                     self.index.save()
             self.install(snapshot)
+            self.last_update = update
             return update
 
     def install(self, snapshot: Snapshot) -> None:
@@ -212,9 +224,9 @@ class Recommender:
         data: dict[str, Any] = {"needs": needs, "goals": text or ""}
         if languages:
             data["languages"] = languages
-        if location and location.strip():
-            key = "postcode" if postcode_district(location) else "place"
-            data["location"] = {key: location.strip()}
+        where = location_query(location)
+        if where is not None:
+            data["location"] = where
         with _THREADS.limit(limits=1, user_api="blas"):
             return self._recommend(parse_profile(data), max(int(top_k), 0), scored=False)
 

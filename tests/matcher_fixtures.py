@@ -82,7 +82,7 @@ def embedder():
 
 
 def open_recommender(db: str, index_dir, embedder) -> Recommender:
-    return Recommender.open(db, index_dir=index_dir, embedder=embedder)
+    return Recommender.open(db, index_dir=index_dir, embedder=embedder, gazetteer=GAZETTEER)
 
 
 @pytest.fixture

@@ -85,7 +85,7 @@ def test_user_commands(tmp_path):
 
 
 def test_accounts_page_adds_a_single_sign_on_user(app_db):
-    at = new_app("pages/accounts.py")  # local mode: the local administrator
+    at = new_app("views/accounts.py")  # local mode: the local administrator
     at.text_input(key="acc_username").set_value("gp@practice.example.org")
     at.selectbox(key="acc_role").set_value("gp")
     at.text_input(key="acc_password").set_value("should-not-be-here")
@@ -128,4 +128,4 @@ def test_single_sign_on_maps_the_e_mail_to_a_role(app_db):
     at = sso_app({"is_logged_in": True, "email": "gp@practice.example.org"})
     assert not at.exception and at.title[0].value == "GP preview"
     with pytest.raises(ValueError, match="Could not find a navigation page"):
-        at.switch_page("pages/directory.py")
+        at.switch_page("views/directory.py")

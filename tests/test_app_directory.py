@@ -16,7 +16,7 @@ SAVE = "FormSubmitter:edit_form-Save changes"
 
 
 def open_listing(rid: str):
-    at = new_app("pages/directory.py")
+    at = new_app("views/directory.py")
     at.selectbox(key="dir_open").set_value(rid).run()
     assert not at.exception
     return at
@@ -115,7 +115,7 @@ def test_verify_and_retire_buttons(app_db):
 
 
 def test_filters_narrow_the_table(app_db):
-    at = new_app("pages/directory.py")
+    at = new_app("views/directory.py")
     at.checkbox(key="dir_stale").check().run()
     assert list(at.dataframe[0].value["id"]) == ["G06"]
     at.checkbox(key="dir_stale").uncheck()
@@ -124,7 +124,7 @@ def test_filters_narrow_the_table(app_db):
 
 
 def test_add_listing_with_errors_then_fixed(app_db):
-    at = new_app("pages/directory.py")
+    at = new_app("views/directory.py")
     at.text_input(key="add_id").set_value("N1")
     at.text_input(key="add_name").set_value("New Walking Group")
     at.text_area(key="add_description").set_value("A short walk for anyone.")
@@ -142,7 +142,7 @@ def test_add_listing_with_errors_then_fixed(app_db):
 def test_import_with_one_bad_row_changes_nothing(app_db):
     text = to_csv_text([listing("I1", name="Fine"), listing("I2", name="Bad", min_age=70, max_age=90)])
     text = text.replace(",70,90,", ",seventy,90,")
-    at = new_app("pages/import_export.py")
+    at = new_app("views/import_export.py")
     at.session_state["imp_data"] = (text.encode(), "listings.csv")  # what the file uploader puts there
     at.run()
     assert not at.exception
@@ -155,7 +155,7 @@ def test_import_with_one_bad_row_changes_nothing(app_db):
 
 def test_import_preview_then_confirm(app_db):
     text = to_csv_text([listing("I1", name="Fine"), app_directory()[0]])
-    at = new_app("pages/import_export.py")
+    at = new_app("views/import_export.py")
     at.session_state["imp_data"] = (text.encode(), "listings.csv")
     at.run()
     assert any("Importing would add 1, update 0 and leave 1 unchanged" in m.value for m in at.markdown)
@@ -167,7 +167,7 @@ def test_import_preview_then_confirm(app_db):
 
 
 def test_index_update_with_progress(app_db):
-    at = new_app("pages/import_export.py")
+    at = new_app("views/import_export.py")
     at.button(key="idx_update").click().run()
     assert not at.exception
     assert any(s.value.startswith("Index up to date") for s in at.success)

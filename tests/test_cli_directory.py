@@ -20,7 +20,7 @@ EXAMPLE = SHARED / "contracts" / "example-directory.csv"
 
 
 def signpost(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "matcher.cli", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "cli", *args], capture_output=True, text=True,
                           input=stdin, timeout=300)
 
 

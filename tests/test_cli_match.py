@@ -9,8 +9,8 @@ import re
 import jsonschema
 import pytest
 
+from cli import main
 from directory.store import Store
-from matcher.cli import main
 
 from .conftest import SHARED
 from .matcher_fixtures import HOME, embedder, small_directory  # noqa: F401

@@ -107,7 +107,7 @@ def test_two_recommenders_on_one_database_see_each_others_edits(db_url, tmp_path
                    for r in small_directory() if r.id == "L07"]
         sheet = tmp_path / "changed.csv"
         csv_io.write_csv(changed, sheet)
-        done = subprocess.run([sys.executable, "-m", "matcher.cli", "--db", db_url, "import", str(sheet)],
+        done = subprocess.run([sys.executable, "-m", "cli", "--db", db_url, "import", str(sheet)],
                               capture_output=True, text=True, timeout=120)
         assert done.returncode == 0 and "0 added, 1 updated" in done.stderr, done.stderr
         for rec in (b, a):

@@ -80,7 +80,7 @@ def assert_nothing_rendered_as_html(at) -> None:
 
 
 def test_no_page_can_render_html():
-    sources = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))]
+    sources = [ROOT / "app.py", *sorted((ROOT / "views").glob("*.py"))]
     for path in sources:
         code = path.read_text("utf-8")
         for unsafe in ("unsafe_allow_html=True", "st.html(", "components.html(", "components.v1"):
@@ -122,7 +122,7 @@ def test_hostile_listing_is_text_on_the_cards_the_shortlist_and_the_plan(app_db)
 
 def test_hostile_listing_is_text_in_the_gp_preview(app_db):
     add_hostile(app_db)
-    at = new_app("pages/gp_preview.py")
+    at = new_app("views/gp_preview.py")
     at.text_area(key="gp_text").set_value("tea club, lonely, would like company")
     at.text_input(key="gp_place").set_value("G51")
     at.button(key="FormSubmitter:gp-Show local options").click().run()
@@ -136,7 +136,7 @@ def test_hostile_listing_is_text_in_the_gp_preview(app_db):
 
 def test_hostile_listing_is_text_on_the_directory_page(app_db):
     add_hostile(app_db)
-    at = new_app("pages/directory.py")  # local mode: the local administrator
+    at = new_app("views/directory.py")  # local mode: the local administrator
     at.selectbox(key="dir_open").set_value("H1").run()
     assert not at.exception
     assert_nothing_rendered_as_html(at)
@@ -155,7 +155,7 @@ def test_hostile_listing_is_text_on_the_directory_page(app_db):
 
 def test_hostile_listing_is_text_in_the_import_preview(app_db):
     text = to_csv_text([hostile_listing(), listing("H2", name=f"Second {IMG}")])
-    at = new_app("pages/import_export.py")
+    at = new_app("views/import_export.py")
     at.session_state["imp_data"] = (text.encode(), "listings.csv")
     at.run()
     assert not at.exception
@@ -169,7 +169,7 @@ def test_hostile_listing_is_text_in_the_import_preview(app_db):
 
 def test_hostile_file_name_is_text_in_errors_and_messages(app_db):
     name = f"{JS_LINK} {IMG}.csv"
-    at = new_app("pages/import_export.py")
+    at = new_app("views/import_export.py")
     at.session_state["imp_data"] = (b"not,a,directory\n", name)
     at.run()
     assert at.error and not at.exception
@@ -231,7 +231,7 @@ def test_cli_refuses_a_file_over_the_limit_before_reading_it(tmp_path):
     with big.open("wb") as f:
         f.truncate(importer.MAX_IMPORT_BYTES + 1)  # sparse: the size is real, the disk is not used
     db = tmp_path / "s.db"
-    done = subprocess.run([sys.executable, "-m", "matcher.cli", "--db", str(db), "import", str(big)],
+    done = subprocess.run([sys.executable, "-m", "cli", "--db", str(db), "import", str(big)],
                           capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert done.returncode == 2 and done.stdout == ""
     assert "big.csv is 200.1 MB: more than the 200 MB an import may be" in done.stderr
@@ -240,7 +240,7 @@ def test_cli_refuses_a_file_over_the_limit_before_reading_it(tmp_path):
 
 
 def test_app_refuses_an_upload_over_the_limit(app_db):
-    at = new_app("pages/import_export.py")
+    at = new_app("views/import_export.py")
     at.session_state["imp_data"] = (bytes(importer.MAX_IMPORT_BYTES + 1), "big.csv")  # what the uploader stores
     at.run()
     assert not at.exception

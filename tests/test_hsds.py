@@ -170,7 +170,7 @@ def test_every_example_on_disk_has_a_decided_outcome():
 
 
 def run_import(db: Path, path: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "matcher.cli", "--db", str(db), "import", str(path)],
+    return subprocess.run([sys.executable, "-m", "cli", "--db", str(db), "import", str(path)],
                           capture_output=True, text=True, timeout=300)
 
 
@@ -304,7 +304,7 @@ def test_a_file_without_services_leaves_no_database_behind(tmp_path):
 def test_cli_export_of_an_imported_example_is_valid_and_reads_back(name, tmp_path):
     db, out = tmp_path / "s.db", tmp_path / "export.json"
     assert run_import(db, V3 / name).returncode == 0
-    done = subprocess.run([sys.executable, "-m", "matcher.cli", "--db", str(db), "export", str(out), "--format",
+    done = subprocess.run([sys.executable, "-m", "cli", "--db", str(db), "export", str(out), "--format",
                            "hsds"], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     exported = json.loads(out.read_text("utf-8"))

@@ -24,10 +24,10 @@ from pathlib import Path
 import pytest
 import streamlit.logger
 
+import cli
 from directory import accounts
 from directory.records import InputError
 from directory.store import Store
-from matcher import cli
 from matcher.recommender import Recommender
 
 from .app_fixtures import ROOT, app_directory, new_app
@@ -162,7 +162,9 @@ def test_matching_logs_and_stores_nothing_of_the_profile(db_folder, capfd):
 LOGGING_WRAPPER = """
 import logging, sys
 logging.basicConfig(level=logging.DEBUG, stream=sys.stderr, format="%(name)s %(levelname)s %(message)s %(args)s")
-from matcher import cli, commands, recommender, embedder, index  # every module, every logger
+import cli
+from cli import match_cmds, directory_cmds
+from matcher import recommender, embedder, index  # every module, every logger
 for lg in list(logging.Logger.manager.loggerDict.values()):
     if isinstance(lg, logging.Logger):
         lg.setLevel(logging.DEBUG); lg.disabled = False; lg.propagate = True

@@ -26,12 +26,12 @@ NAMES = {"gp": "gail", "link_worker": "lena", "curator": "cora", "admin": "ada"}
 
 # page file → (title, roles that may open it)
 PAGES = {
-    "pages/find_support.py": ("Find support", {"link_worker", "curator", "admin"}),
-    "pages/gp_preview.py": ("GP preview", {"gp", "link_worker", "curator", "admin"}),
-    "pages/directory.py": ("Directory", {"curator", "admin"}),
-    "pages/import_export.py": ("Import & export", {"curator", "admin"}),
-    "pages/gaps.py": ("Gaps in provision", {"curator", "admin"}),
-    "pages/accounts.py": ("Accounts", {"admin"}),
+    "views/find_support.py": ("Find support", {"link_worker", "curator", "admin"}),
+    "views/gp_preview.py": ("GP preview", {"gp", "link_worker", "curator", "admin"}),
+    "views/directory.py": ("Directory", {"curator", "admin"}),
+    "views/import_export.py": ("Import & export", {"curator", "admin"}),
+    "views/gaps.py": ("Gaps in provision", {"curator", "admin"}),
+    "views/accounts.py": ("Accounts", {"admin"}),
 }
 ROLE_WORDS = {"gp": "GP", "link_worker": "link worker", "curator": "directory curator", "admin": "administrator"}
 LANDING = {"gp": "GP preview", "link_worker": "Find support", "curator": "Find support", "admin": "Find support"}
@@ -39,8 +39,8 @@ LANDING = {"gp": "GP preview", "link_worker": "Find support", "curator": "Find s
 
 def test_the_matrix_here_is_the_one_the_code_enforces():
     assert set(ROLES) == set(NAMES)
-    permission = {"pages/find_support.py": "match", "pages/gp_preview.py": "preview", "pages/directory.py": "browse",
-                  "pages/import_export.py": "import", "pages/gaps.py": "browse", "pages/accounts.py": "accounts"}
+    permission = {"views/find_support.py": "match", "views/gp_preview.py": "preview", "views/directory.py": "browse",
+                  "views/import_export.py": "import", "views/gaps.py": "browse", "views/accounts.py": "accounts"}
     for page, (_, roles) in PAGES.items():
         assert roles == {r for r in ROLES if permission[page] in PERMISSIONS[r]}, page
 
@@ -126,8 +126,8 @@ def test_a_session_cannot_claim_a_role_its_account_does_not_have(shared_db):
     at.run()
     assert at.title[0].value == "GP preview"
     with pytest.raises(ValueError, match="Could not find a navigation page"):
-        at.switch_page("pages/accounts.py")
-    direct = AppTest.from_file(str(ROOT / "pages/accounts.py"), default_timeout=TIMEOUT)
+        at.switch_page("views/accounts.py")
+    direct = AppTest.from_file(str(ROOT / "views/accounts.py"), default_timeout=TIMEOUT)
     direct.session_state["user"] = User("gail", "admin")
     direct.run()
     assert [e.value for e in direct.error] == ["Your role (GP) cannot use this page."]
@@ -215,7 +215,7 @@ def test_a_role_the_code_does_not_know_may_do_nothing(sqlite_path):
 # ---- the audit trail names the signed-in user, in the app ---------------------------------------------------
 def test_each_change_made_in_the_app_names_the_signed_in_curator(own_db):
     at = sign_in(new_app(), "curator")
-    at.switch_page("pages/directory.py").run()
+    at.switch_page("views/directory.py").run()
     for rid, button in (("G02", "ed_verify"), ("G06", "ed_retire"), ("G07", "ed_reactivate")):
         at.selectbox(key="dir_open").set_value(rid).run()
         at.button(key=button).click().run()
@@ -229,14 +229,14 @@ def test_each_change_made_in_the_app_names_the_signed_in_curator(own_db):
     at.text_input(key="add_latitude").set_value("55.86")
     at.text_input(key="add_longitude").set_value("-4.30")
     at.button(key="FormSubmitter:add_form-Add listing").click().run()
-    at.switch_page("pages/import_export.py").run()
+    at.switch_page("views/import_export.py").run()
     at.session_state["imp_data"] = (to_csv_text([listing("I1", name="Imported club")]).encode(), "new.csv")
     at.run()
     at.button(key="imp_confirm").click().run()
     assert not at.exception
 
     admin = sign_in(new_app(), "admin")
-    admin.switch_page("pages/directory.py").run()
+    admin.switch_page("views/directory.py").run()
     admin.selectbox(key="dir_open").set_value("G04").run()
     admin.button(key="ed_verify").click().run()
 

@@ -97,7 +97,7 @@ def test_a_database_of_a_newer_schema_is_refused_and_left_untouched(db_url):
     assert f"schema version {SCHEMA_VERSION + 1}" in message and "newer Signpost" in message
     assert "nothing in the database was changed" in message
     # the command line says the same sentence, exit status 1, no traceback
-    done = subprocess.run([sys.executable, "-m", "matcher.cli", "--db", db_url, "import",
+    done = subprocess.run([sys.executable, "-m", "cli", "--db", db_url, "import",
                            str(SHARED / "contracts" / "example-directory.csv")],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 1 and "newer Signpost" in done.stderr and "Traceback" not in done.stderr

@@ -41,7 +41,7 @@ def unplaced(rid: str = "U1", **overrides) -> Resource:
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "matcher.cli", *args], capture_output=True, text=True, timeout=300)
+    return subprocess.run([sys.executable, "-m", "cli", *args], capture_output=True, text=True, timeout=300)
 
 
 # ---- the record and the contract CSV -------------------------------------------------------------
@@ -186,7 +186,7 @@ def unescaped(markdown: str) -> str:
 
 
 def test_import_preview_shows_the_warnings_then_imports_inactive(app_db):
-    at = new_app("pages/import_export.py")
+    at = new_app("views/import_export.py")
     at.session_state["imp_data"] = ((HSDS / "service_full.json").read_bytes(), "service_full.json")
     at.run()
     assert not at.exception
@@ -201,7 +201,7 @@ def test_import_preview_shows_the_warnings_then_imports_inactive(app_db):
 
 
 def test_import_of_a_file_without_services_says_there_is_nothing_to_import(app_db):
-    at = new_app("pages/import_export.py")
+    at = new_app("views/import_export.py")
     at.session_state["imp_data"] = ((HSDS / "taxonomy.json").read_bytes(), "taxonomy.json")
     at.run()
     assert not at.exception
@@ -214,7 +214,7 @@ def test_import_of_a_file_without_services_says_there_is_nothing_to_import(app_d
 def test_the_directory_page_refuses_to_reactivate_an_unplaced_listing(app_db):
     with Store(app_db) as store:
         store.import_resources([unplaced()], actor="test")
-    at = new_app("pages/directory.py")
+    at = new_app("views/directory.py")
     at.selectbox(key="dir_open").set_value("U1").run()
     at.button(key="ed_reactivate").click().run()
     assert not at.exception

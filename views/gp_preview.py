@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+import ui
 from directory.records import InputError
 from matcher.plan import referral_text
-from pages import ui
 
 user = ui.require("preview")
 ss = st.session_state

@@ -13,11 +13,12 @@ import math
 import pydeck as pdk
 import streamlit as st
 
+import ui
 from directory.records import DOMAINS, InputError
 from matcher.geo import default_gazetteer, haversine_km
 from matcher.plan import contact_lines, render_plan_html, where_text
-from pages import profile_form as pf
-from pages import ui
+from matcher.profile import profile_from_form
+from ui import profile_form as pf
 
 user = ui.require("match")
 ss = st.session_state
@@ -74,7 +75,7 @@ def form_values() -> dict:
 if submitted:
     ss.pop("fs_errors", None)
     try:
-        profile = pf.profile_data(form_values())
+        profile = profile_from_form(form_values())
         # The model loads on the first search, not before: the form is there at once.
         ss["fs_recs"] = ui.recommender().recommend(profile, top_k=10)
         ss["fs_km_used"] = ss.get("fs_km")

@@ -6,10 +6,10 @@ from __future__ import annotations
 import altair as alt
 import streamlit as st
 
+import ui
 from directory import curation
 from directory.records import DOMAINS
 from matcher.domains import keyword_domains
-from pages import ui
 
 user = ui.require("browse")
 store = ui.store()

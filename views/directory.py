@@ -6,11 +6,12 @@ import datetime as dt
 
 import streamlit as st
 
+import ui
 from directory import curation
 from directory.accounts import PermissionDenied
 from directory.records import DOMAINS, InputError
 from directory.store import ConflictError, NotFoundError
-from pages import listing_form, ui
+from ui import listing_form
 
 user = ui.require("browse")
 store = ui.store()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+import ui
 from directory import accounts
 from directory.accounts import PERMISSIONS, ROLES
-from pages import ui
 
 user = ui.require("accounts")
 store = ui.store()

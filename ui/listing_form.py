@@ -11,16 +11,17 @@ from typing import Any
 
 import streamlit as st
 
+import ui
 from directory.languages import language_name
 from directory.records import COST_LEVELS, DELIVERY_MODES, DOMAINS
-from pages import ui
+from directory.vocabulary import LISTING_COST_WORDS, OPEN_TO_WORDS, YES_NO_WORDS
 
 GENDER_CHOICES = ["", "female", "male"]
-GENDER_WORDS = {"": "Anyone", "female": "Women only", "male": "Men only"}
+GENDER_WORDS = OPEN_TO_WORDS
 COST_CHOICES = ["", *COST_LEVELS]
-COST_LABELS = {"": "Not stated", "free": "Free", "low_cost": "Low cost", "paid": "Paid"}
+COST_LABELS = LISTING_COST_WORDS
 WHEELCHAIR_CHOICES = ["", "true", "false"]
-WHEELCHAIR_WORDS = {"": "Not stated", "true": "Yes", "false": "No"}
+WHEELCHAIR_WORDS = YES_NO_WORDS
 
 LIST_SPLIT = ";"
 

@@ -7,10 +7,10 @@ import datetime as dt
 
 import streamlit as st
 
+import ui
 from directory import curation
 from directory.accounts import PermissionDenied
 from directory.records import InputError
-from pages import ui
 
 user = ui.require("browse")
 store = ui.store()
@@ -81,15 +81,11 @@ else:
     try:
         c1.download_button("Download CSV", curation.export_csv(store, user), file_name=f"signpost-{stamp}.csv",
                            mime="text/csv", icon=":material/download:")
+        c2.download_button("Download HSDS (JSON)", curation.export_hsds(store, user),
+                           file_name=f"signpost-{stamp}-hsds.json", mime="application/json",
+                           icon=":material/download:")
     except PermissionDenied as err:
         ui.denied(err)
-    try:
-        hsds_bytes = curation.export_hsds(store, user)
-    except ImportError:
-        c2.caption("HSDS export is not available in this installation.")
-    else:
-        c2.download_button("Download HSDS (JSON)", hsds_bytes, file_name=f"signpost-{stamp}-hsds.json",
-                           mime="application/json", icon=":material/download:")
     st.caption("Cells that a spreadsheet would run as formulas are neutralised in the CSV.")
 
 # ---- index -------------------------------------------------------------------------------------------
@@ -97,14 +93,7 @@ st.header("Search index")
 if not user.can("index"):
     st.info("Your role cannot update the search index.")
 else:
-    rec = ui._recommender(ui.db_url())
-    db_version = store.directory_version()
-    if rec.directory_version == db_version:
-        st.write(f"The search index is up to date with the directory ({store.count()} listings, "
-                 f"version {db_version}).")
-    else:
-        st.warning("The directory has changed since the index was last brought up to date; searches will "
-                   "update it on their own, or do it now.")
+    rec = ui.recommender(refresh=False)
     if st.button("Bring the index up to date", key="idx_update", icon=":material/sync:"):
         bar = st.progress(0.0, text="Embedding changed listings…")
 
@@ -112,5 +101,12 @@ else:
             bar.progress(min(done / total, 1.0) if total else 1.0, text=f"Embedded {done} of {total} changed listings")
 
         update = rec.update_index(progress=progress)
-        bar.progress(1.0, text="Done")
+        bar.empty()
         st.success(f"Index up to date: {update}.")
+    db_version = store.directory_version()  # read after any update above, so the message is never stale
+    if rec.directory_version == db_version:
+        st.write(f"The search index is up to date with the directory ({store.count()} listings, "
+                 f"version {db_version}).")
+    else:
+        st.warning("The directory has changed since the index was last brought up to date; searches will "
+                   "update it on their own, or do it now.")

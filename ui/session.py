@@ -1,58 +1,17 @@
 """What every page shares: the database and the recommender (loaded once per server), who is
-signed in and what they may do, and safe ways to show listing text.
-
-Listing text is never HTML: `text()` escapes every Markdown character before it reaches
-`st.markdown`, and nothing here passes `unsafe_allow_html`.
-"""
+signed in and what they may do."""
 
 from __future__ import annotations
-
-import re
 
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
 from directory import accounts
 from directory.accounts import User
-from directory.languages import LANGUAGE_NAMES, code_for_name, language_name
-from directory.records import DOMAIN_LABELS, DOMAINS
 from directory.store import Store, resolve_url
+from directory.vocabulary import ROLE_WORDS
 
 LOCAL_USER = User("local", "admin")
-ROLE_WORDS = {"gp": "GP", "link_worker": "link worker", "curator": "directory curator", "admin": "administrator"}
-DELIVERY_WORDS = {"in_person": "in person", "phone": "by phone", "online": "online"}
-COST_WORDS = {"free": "Free", "low_cost": "Low cost", "paid": "Paid", None: "Cost not stated"}
-EXCLUSION_WORDS = {
-    "language": "Not held in a language they speak, and no interpreter",
-    "age": "Outside the group's age range",
-    "gender": "A women-only or men-only group that does not fit (or gender not given)",
-    "reach": "Too far to travel, not wheelchair accessible, or needs a phone or internet they don't use",
-    "cost": "Costs more than they can afford",
-    "inactive": "No longer running (retired listings)",
-}
-RULE_SHORT = {"language": "Language", "age": "Age", "gender": "Gender", "reach": "Getting there",
-              "cost": "Cost", "inactive": "No longer running"}
-LANGUAGE_OPTIONS: list[str] = sorted(LANGUAGE_NAMES.values())
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$=])")
-
-
-# ---- safe text ---------------------------------------------------------------------------------------
-def text(value: object) -> str:
-    """Listing or user text made inert for st.markdown: every Markdown character escaped."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(value).split()))
-
-
-def domain_label(key: str) -> str:
-    return DOMAIN_LABELS.get(key, key).capitalize()
-
-
-def language_names(codes: list[str]) -> list[str]:
-    return [language_name(c) for c in codes]
-
-
-def language_codes(names: list[str]) -> list[str]:
-    return [code_for_name(n) or n for n in names]
 
 
 # ---- shared resources (once per server process and database) -------------------------------------------
@@ -76,10 +35,12 @@ def store() -> Store:
     return _store(db_url())
 
 
-def recommender():
-    """The recommender for this server's database, brought up to date if a curator changed the directory."""
+def recommender(refresh: bool = True):
+    """The recommender for this server's database, brought up to date if a curator changed the directory
+    (`refresh=False`: as it is, e.g. to show how far behind the index is)."""
     rec = _recommender(db_url())
-    rec.refresh()
+    if refresh:
+        rec.refresh()
     return rec
 
 
@@ -160,26 +121,8 @@ def sign_out() -> None:
         st.logout()
 
 
-def _through_app() -> None:
-    """Run every page through app.py's navigation, never on its own.
-
-    Streamlit treats a folder named pages/ as a legacy multipage app until a main script has called
-    st.navigation: on a fresh server, the first visit to a deep link (/directory) ran that page
-    alone: no sign-out or role-filtered navigation, and every module of pages/ (ui, listing_form...)
-    listed as a page. Leaving that mode and running again sends the same URL through app.py."""
-    try:
-        from streamlit.runtime.pages_manager import PagesManager
-    except ImportError:  # a Streamlit without the legacy mode
-        return
-    # Only on a session's first run, so that no click or typed value is lost to the extra run.
-    if getattr(PagesManager, "uses_pages_directory", False) and not st.session_state.to_dict():
-        PagesManager.uses_pages_directory = False
-        st.rerun()
-
-
 def require(action: str) -> User:
     """The signed-in user, if they may do `action`; otherwise the page stops with a message."""
-    _through_app()
     user = current_user()
     if user is None:
         sign_in_form()
@@ -193,6 +136,3 @@ def require(action: str) -> User:
 def denied(err: Exception) -> None:
     st.error(f"Not allowed: {err}")
 
-
-def domain_options() -> list[str]:
-    return list(DOMAINS)
