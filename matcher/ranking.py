@@ -80,10 +80,55 @@ class Lexicon:
 
 def need_weights(profile: NeedsProfile) -> np.ndarray:
     """(8,) weight of each domain: 1 for a reading of 1 (greatest need) down to 0 for 10 or absent."""
+    return need_weights_of(profile.needs)
+
+
+def need_weights_of(needs: dict[str, int]) -> np.ndarray:
+    """(8,) weights of needs given as readings (1 greatest .. 10 none), as `need_weights` does for a profile."""
     w = np.zeros(len(DOMAINS))
-    for d, weight in profile.need_weights().items():
-        w[DOMAINS.index(d)] = weight
+    for d, reading in needs.items():
+        if reading < 10:
+            w[DOMAINS.index(d)] = (10 - reading) / 9
     return w
+
+
+def needs_in_order(weights: np.ndarray) -> list[str]:
+    """The needs (weight > 0), greatest first; ties in the contract's domain order."""
+    order = np.argsort(-weights, kind="stable")
+    return [DOMAINS[j] for j in order if weights[j] > 0]
+
+
+def serves_a_need(domains: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """bool (n,): listings that serve at least one of the needs (all True when there are none)."""
+    needed = weights > 0
+    if not needed.any():
+        return np.ones(len(domains), dtype=bool)
+    return domains[:, needed].any(axis=1)
+
+
+def cover_needs(picks: np.ndarray, rel: np.ndarray, domains: np.ndarray, weights: np.ndarray, k: int) -> np.ndarray:
+    """Picks changed so that every need some candidate serves is met by a pick, greatest need first.
+
+    A need left unmet by the greedy picks gets its best candidate, in place of the lowest-ranked
+    pick whose needs others already meet (or added, when fewer than k were picked). Then "unmet"
+    means nothing allowed meets it, never that it lost to a tenth walking group."""
+    picks = [int(p) for p in picks]
+    for j in np.argsort(-weights, kind="stable"):
+        if weights[j] <= 0 or any(domains[p, j] for p in picks):
+            continue
+        serving = [c for c in np.argsort(-rel, kind="stable") if domains[c, j] and c not in picks]
+        if not serving:
+            continue
+        if len(picks) < k:
+            picks.append(int(serving[0]))
+            continue
+        for pos in range(len(picks) - 1, -1, -1):
+            others = picks[:pos] + picks[pos + 1:]
+            own = [i for i in range(len(weights)) if weights[i] > 0 and domains[picks[pos], i]]
+            if all(any(domains[o, i] for o in others) for i in own):
+                picks[pos] = int(serving[0])
+                break
+    return np.array(picks, dtype=np.int64)
 
 
 def coverage(domains: np.ndarray, weights: np.ndarray) -> np.ndarray:

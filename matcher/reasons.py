@@ -12,33 +12,41 @@ from directory.languages import language_name
 from directory.records import Resource
 from directory.vocabulary import COST_WORDS, DOMAIN_LABELS
 
+from .conditions import condition_in_text
 from .profile import NeedsProfile
 
 MAX_NEED_REASONS = 2
 
 
-def need_reasons(domains: list[str], profile: NeedsProfile, inferred: bool, scored: bool = True) -> list[str]:
-    ranked = profile.needs_by_priority()
-    if not ranked:
-        return []
-    top_reading = ranked[0][1]
+def need_reasons(needs_met: list[str], profile: NeedsProfile, inferred: bool, scored: bool = True) -> list[str]:
+    """Which of the person's needs it meets, greatest first, in words a person reads: never a score
+    ("2/10" reads as unimportant to someone who has not seen the scale)."""
     out = []
-    for domain, reading in ranked:
-        if domain not in domains or reading >= 10:
-            continue
+    top = min(profile.needs.values()) if profile.needs else None
+    for domain in needs_met[:MAX_NEED_REASONS]:
         label = DOMAIN_LABELS[domain]
-        if not scored:  # needs guessed from a GP's free text: there is no score to quote
-            text = f"{'Its description suggests help' if inferred else 'Helps'} with {label}, as you described"
-        elif inferred:
-            text = f"Its description suggests help with {label} (you scored it {reading}/10)"
-        elif reading == top_reading:
+        reading = profile.needs.get(domain)
+        if inferred:
+            text = f"Its description suggests help with {label}"
+        elif not scored or reading is None:  # a GP's few words, or needs read from the person's own words
+            text = f"Helps with {label}"
+        elif reading == top:
             text = f"Meets your top need: {label}"
         else:
-            text = f"Helps with {label} (you scored it {reading}/10)"
+            text = f"Also helps with {label}"
         out.append(text)
-        if len(out) == MAX_NEED_REASONS:
-            break
     return out
+
+
+def condition_reasons(resource: Resource, profile: NeedsProfile) -> list[str]:
+    """A condition the person lives with that the listing names: quoted on both sides."""
+    text = f"{resource.name} {resource.description} {' '.join(resource.categories)}"
+    out = []
+    for condition in profile.conditions:
+        said = condition_in_text(condition, text)
+        if said:
+            out.append(f"For people with {said}: you live with {condition}")
+    return out[:1]
 
 
 def language_reason(resource: Resource, profile: NeedsProfile) -> str | None:
@@ -83,10 +91,11 @@ def reach_reasons(resource: Resource, profile: NeedsProfile, distance_km: float 
     return out
 
 
-def reasons_for(resource: Resource, profile: NeedsProfile, domains: list[str], inferred: bool,
+def reasons_for(resource: Resource, profile: NeedsProfile, needs_met: list[str], inferred: bool,
                 distance_km: float | None, scored: bool = True) -> list[str]:
     """All reasons for one result, most important first. `scored`: the person rated their needs."""
-    out = need_reasons(domains, profile, inferred, scored)
+    out = need_reasons(needs_met, profile, inferred, scored)
+    out.extend(condition_reasons(resource, profile))
     lang = language_reason(resource, profile)
     if lang:
         out.append(lang)

@@ -31,6 +31,8 @@ from .profile import NeedsProfile, parse_profile
 from .snapshot import Snapshot
 
 NEAR_MISSES = 3
+# Candidates fetched per rated need among the allowed listings that serve it.
+NEED_CANDIDATES = 20
 # Text embedded when a profile says nothing at all about needs or goals.
 EMPTY_QUERY = "Local community activities and support services."
 # numpy's BLAS workers, left spinning after a matrix product, slow the next query embedding by half
@@ -46,14 +48,15 @@ class Result:
     name: str
     distance_km: float | None
     domains: list[str]
+    needs_met: list[str]
     delivery: list[str]
     reasons: list[str]
     resource: Resource
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "rank": self.rank, "score": self.score, "name": self.name,
-                "distance_km": self.distance_km, "domains": self.domains, "delivery": self.delivery,
-                "reasons": self.reasons}
+                "distance_km": self.distance_km, "domains": self.domains, "needs_met": self.needs_met,
+                "delivery": self.delivery, "reasons": self.reasons}
 
 
 @dataclass
@@ -75,11 +78,16 @@ class Recommendations:
     excluded: dict[str, int]
     near_misses: list[NearMiss] = field(default_factory=list)
     location: tuple[float, float] | None = None
+    # Rated needs (greatest first) that no result meets: nothing local fits them (contract section 5).
+    unmet_needs: list[str] = field(default_factory=list)
+    # The needs the results were chosen for, greatest first: rated, or read from the person's words.
+    needs: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """Exactly the JSON of contract section 5."""
         return {"profile_id": self.profile_id, "results": [r.to_json() for r in self.results],
-                "excluded": dict(self.excluded), "near_misses": [m.to_json() for m in self.near_misses]}
+                "unmet_needs": list(self.unmet_needs), "excluded": dict(self.excluded),
+                "near_misses": [m.to_json() for m in self.near_misses]}
 
 
 @dataclass(frozen=True)
@@ -189,6 +197,16 @@ class Recommender:
         with self._lock:
             self._prepared = prepared
 
+    def listing_domains(self) -> dict[str, tuple[list[str], bool]]:
+        """Every listing's needs domains as matching sees them (curator's, or inferred from the text) and
+        whether they were inferred: the one answer the Gaps page and Find support share."""
+        state = self._prepared
+        if state is None:
+            return {}
+        snap = state.snapshot
+        return {snap.ids[i]: ([d for j, d in enumerate(DOMAINS) if snap.domains[i, j]], bool(snap.domains_inferred[i]))
+                for i in range(len(snap))}
+
     # ---- matching ---------------------------------------------------------------------------------
     def recommend(self, profile: NeedsProfile | dict, top_k: int = 10) -> Recommendations:
         """Ranked, explained results that break no rule of contract section 4; near misses apart."""
@@ -203,18 +221,29 @@ class Recommender:
         snap = state.snapshot
         point = resolve_location(profile.location, self.gazetteer)
         elig = constraints.evaluate(snap, profile, point)
-        eligible = elig.eligible & (state.labels >= 0)
         text = ranking.query_text(profile) or EMPTY_QUERY
         query = self.embedder.encode([text])[0]
         weights = ranking.need_weights(profile)
+        rated = weights > 0
+        if not rated.any() and profile.goals.strip():
+            # Contract section 5: when no need is rated, the needs are read from the person's words.
+            weights = ranking.need_weights_of(domains.needs_from_text(profile.goals, query, self.domain_vectors))
+        serves = ranking.serves_a_need(snap.domains, weights)
+        eligible = elig.eligible & (state.labels >= 0) & serves if rated.any() else elig.eligible & (state.labels >= 0)
         rows, rel = self._score(state, profile, point, elig, eligible, query, text, weights)
         picks = ranking.diversify(rel, self._vectors(state, rows), snap.domains[rows], weights, top_k, self.blend)
-        results = [self._result(state, profile, point, int(rows[p]), rank + 1, float(rel[p]), scored)
+        if rated.any():
+            picks = ranking.cover_needs(picks, rel, snap.domains[rows], weights, top_k)
+        results = [self._result(state, profile, point, int(rows[p]), rank + 1, float(rel[p]), scored, weights)
                    for rank, p in enumerate(picks)]
         near: list[NearMiss] = []
         if len(results) < top_k:
-            near = self._near_misses(state, profile, point, elig, query, text, weights)
-        return Recommendations(profile.id, results, elig.excluded(), near, point)
+            mask = elig.near_miss_mask() & (state.labels >= 0) & (serves if rated.any() else True)
+            near = self._near_misses(state, profile, point, elig, mask, query, text, weights)
+        order = ranking.needs_in_order(weights)
+        met = {d for r in results for d in r.needs_met}
+        unmet = [d for d in order if d not in met] if rated.any() else []
+        return Recommendations(profile.id, results, elig.excluded(), near, point, unmet, order)
 
     def preview(self, text: str, location: str | None, languages: list[str] | None = None,
                 top_k: int = 5) -> Recommendations:
@@ -234,22 +263,28 @@ class Recommender:
     def _vectors(self, state: _Prepared, rows: np.ndarray) -> np.ndarray:
         return self.index.vectors[state.labels[rows]]
 
-    def _candidates(self, state: _Prepared, mask: np.ndarray, queries: np.ndarray) -> np.ndarray:
-        """Rows among `mask` that the index finds nearest any of the queries."""
+    def _candidates(self, state: _Prepared, mask: np.ndarray, queries: np.ndarray,
+                    needs: list[tuple[int, np.ndarray]] = ()) -> np.ndarray:
+        """Rows among `mask` that the index finds nearest any of the queries; with `needs` (domain
+        column, query) pairs, also the nearest rows that serve each need, so that a need any allowed
+        listing meets always has candidates (contract section 5: unmet needs are said, not missed)."""
         allowed_rows = np.flatnonzero(mask)
-        if len(allowed_rows) == 0:
-            return allowed_rows
         if len(allowed_rows) <= self.blend.candidates:
             return allowed_rows  # every allowed listing is a candidate
         _, labels = self.index.search(queries, state.labels[allowed_rows], self.blend.candidates)
-        found = np.unique(labels[labels >= 0])
-        return state.row_of_label[found]
+        found = [labels[labels >= 0]]
+        for column, query in needs:
+            serving = allowed_rows[state.snapshot.domains[allowed_rows, column]]
+            if len(serving):
+                _, hits = self.index.search(query[None, :], state.labels[serving], NEED_CANDIDATES)
+                found.append(hits[hits >= 0])
+        return state.row_of_label[np.unique(np.concatenate(found))]
 
     def _score(self, state: _Prepared, profile: NeedsProfile, point, elig, mask: np.ndarray,
                query: np.ndarray, text: str, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         need_idx = np.flatnonzero(weights > 0)
         queries = np.vstack([query[None, :], self.domain_vectors[need_idx]]) if self.blend.per_need > 0 else query[None, :]
-        rows = self._candidates(state, mask, queries)
+        rows = self._candidates(state, mask, queries, [(int(j), self.domain_vectors[j]) for j in need_idx])
         if len(rows) == 0:
             return rows, np.zeros(0)
         vecs = self._vectors(state, rows)
@@ -272,7 +307,7 @@ class Recommender:
         return haversine_km(point[0], point[1], np.degrees(snap.lat[rows]), np.degrees(snap.lon[rows]))
 
     def _result(self, state: _Prepared, profile: NeedsProfile, point, row: int, rank: int, score: float,
-                scored: bool) -> Result:
+                scored: bool, weights: np.ndarray) -> Result:
         snap = state.snapshot
         res = snap.resources[row]
         exact = None
@@ -280,11 +315,12 @@ class Recommender:
             exact = float(haversine_km(point[0], point[1], res.latitude, res.longitude))
         dist = None if exact is None else round(exact, 1)
         doms = [d for j, d in enumerate(DOMAINS) if snap.domains[row, j]]
-        why = reasons.reasons_for(res, profile, doms, bool(snap.domains_inferred[row]), exact, scored)
-        return Result(res.id, rank, round(score, 4), res.name, dist, doms, list(res.delivery), why, res)
+        met = [d for d in ranking.needs_in_order(weights) if snap.domains[row, DOMAINS.index(d)]]
+        why = reasons.reasons_for(res, profile, met, bool(snap.domains_inferred[row]), exact, scored)
+        return Result(res.id, rank, round(score, 4), res.name, dist, doms, met, list(res.delivery), why, res)
 
-    def _near_misses(self, state: _Prepared, profile: NeedsProfile, point, elig, query, text, weights) -> list[NearMiss]:
-        mask = elig.near_miss_mask() & (state.labels >= 0)
+    def _near_misses(self, state: _Prepared, profile: NeedsProfile, point, elig, mask: np.ndarray, query, text,
+                     weights) -> list[NearMiss]:
         rows, rel = self._score(state, profile, point, elig, mask, query, text, weights)
         if len(rows) == 0:
             return []

@@ -15,25 +15,29 @@ from directory.store import Store
 from .conftest import SHARED
 from .matcher_fixtures import HOME, embedder, small_directory  # noqa: F401
 
+DOMAIN_KEYS = ["lifestyle", "self_care", "managing_symptoms", "work_volunteering", "money", "living_conditions",
+               "social_relationships", "mental_wellbeing"]
 RESULT = {
     "type": "object", "additionalProperties": False,
-    "required": ["id", "rank", "score", "name", "distance_km", "domains", "delivery", "reasons"],
+    "required": ["id", "rank", "score", "name", "distance_km", "domains", "needs_met", "delivery", "reasons"],
     "properties": {
         "id": {"type": "string"}, "rank": {"type": "integer", "minimum": 1}, "score": {"type": "number"},
         "name": {"type": "string"}, "distance_km": {"type": ["number", "null"], "minimum": 0},
         "domains": {"type": "array", "items": {"enum": ["lifestyle", "self_care", "managing_symptoms",
                                                         "work_volunteering", "money", "living_conditions",
                                                         "social_relationships", "mental_wellbeing"]}},
+        "needs_met": {"type": "array", "items": {"enum": DOMAIN_KEYS}},
         "delivery": {"type": "array", "minItems": 1, "items": {"enum": ["in_person", "phone", "online"]}},
         "reasons": {"type": "array", "minItems": 1, "items": {"type": "string", "minLength": 1}},
     },
 }
 ANSWER_SCHEMA = {
     "type": "object", "additionalProperties": False,
-    "required": ["profile_id", "results", "excluded", "near_misses"],
+    "required": ["profile_id", "results", "unmet_needs", "excluded", "near_misses"],
     "properties": {
         "profile_id": {"type": ["string", "null"]},
         "results": {"type": "array", "items": RESULT},
+        "unmet_needs": {"type": "array", "items": {"enum": DOMAIN_KEYS}},
         "excluded": {
             "type": "object", "additionalProperties": False,
             "required": ["language", "age", "gender", "reach", "cost", "inactive"],

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from directory.records import InputError, Resource
+from directory.records import DOMAINS, InputError, Resource
 from directory.store import Store
 from matcher.profile import parse_profile
 from matcher.recommender import Recommender
@@ -88,8 +88,21 @@ def test_no_result_ever_breaks_a_rule(random_recommender, profile, top_k):
         assert reference_first_broken(r.resource, profile, point) is None, r.id
     ids = {r.id for r in recs.results}
     assert len(ids) == len(recs.results)
-    eligible_total = 150 - sum(recs.excluded.values())
-    assert len(recs.results) == min(top_k, eligible_total)
+    # Contract section 5: a listing that serves none of the rated needs is not an option, however close.
+    rated = {d for d, r in profile.needs.items() if r < 10}
+    seen = random_recommender.listing_domains()
+    passing = {rid for rid, (doms, _) in seen.items()
+               if reference_first_broken(random_recommender.store.get(rid).resource, profile, point) is None}
+    serving = {rid for rid in passing if not rated or rated & set(seen[rid][0])}
+    for r in recs.results:
+        assert not rated or set(r.needs_met) == rated & set(r.domains) and r.needs_met, r.id
+    assert len(recs.results) == min(top_k, len(serving))
+    met = {d for r in recs.results for d in r.needs_met}
+    assert recs.unmet_needs == [d for d in sorted(rated, key=lambda d: (profile.needs[d], DOMAINS.index(d)))
+                                if d not in met]
+    if top_k >= len(rated):  # room for every need: then unmet means no allowed listing serves it
+        for d in recs.unmet_needs:
+            assert not any(d in seen[rid][0] for rid in passing), d
     if len(recs.results) < top_k:
         for m in recs.near_misses:
             assert m.id not in ids
@@ -105,7 +118,8 @@ def test_near_misses_say_which_rule_and_by_how_much(small_recommender):  # noqa:
     recs = small_recommender.recommend(p, top_k=10)
     assert recs.profile_id == "P9"
     ids = {r.id for r in recs.results}
-    assert ids == {"L01", "L11"}
+    assert ids == {"L01"}  # the food bank (L11) passes every rule but serves no rated need (contract section 5)
+    assert recs.unmet_needs == [] and recs.results[0].needs_met == ["social_relationships"]
     assert recs.excluded == {"language": 2, "age": 1, "gender": 0, "reach": 4, "cost": 2, "inactive": 1}
     misses = {m.id: m for m in recs.near_misses}
     assert len(misses) == 3 and not ids & set(misses)
@@ -119,8 +133,9 @@ def test_near_misses_say_which_rule_and_by_how_much(small_recommender):  # noqa:
 def test_to_json_is_the_contract_shape(small_recommender):  # noqa: F811
     recs = small_recommender.recommend({"needs": {"money": 2}}, top_k=3)
     out = recs.to_json()
-    assert list(out) == ["profile_id", "results", "excluded", "near_misses"]
-    assert list(out["results"][0]) == ["id", "rank", "score", "name", "distance_km", "domains", "delivery", "reasons"]
+    assert list(out) == ["profile_id", "results", "unmet_needs", "excluded", "near_misses"]
+    assert list(out["results"][0]) == ["id", "rank", "score", "name", "distance_km", "domains", "needs_met",
+                                       "delivery", "reasons"]
     assert list(out["excluded"]) == ["language", "age", "gender", "reach", "cost", "inactive"]
     assert out["results"][0]["id"] == "L02"  # the benefits line for a money need
 
