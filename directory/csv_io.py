@@ -116,7 +116,7 @@ def parse_csv(text: str, *, source: str = "") -> list[Resource]:
 
 def read_csv(path: str | os.PathLike) -> list[Resource]:
     path = Path(path)
-    return parse_csv(decode(path.read_bytes()), source=path.name)
+    return parse_csv(decode(path.read_bytes(), path.name), source=path.name)
 
 
 def to_csv_text(resources: Iterable[Resource]) -> str:

@@ -108,6 +108,10 @@ def run_import(db: Path, path: Path) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=300)
 
 
+def db_bytes(db: Path) -> bytes:
+    return b"".join(p.name.encode() + p.read_bytes() for p in sorted(db.parent.glob(db.name + "*")))
+
+
 # Field values read off service_full.json (and the same service in the other 3.0 examples).
 EXPECTED_COUNSELLING = dict(
     id=COUNSELLING, name="Community Counselling", organisation="Example Organization Inc.",

@@ -24,6 +24,7 @@ from .hsds_helpers import (
     SCHEMAS,
     V3,
     YOUNG_MINDS,
+    db_bytes,
     fields,
     issues_of,
     run_import,
@@ -91,10 +92,6 @@ SAMPLE_1_1 = {f"hsds-1.1-sample/{name}{suffix}" for name in ("simple", "all_reso
 
 def test_every_example_on_disk_has_a_decided_outcome():
     assert set(example_sources()) == set(NOTHING_TO_IMPORT) | set(PLACEHOLDER) | ONLINE | SAMPLE_1_1
-
-
-def db_bytes(db: Path) -> bytes:
-    return b"".join(p.name.encode() + p.read_bytes() for p in sorted(db.parent.glob(db.name + "*")))
 
 
 # As imported from the files themselves: the venue at latitude 100 is not placed.

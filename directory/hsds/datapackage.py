@@ -72,7 +72,7 @@ def _package_names(files: dict[str, bytes]) -> set[str]:
     try:
         package = strict_json.loads(strict_json.decode(files["datapackage.json"], "datapackage.json"),
                                     "datapackage.json",
-                                    lambda doc, parts: strict_json.path_text(parts, "datapackage.json"))
+                                    lambda doc, parts: f"datapackage.json {strict_json.path_text(parts)}".strip())
     except strict_json.DuplicateKeys:
         raise
     except InputError:
