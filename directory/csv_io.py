@@ -56,8 +56,9 @@ def decode(data: bytes, name: str = "the file") -> str:
         bad = err.__context__  # the UnicodeDecodeError decode_utf8 turned into this error
         if not isinstance(bad, UnicodeDecodeError):
             raise
-        line = data[: bad.start].count(b"\n") + 1
-        raise InputError([ValidationIssue(line, None, f"{name} is not UTF-8 text (byte 0x{data[bad.start]:02x} on line "
+        text = bad.object  # after a byte-order mark, which utf-8-sig has dropped: positions count from there
+        line = text[: bad.start].count(b"\n") + 1
+        raise InputError([ValidationIssue(line, None, f"{name} is not UTF-8 text (byte 0x{text[bad.start]:02x} on line "
                                                       f"{line}); save it as UTF-8 (a spreadsheet's 'CSV UTF-8') "
                                                       "and import again")]) from None
 

@@ -142,6 +142,9 @@ def test_text_that_is_not_utf8_is_told_the_same_way_in_every_format(db, tmp_path
     latin_json.write_bytes(json.dumps([online(name="Caf\u00e9")], indent=1, ensure_ascii=False).encode("latin-1"))
     folder = write_package(tmp_path / "pkg", {"services.csv": ""})
     (folder / "services.csv").write_bytes("id,name,description,url\nA,Caf\u00e9,Coffee,https://x.org\n".encode("latin-1"))
-    for path, name, line in ((latin_csv, "latin1.csv", 2), (latin_json, "latin1.json", 4), (folder, "services.csv", 2)):
+    bom_json = tmp_path / "bom.json"  # a byte-order mark first: the bad byte and its line are still found
+    bom_json.write_bytes(b"\xef\xbb\xbf" + latin_json.read_bytes())
+    for path, name, line in ((latin_csv, "latin1.csv", 2), (latin_json, "latin1.json", 4), (bom_json, "bom.json", 4),
+                             (folder, "services.csv", 2)):
         stderr = refused(db, path)
         assert f"row {line}: {name} is not UTF-8 text (byte 0xe9 on line {line}); save it as UTF-8" in stderr, stderr

@@ -10,10 +10,10 @@ the JSON document (``services[3]``) or a table row (``services.csv row 5``) and 
 from .archive import read_zip_bytes
 from .datapackage import read_datapackage
 from .documents import parse_json_bytes, read_json
-from .export import to_hsds, to_json_bytes, write_json
+from .export import to_hsds, write_json
 from .schema import PACKAGED_SCHEMA_DIR, SCHEMA_DIR_ENV, default_schema_dir, validate_hsds
 
 __all__ = [
     "PACKAGED_SCHEMA_DIR", "SCHEMA_DIR_ENV", "default_schema_dir", "parse_json_bytes", "read_datapackage",
-    "read_json", "read_zip_bytes", "to_hsds", "to_json_bytes", "write_json", "validate_hsds",
+    "read_json", "read_zip_bytes", "to_hsds", "write_json", "validate_hsds",
 ]
