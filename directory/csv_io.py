@@ -58,9 +58,9 @@ def decode(data: bytes, name: str = "the file") -> str:
             raise
         text = bad.object  # after a byte-order mark, which utf-8-sig has dropped: positions count from there
         line = text[: bad.start].count(b"\n") + 1
-        raise InputError([ValidationIssue(line, None, f"{name} is not UTF-8 text (byte 0x{text[bad.start]:02x} on line "
-                                                      f"{line}); save it as UTF-8 (a spreadsheet's 'CSV UTF-8') "
-                                                      "and import again")]) from None
+        raise InputError([ValidationIssue(line, None, f"{name} is not UTF-8 text (byte 0x{text[bad.start]:02x} "
+                                                      f"on line {line}); save it as UTF-8 (a spreadsheet's "
+                                                      "'CSV UTF-8') and import again")]) from None
 
 
 def parse_csv(text: str, *, source: str = "") -> list[Resource]:

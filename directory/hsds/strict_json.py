@@ -70,9 +70,9 @@ def loads(text: str, source: str, where: Callable[[Any, Parts], str] = lambda do
     except RecursionError:
         raise InputError([ValidationIssue(None, None, f"{source} is nested too deeply to be HSDS")]) from None
     if duplicates:
-        raise DuplicateKeys([ValidationIssue(where(doc, parts) or source, key, f"duplicate key '{key}': an object may give "
-                                                                            "each field once")
-                          for parts, key in _places_of(doc, duplicates)])
+        raise DuplicateKeys([ValidationIssue(where(doc, parts) or source, key,
+                                             f"duplicate key '{key}': an object may give each field once")
+                             for parts, key in _places_of(doc, duplicates)])
     return doc
 
 

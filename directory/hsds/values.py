@@ -78,10 +78,13 @@ def _number_from_text(value: str, where: str, key: str, issues: Issues) -> float
         return strict_float(value)
     except ValueError:
         shown = for_terminal(value.strip())
-        if re.fullmatch(r"[+-]?(?:inf(?:inity)?|nan)", value.strip(), re.I) or not any(c.isdigit() for c in value):
-            issues.append(ValidationIssue(where, key, f"'{shown}' is not a number"))
-        else:  # digits, but not as written in ASCII ('1_8', '١٨', '5_5.86')
-            issues.append(ValidationIssue(where, key, f"'{shown}' is not a number written in digits 0-9"))
+        if re.fullmatch(r"[+-]?[0-9.]+[eE][+-]?[0-9]+", value.strip()):  # as written, but beyond a float
+            problem = "is not a usable number (far too large)"
+        elif any(c.isdigit() for c in value):  # digits, but not as written in ASCII ('1_8', '١٨', '5_5.86')
+            problem = "is not a number written in digits 0-9"
+        else:  # 'north', 'twelve', 'inf'
+            problem = "is not a number"
+        issues.append(ValidationIssue(where, key, f"'{shown}' {problem}"))
         return None
 
 
@@ -136,7 +139,8 @@ def past_date(value: str, where: str, key: str, issues: Issues) -> dt.date | Non
     try:
         return not_in_future(day)
     except ValueError as err:
-        issues.append(ValidationIssue(where, key, f"{err}: a date something was checked cannot be later than today"))
+        issues.append(ValidationIssue(where, key, f"{err}: the day something was checked cannot be later "
+                                                  "than today"))
         return None
 
 
