@@ -10,6 +10,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from .inputs import decode_utf8
 from .records import (
     CSV_COLUMNS,
     REQUIRED_COLUMNS,
@@ -46,16 +47,20 @@ def unneutralise(cell: str) -> str:
     return cell
 
 
-def decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM), or an InputError naming the line of the first bad byte."""
+def decode(data: bytes, name: str = "the file") -> str:
+    """UTF-8 (with or without BOM) through `inputs.decode_utf8`, or an InputError on the line (`row`)
+    of the first bad byte, naming the byte so that it can be found in an editor."""
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = data[: err.start].count(b"\n") + 1
-        raise InputError(
-            [ValidationIssue(line, None, f"the file is not UTF-8 text (byte 0x{data[err.start]:02x} on line {line}); "
-                                         "save it as 'CSV UTF-8' and import again")]
-        ) from None
+        return decode_utf8(data, name)
+    except InputError as err:
+        bad = err.__context__  # the UnicodeDecodeError decode_utf8 turned into this error
+        if not isinstance(bad, UnicodeDecodeError):
+            raise
+        text = bad.object  # after a byte-order mark, which utf-8-sig has dropped: positions count from there
+        line = text[: bad.start].count(b"\n") + 1
+        raise InputError([ValidationIssue(line, None, f"{name} is not UTF-8 text (byte 0x{text[bad.start]:02x} "
+                                                      f"on line {line}); save it as UTF-8 (a spreadsheet's "
+                                                      "'CSV UTF-8') and import again")]) from None
 
 
 def parse_csv(text: str, *, source: str = "") -> list[Resource]:
@@ -112,7 +117,7 @@ def parse_csv(text: str, *, source: str = "") -> list[Resource]:
 
 def read_csv(path: str | os.PathLike) -> list[Resource]:
     path = Path(path)
-    return parse_csv(decode(path.read_bytes()), source=path.name)
+    return parse_csv(decode(path.read_bytes(), path.name), source=path.name)
 
 
 def to_csv_text(resources: Iterable[Resource]) -> str:

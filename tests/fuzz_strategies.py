@@ -39,6 +39,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from directory import hsds, importer
+from directory.hsds.documents import SERVICE_KEYS
 from directory.records import InputError, Resource, ValidationIssue
 from matcher.geo import resolve_location
 from matcher.profile import NeedsProfile, parse_profile
@@ -395,7 +396,7 @@ def mutated_json(draw, doc: Any, values: st.SearchStrategy) -> Any:
         elif op == "delete":
             del parent[key]
         elif op == "add" and isinstance(parent, dict):
-            parent[draw(st.text(max_size=12) | st.sampled_from(sorted(hsds._SERVICE_KEYS)))] = draw(values)
+            parent[draw(st.text(max_size=12) | st.sampled_from(sorted(SERVICE_KEYS)))] = draw(values)
         elif op == "add" and isinstance(parent, list):
             parent.insert(key, draw(values))
         elif op == "wrap":
