@@ -18,6 +18,8 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet torch==2.13.0
 	$(BIN)/pip install --quiet -e '.[dev]'
+	# The embedding model exported once to ONNX (matcher/onnx_model.py), so no run pays for it.
+	$(BIN)/python -c "from matcher.embedder import load_embedder; load_embedder()"
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -48,19 +48,8 @@ def unneutralise(cell: str) -> str:
 
 
 def decode(data: bytes, name: str = "the file") -> str:
-    """UTF-8 (with or without BOM) through `inputs.decode_utf8`, or an InputError on the line (`row`)
-    of the first bad byte, naming the byte so that it can be found in an editor."""
-    try:
-        return decode_utf8(data, name)
-    except InputError as err:
-        bad = err.__context__  # the UnicodeDecodeError decode_utf8 turned into this error
-        if not isinstance(bad, UnicodeDecodeError):
-            raise
-        text = bad.object  # after a byte-order mark, which utf-8-sig has dropped: positions count from there
-        line = text[: bad.start].count(b"\n") + 1
-        raise InputError([ValidationIssue(line, None, f"{name} is not UTF-8 text (byte 0x{text[bad.start]:02x} "
-                                                      f"on line {line}); save it as UTF-8 (a spreadsheet's "
-                                                      "'CSV UTF-8') and import again")]) from None
+    """UTF-8 (with or without BOM): `inputs.decode_utf8`, the project's one decoder."""
+    return decode_utf8(data, name)
 
 
 def parse_csv(text: str, *, source: str = "") -> list[Resource]:

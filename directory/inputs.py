@@ -82,13 +82,16 @@ def stdin_bytes(limit: int) -> bytes:
 
 # ---- text ----------------------------------------------------------------------------------------
 def decode_utf8(data: bytes, name: str) -> str:
-    """UTF-8 text (BOM dropped), or an InputError saying where the first bad byte is."""
+    """UTF-8 text (a byte-order mark dropped), or an InputError on the line (`row`) of the first bad
+    byte, naming the byte so that it can be found in an editor."""
+    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
     try:
-        return data.decode("utf-8-sig")
+        return body.decode("utf-8")
     except UnicodeDecodeError as err:
-        line = data[: err.start].count(b"\n") + 1
-        raise InputError([ValidationIssue(None, None, f"{name} is not UTF-8 text (byte {err.start + 1}, line {line}): "
-                                                      "save it as UTF-8 and try again")]) from None
+        line = body[: err.start].count(b"\n") + 1
+        raise InputError([ValidationIssue(line, None, f"{name} is not UTF-8 text (byte 0x{body[err.start]:02x} on "
+                                                      f"line {line}); save it as UTF-8 (a spreadsheet's "
+                                                      "'CSV UTF-8') and try again")]) from None
 
 
 def clean_text(value: str, multiline: bool = False) -> str:

@@ -20,6 +20,7 @@ import numpy as np  # noqa: E402
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 MODEL_ENV = "SIGNPOST_MODEL"
+RUNTIME_ENV = "SIGNPOST_EMBEDDER"
 
 # Batches longer than this show a progress bar on stderr (a short query never does).
 PROGRESS_MIN_TEXTS = 256
@@ -61,42 +62,49 @@ def load_embedder(model: str | os.PathLike | None = None) -> Embedder:
 
 
 class Embedder:
-    """`Embedder(model).encode(texts)`: the only way the matcher turns text into vectors."""
+    """`Embedder(model).encode(texts)`: the only way the matcher turns text into vectors.
+
+    The model runs through ONNX Runtime (`matcher/onnx_model.py`: the same vectors as
+    sentence-transformers, cosine 1.0000, without loading torch) when its folder allows, else through
+    sentence-transformers. `SIGNPOST_EMBEDDER=torch` forces sentence-transformers (to compare).
+    """
 
     def __init__(self, model: str | os.PathLike | None = None, device: str = "cpu"):
-        from sentence_transformers import SentenceTransformer
+        from . import onnx_model
 
         self.name, self.path = resolve_model(model)
-        self._model = SentenceTransformer(str(self.path), device=device, local_files_only=True)
-        self._model.eval()
-        self._preprocess = getattr(self._model, "preprocess", None) or self._model.tokenize
-        get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
-        self.dim: int = int(get_dim())
+        self._onnx = None
+        self._model = None
+        if os.environ.get(RUNTIME_ENV, "onnx") != "torch" and onnx_model.supported(self.path):
+            self._onnx = onnx_model.OnnxSentenceModel(self.path)
+            self.dim: int = self._onnx.dim
+            self.runtime = "onnx"
+        else:
+            from sentence_transformers import SentenceTransformer
+
+            self._model = SentenceTransformer(str(self.path), device=device, local_files_only=True)
+            self._model.eval()
+            get_dim = (getattr(self._model, "get_embedding_dimension", None)
+                       or self._model.get_sentence_embedding_dimension)
+            self.dim = int(get_dim())
+            self.runtime = "torch"
 
     def __repr__(self) -> str:
-        return f"Embedder({self.name!r}, dim={self.dim})"
+        return f"Embedder({self.name!r}, dim={self.dim}, runtime={self.runtime})"
 
-    def encode(self, texts: Sequence[str], batch_size: int = 64, progress: Progress | None = None) -> np.ndarray:
+    def encode(self, texts: Sequence[str], batch_size: int = 32, progress: Progress | None = None) -> np.ndarray:
         """Vectors of shape (len(texts), dim), float32, each of unit length.
 
         `progress(done, total)` is called after every batch (for a UI); a tqdm bar goes to stderr
-        when the batch run is long and stderr is a terminal or no callback was given.
+        when the batch run is long and no callback was given. A short call (a query) runs on one
+        thread; a batch run on every core, longest texts first so batches waste little padding.
         """
-        import torch
-
         texts = list(texts)
         out = np.empty((len(texts), self.dim), dtype=np.float32)
         if not texts:
             return out
         if len(texts) <= batch_size and progress is None:
-            # A query: tokenise and run the modules directly; sentence-transformers' encode() adds
-            # ~1 ms of bookkeeping per call (bench/speed.py), the same vectors either way.
-            with torch.inference_mode():
-                features = self._preprocess(texts)
-                vecs = self._model.forward(dict(features))["sentence_embedding"]
-                vecs = torch.nn.functional.normalize(vecs, dim=1)
-            return np.ascontiguousarray(vecs.numpy(), dtype=np.float32)
-        # Longest first: batches of similar length waste less padding.
+            return self._run(texts, threads=1)
         order = np.argsort([-len(t) for t in texts], kind="stable")
         bar = None
         if len(texts) >= PROGRESS_MIN_TEXTS and progress is None:
@@ -104,19 +112,24 @@ class Embedder:
 
             bar = tqdm(total=len(texts), desc="embedding", unit="listing", file=sys.stderr, leave=False)
         try:
-            with torch.inference_mode():
-                for start in range(0, len(texts), batch_size):
-                    idx = order[start:start + batch_size]
-                    vecs = self._model.encode([texts[i] for i in idx], batch_size=batch_size,
-                                              convert_to_numpy=True, normalize_embeddings=True,
-                                              show_progress_bar=False)
-                    out[idx] = vecs
-                    done = min(start + batch_size, len(texts))
-                    if bar is not None:
-                        bar.update(len(idx))
-                    if progress is not None:
-                        progress(done, len(texts))
+            for start in range(0, len(texts), batch_size):
+                idx = order[start:start + batch_size]
+                out[idx] = self._run([texts[i] for i in idx], threads=os.cpu_count() or 1)
+                if bar is not None:
+                    bar.update(len(idx))
+                if progress is not None:
+                    progress(min(start + batch_size, len(texts)), len(texts))
         finally:
             if bar is not None:
                 bar.close()
         return out
+
+    def _run(self, texts: list[str], threads: int) -> np.ndarray:
+        if self._onnx is not None:
+            return self._onnx.encode(texts, threads=threads)
+        import torch
+
+        with torch.inference_mode():
+            vecs = self._model.encode(texts, batch_size=len(texts), convert_to_numpy=True,
+                                      normalize_embeddings=True, show_progress_bar=False)
+        return np.ascontiguousarray(vecs, dtype=np.float32)

@@ -47,3 +47,29 @@ def test_models_folder_and_path(tmp_path, monkeypatch):
     assert resolve_model(str(packaged))[1] == packaged.resolve()
     with pytest.raises(FileNotFoundError, match="models/nope"):
         resolve_model("nope")
+
+
+def test_onnx_runtime_gives_sentence_transformers_vectors(embedder):  # noqa: F811
+    """The fast runtime is exact: the same vectors as sentence-transformers through torch."""
+    from sentence_transformers import SentenceTransformer
+
+    assert embedder.runtime == "onnx"
+    texts = ["I look after my mum, who has dementia, and I am exhausted", "Breathe Easy: a singing group for COPD",
+             "Benefits checks and debt advice by phone", "ok", "Gŵyl Gymraeg i bawb – café de Noël, 漢字"]
+    reference = SentenceTransformer(str(embedder.path), device="cpu", local_files_only=True)
+    expected = reference.encode(texts, normalize_embeddings=True, convert_to_numpy=True)
+    for got in (embedder.encode(texts), embedder.encode(texts, batch_size=2, progress=lambda *_: None)):
+        assert np.all((got * expected).sum(axis=1) >= 0.9999)
+
+
+def test_a_query_loads_no_torch(embedder):  # noqa: F811
+    """Matching needs ONNX Runtime and the tokenizer only: no torch, transformers or sentence-transformers."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from matcher.embedder import load_embedder; v = load_embedder().encode(['a walk']); "
+            "heavy = [m for m in ('torch', 'transformers', 'sentence_transformers') if m in sys.modules]; "
+            "print(v.shape, heavy)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "(1, 384) []"
