@@ -12,7 +12,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from sklearn.neighbors import BallTree
 
 from directory.records import DOMAINS, Resource
 
@@ -83,7 +82,7 @@ class Snapshot:
     domains_inferred: np.ndarray  # bool (n,): row's domains came from inference
     row_of: dict[str, int] = field(default_factory=dict)
     venue_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    venue_tree: BallTree | None = None
+    _venue_tree: object | None = None
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -147,9 +146,16 @@ class Snapshot:
         self.row_of = {rid: i for i, rid in enumerate(self.ids)}
         venue = ((self.delivery & IN_PERSON) != 0) & ~np.isnan(self.lat)
         self.venue_rows = np.flatnonzero(venue)
-        if len(self.venue_rows):
-            self.venue_tree = BallTree(np.column_stack([self.lat[self.venue_rows], self.lon[self.venue_rows]]),
-                                       metric="haversine")
+
+    @property
+    def venue_tree(self):
+        """A haversine BallTree over the venues, built on first use (sklearn loads only then)."""
+        if self._venue_tree is None and len(self.venue_rows):
+            from sklearn.neighbors import BallTree
+
+            self._venue_tree = BallTree(np.column_stack([self.lat[self.venue_rows], self.lon[self.venue_rows]]),
+                                        metric="haversine")
+        return self._venue_tree
 
     def infer_domains(self, infer: Callable[[np.ndarray], np.ndarray]) -> None:
         """Fill `domains` of rows without curator domains with `infer(rows) -> bool (len(rows), 8)`."""
