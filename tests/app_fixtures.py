@@ -54,7 +54,7 @@ def app_directory() -> list[Resource]:
         listing("G07", name="Retired Befriending", status="inactive"),
         listing("G08", name="Diabetes Peer Support <script>alert(1)</script>",
                 description="Learn to manage type 2 diabetes and blood sugar with others. <b>Bring</b> your meter.",
-                domains=["managing_symptoms", "self_care"], schedule="First Tuesday 14:00-15:30"),
+                domains=["managing_symptoms", "self_care", "social_relationships"], schedule="First Tuesday 14:00-15:30"),
     ]
 
 

@@ -165,7 +165,8 @@ def test_coverage_counts_domain_language_area_with_zeros():
     cov = curation.coverage(app_directory())
     assert list(cov.columns) == ["domain", "language", "area", "listings"]
     get = lambda d, lang, a: int(cov[(cov.domain == d) & (cov.language == lang) & (cov.area == a)].listings.sum())  # noqa: E731
-    assert get("social_relationships", "en", "G51") == 3  # lunch club, choir, men's shed (retired one not counted)
+    # lunch club, choir, men's shed, diabetes peer support (the retired one not counted)
+    assert get("social_relationships", "en", "G51") == 4
     assert get("social_relationships", "ur", "G41") == 1
     assert get("money", "en", "phone/online") == 1
     assert get("money", "ur", "G41") == 0  # a gap: present as a zero

@@ -219,6 +219,7 @@ def find_support(at, place: str | None = None, coordinates: tuple[float, float] 
     at.text_input(key="fs_conditions").set_value(f"{CONDITION}, type 2 diabetes")
     at.selectbox(key="fs_need_social_relationships").set_value(2)
     at.number_input(key="fs_age").set_value(67)
+    at.slider(key="fs_km").set_value(15.0)  # far enough that something social is in reach from each place
     if place is not None:
         at.text_input(key="fs_place").set_value(place)
     if coordinates is not None:
