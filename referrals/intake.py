@@ -15,6 +15,7 @@ from directory.accounts import User
 from directory.records import InputError, ValidationIssue
 
 from . import audit, schema, status
+from .jsonread import PathIssue
 from .records import ImportResult
 
 
@@ -29,7 +30,8 @@ class Intake:
     authored_on: str
     practice: str | None = None
     needs: dict[str, Any] = field(default_factory=dict)
-    related: list[dict[str, Any]] = field(default_factory=list)
+    related: list[dict[str, Any]] = field(default_factory=list)  # [{"refs": [...], "resource": {...}}]
+    patient_refs: list[str] = field(default_factory=list)  # how the ServiceRequest named the Patient
     preview: dict[str, Any] | None = None
     consent: dict[str, str] | None = None
     status: str = "requested"
@@ -76,13 +78,14 @@ def store_intake(conn: Connection, intake: Intake, actor: User, at: str, where: 
                              .where(schema.people.c.id == seen.person_id)).scalar_one()
         if intake.nhs_number is not None and owner == intake.nhs_number:
             return ImportResult(seen.person_id, seen.id, created=False)
-        raise InputError([ValidationIssue(where, "identifier", "this referral identifier was already received "
-                                                               "for a different person; nothing was changed")])
+        message = "this referral identifier was already received for a different person; nothing was changed"
+        raise InputError([PathIssue(where, None, message) if where else ValidationIssue(None, "identifier", message)])
     person_id = _person(conn, intake, actor, at)
     referral_id = conn.execute(i.insert().values(
         person_id=person_id, source_system=intake.source_system, source_value=intake.source_value,
         practice=intake.practice, requester=intake.requester, status=intake.status, declined=False,
-        request=_dumps(intake.request), related=_dumps(intake.related),
+        request=_dumps(intake.request),
+        related=_dumps({"patient_refs": intake.patient_refs, "entries": intake.related}),
         preview=_dumps(intake.preview) if intake.preview is not None else None,
         authored_on=intake.authored_on, received_at=at, updated_at=at,
     )).inserted_primary_key[0]
