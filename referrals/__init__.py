@@ -23,7 +23,18 @@ from .cases import (
     update_onward,
     view_person,
 )
+from .erase import (
+    DEFAULT_RETENTION_DAYS,
+    PurgeReport,
+    erase_person,
+    erase_record,
+    purge_expired,
+    retention_days,
+)
+from .fhir_in import import_bundle, read_bundle
+from .fhir_out import export_bundle
 from .gp import practice_referrals, refer_from_preview
+from .letters import gp_letter
 from .outcomes import ListingOutcome, listing_outcomes, outcome_labels, record_outcome
 from .records import (
     TASK_STATUSES,
@@ -39,6 +50,8 @@ from .staff import assign_staff
 from .worklist import worklist
 
 __all__ = [
+    "DEFAULT_RETENTION_DAYS", "PurgeReport", "erase_person", "erase_record", "export_bundle", "gp_letter",
+    "import_bundle", "purge_expired", "read_bundle", "retention_days",
     "ACTIONS", "PERMISSIONS", "REFERRAL_SCHEMA_VERSION", "SYSTEM_USER", "TASK_STATUSES",
     "AuditRecord", "CaseSummary", "ImportResult", "InboxItem", "ListingOutcome", "Person", "PracticeReferral",
     "Worklist",
