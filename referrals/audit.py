@@ -42,7 +42,8 @@ def write(conn: Connection, actor: User, action: str, subject: str | None = None
 
 
 def trail(store: Store, actor: User, subject: str | None = None, action: str | None = None) -> list[AuditRecord]:
-    """The audit trail, oldest first (admin and system only); `subject='person:12'` for one record."""
+    """The audit trail, oldest first (admin and system only); `subject='person:12'` for one record.
+    The reading is recorded as a `view_audit` entry after the ones returned."""
     access.require(actor, "view_audit")
     if not schema.ensure(store):
         return []
@@ -51,8 +52,9 @@ def trail(store: Store, actor: User, subject: str | None = None, action: str | N
         q = q.where(schema.audit.c.subject == subject)
     if action is not None:
         q = q.where(schema.audit.c.action == action)
-    with store.engine.connect() as conn:
+    with store.engine.begin() as conn:
         rows = conn.execute(q).all()
+        write(conn, actor, "view_audit", subject, {"entries": len(rows)})  # looking at the trail is in it too
     return [AuditRecord(r.seq, r.at, r.actor, r.role, r.action, r.subject, json.loads(r.detail or "{}"))
             for r in rows]
 
