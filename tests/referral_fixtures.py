@@ -59,6 +59,8 @@ def other_bundle(n: int, practice: str = PRACTICE) -> dict[str, Any]:
     patient = doc["entry"][0]["resource"]
     patient["identifier"][0]["value"] = nhs_number(n)
     patient["name"] = [{"family": f"Person{n}", "given": ["Test"]}]
+    patient["address"] = [{"postalCode": "NE1 4ST"}]
+    patient["telecom"] = [{"system": "phone", "value": f"0191 000 {n:04d}"}]
     doc["entry"][1]["resource"]["identifier"][0]["value"] = practice
     doc["entry"][4]["resource"]["identifier"][0]["value"] = f"SP-TEST-{n:05d}"
     return doc
