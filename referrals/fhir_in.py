@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pydantic
+import sqlalchemy as sa
 from fhir.resources.R4B.bundle import Bundle
 
 from directory.accounts import User
@@ -251,6 +252,13 @@ def import_bundle(store: Store, source: bytes | str | os.PathLike, actor: User) 
     access.require(actor, "import_referrals")
     intake, where = read_bundle(source)
     schema.ensure(store, create=True)
+    try:
+        return _store(store, intake, actor, where)
+    except sa.exc.IntegrityError:  # another process imported this referral or person at the same moment:
+        return _store(store, intake, actor, where)  # now it is found, and nothing is written twice
+
+
+def _store(store: Store, intake: Intake, actor: User, where: str) -> ImportResult:
     at = now_iso()
     with store.engine.begin() as conn:
         result = store_intake(conn, intake, actor, at, where=where)

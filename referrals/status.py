@@ -43,8 +43,12 @@ def change(conn: Connection, table: sa.Table, kind: str, row: Any, new: str, rea
            actor: str, at: str, **extra: Any) -> None:
     """Move one Task (an incoming or onward referral row) to `new`, checked, with its history."""
     reason = check(row.status, new, reason)
-    conn.execute(table.update().where(table.c.id == row.id)
-                 .values(status=new, status_reason=reason, updated_at=at, **extra))
+    # only from the status it was read at: two link workers acting at once cannot both move it
+    done = conn.execute(table.update().where(table.c.id == row.id, table.c.status == row.status)
+                        .values(status=new, status_reason=reason, updated_at=at, **extra))
+    if done.rowcount != 1:
+        raise InputError([ValidationIssue(None, "status", "someone else changed this referral a moment ago; "
+                                                          "reload it and try again (nothing was saved)")])
     history(conn, row.person_id, kind, row.id, "status", row.status, new, actor, at, reason)
 
 

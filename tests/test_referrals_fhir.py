@@ -256,3 +256,17 @@ def test_a_bad_bundle_on_a_new_database_creates_no_referral_tables(tmp_path):
 
 def test_the_fixture_file_itself_is_valid_r4b():
     Bundle.model_validate(bundle())
+
+
+def test_records_saved_by_a_link_worker_or_sent_from_the_gp_preview_export_as_valid_fhir(service):
+    R.record_person(service, ANN, demographics=R.demographics_from_form("Sam Patel", "1971-03-02",
+                                                                        languages=["pa"]),
+                    purpose="support", nhs_number="6000000006")
+    R.assign_staff(service, R.SYSTEM_USER, "drjones", practice=PRACTICE)
+    R.refer_from_preview(service, R.access.User("drjones", "gp"), nhs_number="6000000014", name="Ayesha Khan",
+                         birth_date="1949-08-30", needs={"money": 6}, conditions=["COPD"], words="Worried about bills")
+    doc = R.export_bundle(service, R.SYSTEM_USER)
+    Bundle.model_validate(doc)
+    requests = [e["resource"] for e in _entries(doc, "ServiceRequest")]
+    assert {r["code"]["coding"][0]["code"] for r in requests} == {"871731000000106"}
+    assert [t["status"] for t in (e["resource"] for e in _entries(doc, "Task"))] == ["accepted", "requested"]
