@@ -32,7 +32,7 @@ from .erase import (
     retention_days,
 )
 from .fhir_in import import_bundle, read_bundle
-from .fhir_out import export_bundle
+from .fhir_out import export_bundle, write_bundle
 from .gp import practice_referrals, refer_from_preview
 from .letters import gp_letter
 from .outcomes import ListingOutcome, listing_outcomes, outcome_labels, record_outcome
@@ -51,7 +51,7 @@ from .worklist import worklist
 
 __all__ = [
     "DEFAULT_RETENTION_DAYS", "PurgeReport", "erase_person", "erase_record", "export_bundle", "gp_letter",
-    "import_bundle", "purge_expired", "read_bundle", "retention_days",
+    "import_bundle", "purge_expired", "read_bundle", "retention_days", "write_bundle",
     "ACTIONS", "PERMISSIONS", "REFERRAL_SCHEMA_VERSION", "SYSTEM_USER", "TASK_STATUSES",
     "AuditRecord", "CaseSummary", "ImportResult", "InboxItem", "ListingOutcome", "Person", "PracticeReferral",
     "Worklist",

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import tempfile
 import uuid
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from fhir.resources.R4B.bundle import Bundle
 
 from directory.accounts import User
-from directory.records import DOMAIN_LABELS
+from directory.records import DOMAIN_LABELS, InputError, ValidationIssue
 from directory.store import Store, now_iso
 
 from . import access, audit, load, nhs, schema
@@ -167,9 +170,19 @@ def _changed_since(conn, since: dt.date | None) -> list[int]:
     return list(conn.execute(q).scalars())
 
 
-def export_bundle(store: Store, actor: User, since: dt.date | None = None) -> dict[str, Any]:
+def _since(value: dt.date | str | None) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise InputError([ValidationIssue(None, "since", "is not a date (use YYYY-MM-DD)")]) from None
+
+
+def export_bundle(store: Store, actor: User, since: dt.date | str | None = None) -> dict[str, Any]:
     """Every referral (changed on or after `since`, when given) as a validated FHIR R4 Bundle."""
     access.require(actor, "export_referrals")
+    since = _since(since)
     bundle: dict[str, Any] = {"resourceType": "Bundle", "type": "collection", "timestamp": now_iso(), "entry": []}
     if not schema.ensure(store):
         Bundle.model_validate(bundle)
@@ -201,3 +214,20 @@ def export_bundle(store: Store, actor: User, since: dt.date | None = None) -> di
     bundle["entry"] = [{"fullUrl": url, "resource": resource} for url, resource in entries.items()]
     Bundle.model_validate(bundle)  # never hand out a bundle the R4B models refuse
     return bundle
+
+
+def write_bundle(store: Store, path: str | os.PathLike, actor: User, since: dt.date | str | None = None) -> int:
+    """`export_bundle` written to `path` (readable by its owner only, replaced whole or not at all);
+    the number of entries. The file holds people's records: where it goes is the operator's choice."""
+    doc = export_bundle(store, actor, since)
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or Path("."))
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(doc, out, ensure_ascii=False, indent=1)
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return len(doc["entry"])

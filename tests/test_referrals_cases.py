@@ -188,11 +188,18 @@ def test_handover_moves_the_whole_caseload_in_one_step_with_nothing_lost(service
     assert ("ann", "handover", None) in audit_rows(service)
 
 
-def test_a_link_worker_outside_the_team_sees_no_record(service, case):
-    with pytest.raises(PermissionDenied):
-        R.view_person(service, CAT, case.person_id)
-    with pytest.raises(PermissionDenied):
-        R.add_note(service, CAT, case.person_id, "not mine")
+def test_a_link_worker_outside_the_team_sees_no_record_and_writes_nothing(service, case):
+    before = snapshot(service)
+    for attempt in (lambda: R.view_person(service, CAT, case.person_id),
+                    lambda: R.add_note(service, CAT, case.person_id, "not mine"),
+                    lambda: R.set_status(service, CAT, case.referral_id, "completed"),
+                    lambda: R.refer_to_listing(service, CAT, case.person_id, "L1"),
+                    lambda: R.record_outcome(service, CAT, case.person_id, "start", TODAY, ons4={"anxiety": 1}),
+                    lambda: R.gp_letter(service, CAT, case.referral_id, "accepted")):
+        with pytest.raises(PermissionDenied):
+            attempt()
+    assert snapshot(service) == before
+    assert R.worklist(service, CAT, TODAY, scope="team") == R.Worklist([], [], [], [])
     assert R.view_person(service, BOB, case.person_id).id == case.person_id  # same team
 
 

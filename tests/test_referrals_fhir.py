@@ -270,3 +270,16 @@ def test_records_saved_by_a_link_worker_or_sent_from_the_gp_preview_export_as_va
     requests = [e["resource"] for e in _entries(doc, "ServiceRequest")]
     assert {r["code"]["coding"][0]["code"] for r in requests} == {"871731000000106"}
     assert [t["status"] for t in (e["resource"] for e in _entries(doc, "Task"))] == ["accepted", "requested"]
+
+
+def test_the_export_file_is_written_whole_for_its_owner_only(service, tmp_path):
+    _worked_case(service)
+    target = tmp_path / "out.json"
+    count = R.write_bundle(service, target, R.SYSTEM_USER, since="2026-01-01")
+    doc = json.loads(target.read_text())
+    Bundle.model_validate(doc)
+    assert len(doc["entry"]) == count > 0 and oct(target.stat().st_mode & 0o777) == "0o600"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out.json")] == []
+    with pytest.raises(InputError) as caught:
+        R.export_bundle(service, R.SYSTEM_USER, since="last tuesday")
+    assert caught.value.issues[0].column == "since"
