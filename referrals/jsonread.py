@@ -33,10 +33,14 @@ def fail(path: str, message: str) -> InputError:
     return InputError([issue(path, message)])
 
 
+MAX_KEY_IN_PATH = 40  # a hostile file's megabyte-long key must not become a megabyte-long message
+
+
 def join(path: str, key: str | int) -> str:
     if isinstance(key, int):
         return f"{path}[{key}]"
-    return f"{path}.{key}" if path else str(key)
+    key = key if len(key) <= MAX_KEY_IN_PATH else key[:MAX_KEY_IN_PATH] + "…"
+    return f"{path}.{key}" if path else key
 
 
 class _Object(dict):

@@ -283,3 +283,11 @@ def test_the_export_file_is_written_whole_for_its_owner_only(service, tmp_path):
     with pytest.raises(InputError) as caught:
         R.export_bundle(service, R.SYSTEM_USER, since="last tuesday")
     assert caught.value.issues[0].column == "since"
+
+
+def test_a_huge_unknown_key_is_named_shortly(service):
+    doc = bundle()
+    doc["entry"][0]["resource"]["k" * 100_000] = 1
+    with pytest.raises(InputError) as caught:
+        R.import_bundle(service, bundle_bytes(doc), R.SYSTEM_USER)
+    assert len(str(caught.value)) < 200 and str(caught.value).startswith("entry[0].resource.kkkk")
