@@ -12,7 +12,7 @@ import sqlalchemy as sa
 import referrals as R
 from directory.accounts import PermissionDenied
 from directory.records import InputError
-from directory.store import Store
+from directory.store import SchemaError, Store
 from referrals import schema
 
 from .referral_fixtures import (
@@ -257,3 +257,19 @@ def test_outcomes_are_checked_and_listing_figures_kept_as_labels(service, case):
     labels = R.outcome_labels(service, ANN)
     assert {tuple(sorted(row)) for row in labels} == {("attended", "days_to_first_contact", "listing_id", "need",
                                                        "status")}
+
+
+def test_a_newer_referral_schema_is_refused_and_left_untouched(tmp_path):
+    path = tmp_path / "signpost.db"
+    with Store(path) as store:
+        setup_service(store)
+        imported(store)
+        with store.engine.begin() as conn:
+            conn.execute(schema.state.update().values(value=schema.REFERRAL_SCHEMA_VERSION + 1))
+    with Store(path) as store:
+        before = snapshot(store)
+        with pytest.raises(SchemaError):
+            R.inbox(store, ANN)
+        with pytest.raises(SchemaError):
+            imported(store, other_bundle(2))
+        assert snapshot(store) == before
