@@ -11,6 +11,7 @@ import datetime as dt
 import getpass
 import hashlib
 import json
+import logging
 import os
 import sqlite3
 import time
@@ -30,6 +31,16 @@ SCHEMA_VERSION = 2
 # How long an SQLite writer waits for another one before giving up (BusyError, nothing written).
 # Writes are short transactions: bench/load_edits.py's 2 x 500 racing edits never waited near this.
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+
+def _no_rows(record: logging.LogRecord) -> bool:
+    """SQLAlchemy at DEBUG logs every result row, and rows are people's records (referrals/):
+    those lines are dropped, whoever turns its logging up. Statements still log, parameters hidden."""
+    return not (isinstance(record.msg, str) and record.msg.startswith("Row "))
+
+
+logging.getLogger("sqlalchemy.engine.Engine").addFilter(_no_rows)
 
 metadata = sa.MetaData()
 
@@ -209,10 +220,12 @@ class Store:
             if not create and not path.exists():
                 raise FileNotFoundError(f"no directory database at {path}")
             path.parent.mkdir(parents=True, exist_ok=True)
-            self.engine: Engine = sa.create_engine(self.url)
+            # hide_parameters: SQL parameters are people's records (referrals/); they stay out of
+            # SQLAlchemy's log lines and error messages even when its logging is turned up.
+            self.engine: Engine = sa.create_engine(self.url, hide_parameters=True)
             sa.event.listen(self.engine, "connect", _on_sqlite_connect)
         else:
-            self.engine = sa.create_engine(self.url, pool_pre_ping=True)
+            self.engine = sa.create_engine(self.url, pool_pre_ping=True, hide_parameters=True)
         try:
             self._migrate()
         except Exception:
