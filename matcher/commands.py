@@ -41,9 +41,16 @@ def cmd_index(args: argparse.Namespace) -> int:
     from .recommender import Recommender
 
     with Recommender.open(args.db, getattr(args, "model", None)) as rec:
-        _say(f"index {rec.index.directory}: {rec.last_update} (model {rec.embedder.name}, "
+        _say_index_warnings(rec)
+        _say(f"index {rec.index.folder}: {rec.last_update} (model {rec.embedder.name}, "
              f"directory version {rec.directory_version})")
     return 0
+
+
+def _say_index_warnings(rec) -> None:
+    """What was wrong with the saved index folder (it was rebuilt), one line each."""
+    for line in rec.index.warnings:
+        _say(f"warning: {line}")
 
 
 def read_profiles(source: str) -> list[NeedsProfile]:
@@ -100,6 +107,7 @@ def cmd_match(args: argparse.Namespace) -> int:
         raise InputError([ValidationIssue(None, "--top", "must be 1 or more")])
     profiles = read_profiles(args.profile)
     with Recommender.open(args.db, args.model) as rec:
+        _say_index_warnings(rec)
         if rec.last_update.embedded:
             _say(f"index brought up to date: {rec.last_update}")
         for profile in profiles:

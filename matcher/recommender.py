@@ -112,7 +112,7 @@ class Recommender:
         store = Store(db)
         embedder = embedder or load_embedder(model)
         where = Path(index_dir) if index_dir is not None else index_dir_for(store.url)
-        index = ListingIndex.load(where, embedder.name, embedder.dim) or ListingIndex(embedder.name, embedder.dim, where)
+        index = ListingIndex.open(where, embedder.name, embedder.dim)
         rec = cls(embedder, index, store, blend)
         rec.last_update = rec.update_index(progress)
         return rec
@@ -148,12 +148,9 @@ class Recommender:
         with self._lock:
             version, stored = self.store.snapshot()
             snapshot = Snapshot.from_stored(version, stored)
-            was_current = self.index.is_current(snapshot)
             update = self.index.update(snapshot, self.embedder, progress)
             update.total = len(self.index)
-            if not was_current or self.index.directory is not None and not (self.index.directory / "CURRENT").exists():
-                if self.index.directory is not None:
-                    self.index.save()
+            self.index.save_if_changed()
             self.install(snapshot)
             return update
 
