@@ -75,6 +75,10 @@ def open_file(root: Path, rel: str, limit: int) -> tuple[BinaryIO, int]:
         fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     except FileNotFoundError:
         raise Missing("the index folder is missing") from None
+    except NotADirectoryError:
+        if os.path.lexists(root):
+            raise Damaged("the index folder is not a folder") from None
+        raise Missing("the index folder is missing (a file stands where one of its parents should be)") from None
     except OSError as err:
         raise Damaged(f"the index folder {_describe(err)}") from None
     parts = rel.split("/")
