@@ -40,6 +40,8 @@ VERSION_NAME = re.compile(r"v-\d{8}T\d{6}-[0-9a-f]{8}")
 # A leftover of a save cut short (a folder being written, a pointer not yet renamed) is removed when
 # this old: no save takes an hour, so it cannot be one still running.
 STALE_SECONDS = 3600
+# np.savez's central directory for the cache's four arrays is a few hundred bytes.
+ZIP_DIRECTORY_MAX = 1 << 20
 
 
 class Damaged(Exception):
@@ -175,6 +177,8 @@ def read_npz(root: Path, rel: str, names: tuple[str, ...]) -> dict[str, np.ndarr
     members asked for are read, each no larger than the file itself."""
     fh, size = open_file(root, rel, limit=1 << 62)  # a zip is read from its end: never whole
     with fh:
+        if _zip_directory_size(fh, size) > ZIP_DIRECTORY_MAX:
+            raise Damaged(f"{rel} is not a readable cache (its zip directory is implausibly large)")
         try:
             with zipfile.ZipFile(fh) as zf:
                 out = {}
@@ -193,6 +197,16 @@ def read_npz(root: Path, rel: str, names: tuple[str, ...]) -> dict[str, np.ndarr
             raise
         except Exception as err:  # BadZipFile, a missing member, a bad CRC, a torn header: all damage
             raise Damaged(f"{rel} is not a readable cache ({type(err).__name__})") from None
+
+
+def _zip_directory_size(fh, size: int) -> int:
+    """The size of a zip's central directory as its end record says: what ZipFile reads whole first."""
+    tail = min(size, 22 + 0xFFFF)  # the end record, after which a comment of at most 64 KB
+    fh.seek(size - tail)
+    data = fh.read(tail)
+    fh.seek(0)
+    at = data.rfind(b"PK\x05\x06")
+    return int.from_bytes(data[at + 12: at + 16], "little") if 0 <= at <= len(data) - 22 else 0
 
 
 def read_pointer(root: Path) -> str | None:

@@ -85,13 +85,20 @@ def edit_vectors(folder: Path, change: Callable[[np.ndarray], np.ndarray]) -> No
     np.save(path, change(np.load(path)), allow_pickle=True)
 
 
-def rewrite_cache(folder: Path, **changes) -> None:
+def rewrite_cache(folder: Path, compressed: bool = False, **changes) -> None:
     path = cache_file(folder)
     with np.load(path) as data:
         arrays = {k: data[k] for k in data.files}
     arrays.update(changes)
     with open(path, "wb") as fh:
-        np.savez(fh, **arrays)
+        (np.savez_compressed if compressed else np.savez)(fh, **arrays)
+
+
+def patch_end_record(path: Path) -> None:
+    """The zip's end record says its central directory is 4 GB (a reader would try to read it all)."""
+    data = bytearray(path.read_bytes())
+    data[-22 + 12: -22 + 16] = (0xF000_0000).to_bytes(4, "little")
+    path.write_bytes(bytes(data))
 
 
 def nan_rows(v: np.ndarray) -> np.ndarray:
@@ -177,6 +184,8 @@ DAMAGE: dict[str, tuple[Callable[[Path], None], str]] = {
     "cache zero bytes": (lambda f: cache_file(f).write_bytes(b""), "not a readable cache"),
     "cache 10 GB of zeros": (lambda f: huge(cache_file(f)), "not a readable cache"),
     "cache a bit flipped": (lambda f: flip_bit(cache_file(f)), "not a readable cache (BadZipFile)"),
+    "cache zip directory said to be 4 GB": (lambda f: patch_end_record(cache_file(f)), "implausibly large"),
+    "cache compressed": (lambda f: rewrite_cache(f, compressed=True), "is compressed"),
     "cache of another dimension": (lambda f: rewrite_cache(f, dim=np.int64(768)), "another dimension"),
     "cache of another model": (lambda f: rewrite_cache(f, model=np.str_("another-model")), "another model"),
     "cache with NaN vectors": (lambda f: rewrite_cache(f, vectors=nan_rows(np.load(cache_file(f))["vectors"])),
