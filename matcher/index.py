@@ -108,7 +108,7 @@ class EmbeddingCache:
         self._rows: dict[str, int] = {}
         self._vectors = np.zeros((0, dim), dtype=np.float32)
         self.dirty = False
-        if folder is not None:
+        if folder is not None and folder.is_dir():  # (a folder that is not one: the index says so, once)
             try:
                 self._read(folder)
             except files.Missing:
