@@ -97,6 +97,13 @@ def _short(value) -> str:
     return repr(value)[:40] if isinstance(value, (str, int, float)) or value is None else type(value).__name__
 
 
+def _what(err: Exception, rel: str) -> str:
+    """What was wrong, for a warning: a Damaged says it; anything else is named by its type."""
+    if isinstance(err, files.Damaged):
+        return str(err)
+    return f"{rel} cannot be read ({type(err).__name__}: {str(err)[:120]})"
+
+
 class EmbeddingCache:
     """Vectors by (model, text hash), kept beside the index so unchanged text is never embedded again.
 
@@ -113,10 +120,10 @@ class EmbeddingCache:
                 self._read(folder)
             except files.Missing:
                 pass
-            except files.Damaged as err:
+            except Exception as err:  # any failure at all: the cache is damaged, so absent
                 self.dirty = True  # rewrite it, even if nothing new is embedded
                 if warn is not None:
-                    warn(f"embedding cache: {err}")
+                    warn(f"embedding cache: {_what(err, self.rel)}")
 
     def _read(self, folder: Path) -> None:
         rel = self.rel
@@ -421,14 +428,15 @@ class ListingIndex:
                 return True
             if self.cache.dirty:
                 self.cache.save()
-        except OSError as err:
-            self.warnings.append(f"index {self.folder}: could not be saved ({err}); the next start builds it again")
+        except Exception as err:  # a full disk, a read-only folder: answer from memory all the same
+            self.warnings.append(f"index {self.folder}: could not be saved ({type(err).__name__}: {err}); "
+                                 "the next start builds it again")
         return False
 
     def _pointer(self) -> str | None:
         try:
             return files.read_pointer(self.folder)
-        except files.Damaged:
+        except Exception:
             return None
 
     @classmethod
@@ -450,23 +458,21 @@ class ListingIndex:
         for _ in range(LOAD_ATTEMPTS):
             try:
                 name = files.read_pointer(root)
-            except files.Damaged as err:
-                problem = str(err)
+            except Exception as err:
+                problem = _what(err, files.POINTER)
                 break
             if name is None:
                 return None
             try:
                 return cls._read(root, name, model, dim)
-            except files.Damaged as err:
-                problem = str(err)
-            except Exception as err:  # whatever else a damaged file provokes is damage too
-                problem = f"{name} cannot be read ({type(err).__name__}: {str(err)[:120]})"
+            except Exception as err:  # whatever a damaged file provokes is damage
+                problem = _what(err, name)
             # Another process's save may have retired this version since CURRENT was read: read
             # CURRENT again. When it still names the same version, that version is damaged.
             try:
                 if files.read_pointer(root) != name:
                     continue
-            except files.Damaged:
+            except Exception:
                 pass
             break
         if warn is not None and problem:

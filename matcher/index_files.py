@@ -110,8 +110,11 @@ def open_file(root: Path, rel: str, limit: int) -> tuple[BinaryIO, int]:
 def read_all(root: Path, rel: str, limit: int) -> bytes:
     """The whole of a small file, at most `limit` bytes."""
     fh, size = open_file(root, rel, limit)
-    with fh:
-        data = fh.read(limit + 1)
+    try:
+        with fh:
+            data = fh.read(limit + 1)
+    except OSError as err:  # a disk that fails to read the file is damage too
+        raise Damaged(f"{rel} cannot be read ({err.strerror})") from None
     if len(data) != size:
         raise Damaged(f"{rel} changed while it was read")
     return data
@@ -126,7 +129,10 @@ def read_exact(root: Path, rel: str, size: int, crc: int) -> np.ndarray:
         buf = np.empty(size, dtype=np.uint8)
         view, done = memoryview(buf), 0
         while done < size:
-            got = fh.readinto(view[done:])
+            try:
+                got = fh.readinto(view[done:])
+            except OSError as err:
+                raise Damaged(f"{rel} cannot be read ({err.strerror})") from None
             if not got:
                 raise Damaged(f"{rel} ended early")
             done += got
@@ -177,9 +183,9 @@ def read_npz(root: Path, rel: str, names: tuple[str, ...]) -> dict[str, np.ndarr
     members asked for are read, each no larger than the file itself."""
     fh, size = open_file(root, rel, limit=1 << 62)  # a zip is read from its end: never whole
     with fh:
-        if _zip_directory_size(fh, size) > ZIP_DIRECTORY_MAX:
-            raise Damaged(f"{rel} is not a readable cache (its zip directory is implausibly large)")
         try:
+            if _zip_directory_size(fh, size) > ZIP_DIRECTORY_MAX:
+                raise Damaged(f"{rel} is not a readable cache (its zip directory is implausibly large)")
             with zipfile.ZipFile(fh) as zf:
                 out = {}
                 for name in names:
@@ -195,7 +201,7 @@ def read_npz(root: Path, rel: str, names: tuple[str, ...]) -> dict[str, np.ndarr
                 return out
         except Damaged:
             raise
-        except Exception as err:  # BadZipFile, a missing member, a bad CRC, a torn header: all damage
+        except Exception as err:  # BadZipFile, a missing member, a bad CRC, a torn header, EIO: all damage
             raise Damaged(f"{rel} is not a readable cache ({type(err).__name__})") from None
 
 
@@ -309,7 +315,7 @@ def publish(root: Path, written: Path) -> str:
     with save_lock(root):
         try:
             previous = read_pointer(root)
-        except Damaged:
+        except Exception:  # a damaged pointer: nothing to keep for readers
             previous = None
         name = f"v-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
         os.rename(written, root / name)
