@@ -4,13 +4,14 @@ Each kind of damage is done to a copy of a good saved index, the way a user meet
 lost half a file, a stray editor, a copy from elsewhere, a 10 GB file, a symlink, a FIFO, ...).
 Then: the answer is the answer of the good index, one warning line says what was wrong, and the
 next open finds a sound index and rebuilds nothing. Every kind runs through `Recommender.open` in
-this process; a representative few run the real CLI in a subprocess as well.
+this process; a representative few run the real CLI (`match`, `index`) in a subprocess as well.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -205,7 +206,7 @@ DAMAGE: dict[str, tuple[Callable[[Path], None], str]] = {
 }
 CACHE_ONLY = {k for k in DAMAGE if k.startswith("cache")}
 # a representative few also through the real CLI, one subprocess each (~8 s of model loading)
-BY_CLI = ["cache truncated (BadZipFile)", "CURRENT ../ traversal", "vectors 10 GB", "version folder a file"]
+BY_CLI = ["cache truncated (BadZipFile)", "CURRENT ../ traversal", "vectors 10 GB"]  # and `index` below
 
 
 class RememberingEmbedder:
@@ -302,29 +303,42 @@ def test_a_save_that_cannot_be_made_is_a_warning_not_a_crash(good, tmp_path, mod
         assert len(rec.index.warnings) == 1 and "could not be saved" in rec.index.warnings[0]
 
 
-def cli_match(db: str, folder: Path, profile: Path) -> subprocess.CompletedProcess:
+def cli(db: str, folder: Path, *command: str) -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONPATH=str(ROOT), HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1",
                SIGNPOST_INDEX_DIR=str(folder))
-    return subprocess.run([sys.executable, "-m", "matcher.cli", "--db", db, "match", str(profile), "--json"],
+    return subprocess.run([sys.executable, "-m", "matcher.cli", "--db", db, *command],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
 
 
+def the_warning(done: subprocess.CompletedProcess, folder: Path, kind: str) -> None:
+    assert done.returncode == 0, done.stderr[-2000:]
+    warnings = [line for line in done.stderr.splitlines() if line.startswith("warning: ")]
+    assert len(warnings) == 1 and warnings[0].startswith(f"warning: index {folder}: ")
+    assert DAMAGE[kind][1] in warnings[0] and warnings[0].endswith("; rebuilt")
+
+
 @pytest.mark.parametrize("kind", BY_CLI)
-def test_damage_through_the_cli(good, tmp_path, model, kind):
+def test_damage_through_the_cli_match(good, tmp_path, model, kind):
     db, _, answer = good
     folder = damaged_copy(good, tmp_path, kind)
     profile = tmp_path / "p.json"
     profile.write_text(json.dumps(PROFILE))
-    done = cli_match(db, folder, profile)
-    assert done.returncode == 0, done.stderr[-2000:]
+    done = cli(db, folder, "match", str(profile), "--json")
+    the_warning(done, folder, kind)
     assert same_answer(json.loads(done.stdout), answer)
-    warnings = [line for line in done.stderr.splitlines() if line.startswith("warning: ")]
-    assert len(warnings) == 1 and warnings[0].startswith(f"warning: index {folder}: ")
-    assert DAMAGE[kind][1] in warnings[0] and warnings[0].endswith("; rebuilt")
     assert "bills" not in done.stderr  # the profile is never echoed
     if kind == BY_CLI[0]:  # a second run in its own process: no warning, nothing embedded or saved
         pointer = (folder / "CURRENT").read_text()
-        again = cli_match(db, folder, profile)
+        again = cli(db, folder, "match", str(profile), "--json")
         assert again.returncode == 0 and "warning" not in again.stderr and "embedded" not in again.stderr
         assert same_answer(json.loads(again.stdout), answer) and (folder / "CURRENT").read_text() == pointer
+    assert_sound_and_not_rebuilt_again(db, folder, model)
+
+
+def test_damage_through_the_cli_index(good, tmp_path, model):
+    db = good[0]
+    folder = damaged_copy(good, tmp_path, "meta.json a JSON list")
+    done = cli(db, folder, "index")
+    the_warning(done, folder, "meta.json a JSON list")
+    assert re.search(r"\b0 embedded, 11 added\b.*\b11 indexed\b", done.stderr)  # rebuilt; the cache spared the model
     assert_sound_and_not_rebuilt_again(db, folder, model)
