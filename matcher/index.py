@@ -381,7 +381,8 @@ class ListingIndex:
 
     # ---- persistence -----------------------------------------------------------------------------
     def save(self, folder: str | os.PathLike | None = None) -> Path:
-        """Write a complete new version aside, then make it current with one atomic rename."""
+        """Write a complete new version aside; then, under the folder's save lock, make it current with
+        one atomic rename and retire all versions but it and the one before (`index_files.publish`)."""
         root = Path(folder) if folder is not None else self.folder
         if root is None:
             raise ValueError("no folder to save the index in")
