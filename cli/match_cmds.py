@@ -38,8 +38,16 @@ def cmd_index(args: argparse.Namespace) -> int:
     from matcher.recommender import Recommender
 
     with Recommender.open(args.db, model=getattr(args, "model", None)) as rec:
-        say(f"index: {rec.last_update} (model {rec.embedder.name}, directory version {rec.directory_version})")
+        say_index_warnings(rec)
+        say(f"index {rec.index.folder}: {rec.last_update} (model {rec.embedder.name}, "
+            f"directory version {rec.directory_version})")
     return 0
+
+
+def say_index_warnings(rec) -> None:
+    """What was wrong with the saved index folder (it was rebuilt), one line each."""
+    for line in rec.index.warnings:
+        say(f"warning: {line}")
 
 
 def cmd_match(args: argparse.Namespace) -> int:
@@ -50,6 +58,7 @@ def cmd_match(args: argparse.Namespace) -> int:
         raise InputError.one("must be 1 or more", column="--top")
     profiles: list[NeedsProfile] = read_profiles(args.profile)
     with Recommender.open(args.db, model=args.model, create=False) as rec:
+        say_index_warnings(rec)
         if rec.last_update.embedded:
             say(f"index brought up to date: {rec.last_update}")
         for profile in profiles:

@@ -6,6 +6,9 @@ name, the dimension, the directory version and every listing's content hash, so 
 brought up to date (only changed listings re-embedded) and an index of another model is rebuilt,
 never used silently. Saving is atomic: a complete new version folder is written aside and then
 named current by one `os.replace` of a small pointer file; a crash mid-save leaves the old one.
+Anything in the folder that is damaged, partial or foreign is treated as absent: the index is
+rebuilt from the database (the embedding cache spares the model), and `warnings` says what was
+wrong. How the folder is read, written and locked is `matcher.index_files`.
 
 Labels (FAISS ids) are append-only: a changed listing gets a new label and its old one becomes a
 tombstone that no search can return (searches are restricted to the labels the caller allows);
@@ -18,8 +21,6 @@ import hashlib
 import json
 import os
 import re
-import shutil
-import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,9 +31,11 @@ import numpy as np
 
 from directory.store import DEFAULT_DB, sqlite_path
 
+from . import index_files as files
 from .snapshot import Snapshot
 
-FORMAT = 1
+# 2: meta.json records each file's size and checksum, so a damaged or foreign file is never used.
+FORMAT = 2
 INDEX_DIR_ENV = "SIGNPOST_INDEX_DIR"
 # Above this many listings a flat (exact) scan is too slow for the latency target, so the index
 # becomes IVF. 50_000: bench/speed.py measured one flat search with a selector at ~10 ms for 100k
@@ -50,6 +53,12 @@ HNSW_EF_SEARCH = 128
 # (and cannot miss): bench/speed.py.
 EXACT_SUBSET_MAX = 20_000
 REBUILD_DEAD_FRACTION = 0.25
+KINDS = {"flat": faiss.IndexFlatIP, "ivf": faiss.IndexIVFFlat, "hnsw": faiss.IndexHNSWFlat}
+# meta.json holds ~230 bytes a listing (id and two hashes): 1 GiB is over 4 million listings.
+META_MAX = 1 << 30
+# A save may retire the version a reader is loading (it keeps only the current and the previous
+# one); the reader then reads CURRENT again, this many times at most.
+LOAD_ATTEMPTS = 10
 
 Progress = Callable[[int, int], None]
 
@@ -79,41 +88,61 @@ def index_dir_for(url: str) -> Path:
     return DEFAULT_DB.parent / f"index-{hashlib.sha256(url.encode()).hexdigest()[:16]}"
 
 
-def _sync(fh) -> None:
-    """Push an open file's bytes to the disk."""
-    fh.flush()
-    os.fsync(fh.fileno())
-
-
-def _sync_path(path: Path) -> None:
-    """fsync a file or a folder by name (a folder: so that a rename inside it survives a power cut)."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _slug(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", name)
 
 
-class EmbeddingCache:
-    """Vectors by (model, text hash), kept beside the index so unchanged text is never embedded again."""
+def _short(value) -> str:
+    """A value read from a damaged file, fit for a warning: short, and only if it is a plain scalar."""
+    return repr(value)[:40] if isinstance(value, (str, int, float)) or value is None else type(value).__name__
 
-    def __init__(self, model: str, dim: int, path: Path | None = None):
-        self.model, self.dim, self.path = model, dim, path
+
+def _what(err: Exception, rel: str) -> str:
+    """What was wrong, for a warning: a Damaged says it; anything else is named by its type."""
+    if isinstance(err, files.Damaged):
+        return str(err)
+    return f"{rel} cannot be read ({type(err).__name__}: {str(err)[:120]})"
+
+
+class EmbeddingCache:
+    """Vectors by (model, text hash), kept beside the index so unchanged text is never embedded again.
+
+    An unreadable cache is an empty cache: it only costs time. `dirty`: it differs from its file."""
+
+    def __init__(self, model: str, dim: int, folder: Path | None = None, warn: Callable[[str], None] | None = None):
+        self.model, self.dim, self.folder = model, dim, folder
+        self.rel = f"cache/{_slug(model)}.npz"
         self._rows: dict[str, int] = {}
         self._vectors = np.zeros((0, dim), dtype=np.float32)
-        if path is not None and path.exists():
+        self.dirty = False
+        if folder is not None and folder.is_dir():  # (a folder that is not one: the index says so, once)
             try:
-                with np.load(path, allow_pickle=False) as data:
-                    if int(data["dim"]) == dim and str(data["model"]) == model:
-                        keys = [str(k) for k in data["keys"]]
-                        self._vectors = np.ascontiguousarray(data["vectors"], dtype=np.float32)
-                        self._rows = {k: i for i, k in enumerate(keys)}
-            except (OSError, KeyError, ValueError):
-                self._rows = {}  # an unreadable cache is an empty cache: it only costs time
+                self._read(folder)
+            except files.Missing:
+                pass
+            except Exception as err:  # any failure at all: the cache is damaged, so absent
+                self.dirty = True  # rewrite it, even if nothing new is embedded
+                if warn is not None:
+                    warn(f"embedding cache: {_what(err, self.rel)}")
+
+    def _read(self, folder: Path) -> None:
+        rel = self.rel
+        got = files.read_npz(folder, rel, ("keys", "vectors", "dim", "model"))
+        keys, vectors, dim, model = got["keys"], got["vectors"], got["dim"], got["model"]
+        if dim.shape != () or dim.dtype.kind not in "iu" or int(dim) != self.dim:
+            raise files.Damaged(f"{rel} holds vectors of another dimension, not {self.dim}")
+        if model.shape != () or model.dtype.kind != "U" or str(model) != self.model:
+            raise files.Damaged(f"{rel} holds vectors of another model, not {self.model}")
+        if keys.ndim != 1 or keys.dtype.kind != "U" or len(set(keys.tolist())) != len(keys):
+            raise files.Damaged(f"{rel} has keys that are not a list of distinct text hashes")
+        if vectors.dtype != np.float32 or vectors.shape != (len(keys), self.dim):
+            raise files.Damaged(f"{rel} holds {vectors.dtype} vectors of shape {vectors.shape}, "
+                                f"not float32 of shape {(len(keys), self.dim)}")
+        # the model's vectors are unit length; NaN, infinity or garbage fails this (zeros are let be)
+        if len(vectors) and not np.all(np.einsum("ij,ij->i", vectors, vectors) <= 1.001):
+            raise files.Damaged(f"{rel} holds vectors that are not numbers of unit length (NaN or damage)")
+        self._vectors = vectors
+        self._rows = {k: i for i, k in enumerate(keys.tolist())}
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -125,14 +154,15 @@ class EmbeddingCache:
         return self._vectors[[self._rows[k] for k in keys]] if keys else np.zeros((0, self.dim), np.float32)
 
     def put(self, keys: list[str], vectors: np.ndarray) -> None:
-        new = [k for k in keys if k not in self._rows]
+        pos = {k: i for i, k in enumerate(keys)}  # a text twice in `keys` is kept once
+        new = [k for k in pos if k not in self._rows]
         if not new:
             return
-        pos = {k: i for i, k in enumerate(keys)}
         start = len(self._vectors)
-        self._vectors = np.concatenate([self._vectors, vectors[[pos[k] for k in new]]])
+        self._vectors = np.concatenate([self._vectors, np.asarray(vectors, np.float32)[[pos[k] for k in new]]])
         for i, k in enumerate(new):
             self._rows[k] = start + i
+        self.dirty = True
 
     def prune(self, keep: set[str]) -> None:
         kept = [k for k in self._rows if k in keep]
@@ -140,27 +170,35 @@ class EmbeddingCache:
             return
         self._vectors = self.get(kept)
         self._rows = {k: i for i, k in enumerate(kept)}
+        self.dirty = True
 
     def save(self) -> None:
-        if self.path is None:
+        if self.folder is None:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(f".{self.path.name}.{uuid.uuid4().hex}.tmp")
+        folder = self.folder / "cache"
+        files.clear_way(folder, folder=True)
+        folder.mkdir(parents=True, exist_ok=True)
+        path = self.folder / self.rel
+        tmp = folder / f".{path.name}.{uuid.uuid4().hex}.tmp"
         keys = np.array(list(self._rows), dtype="U64")
         with open(tmp, "wb") as fh:
             np.savez(fh, keys=keys, vectors=self._vectors, dim=np.int64(self.dim), model=np.str_(self.model))
-            _sync(fh)
-        os.replace(tmp, self.path)
-        _sync_path(self.path.parent)
+            files.sync_file(fh)
+        files.clear_way(path, folder=False)
+        os.replace(tmp, path)
+        files.sync_path(folder)
+        self.dirty = False
 
 
 class ListingIndex:
     """FAISS inner-product index over unit vectors of active listings, with its bookkeeping."""
 
-    def __init__(self, model: str, dim: int, directory: str | os.PathLike | None = None, kind: str | None = None):
-        """`kind`: "flat", "ivf" or "hnsw" to force one; None chooses by size (FLAT_MAX_LISTINGS)."""
+    def __init__(self, model: str, dim: int, folder: str | os.PathLike | None = None, kind: str | None = None):
+        """`folder`: where it is saved (None: in memory only). `kind`: "flat", "ivf" or "hnsw" to force
+        one; None chooses by size (FLAT_MAX_LISTINGS)."""
         self.model, self.dim = model, int(dim)
-        self.directory = Path(directory) if directory is not None else None
+        self.folder = Path(folder) if folder is not None else None
+        self.warnings: list[str] = []  # what was wrong with the folder, one line each, for the user
         self.fixed_kind = kind
         self.kind = kind or "flat"
         self.directory_version: int | None = None
@@ -170,7 +208,11 @@ class ListingIndex:
         self.label_of: dict[str, int] = {}
         self.vectors = np.zeros((0, self.dim), dtype=np.float32)  # by label
         self._faiss: faiss.Index = self._new_faiss(self.kind)
-        self.cache = EmbeddingCache(model, self.dim, self._cache_path())
+        self._unsaved = True  # the folder does not hold this index as it is now
+        self.cache = EmbeddingCache(model, self.dim, self.folder, warn=self._warn)
+
+    def _warn(self, what: str) -> None:
+        self.warnings.append(f"index {self.folder}: {what}; rebuilt")
 
     # ---- facts ---------------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -179,9 +221,6 @@ class ListingIndex:
     @property
     def dead(self) -> int:
         return len(self.ids) - len(self.label_of)
-
-    def _cache_path(self) -> Path | None:
-        return None if self.directory is None else self.directory / "cache" / f"{_slug(self.model)}.npz"
 
     def is_current(self, snapshot: Snapshot) -> bool:
         """True when the index holds exactly the snapshot's active listings as they are now."""
@@ -253,6 +292,7 @@ class ListingIndex:
     def add_vectors(self, ids: list[str], content_hashes: list[str], text_hashes: list[str],
                     vectors: np.ndarray, version: int | None = None) -> None:
         """Put given vectors in directly (benchmarks with synthetic vectors; tests)."""
+        self._unsaved = True
         self._append(list(ids), list(content_hashes), list(text_hashes), vectors)
         if self._choose_kind(len(self)) != self.kind or self.dead > REBUILD_DEAD_FRACTION * max(len(self.ids), 1):
             self._rebuild()
@@ -264,6 +304,8 @@ class ListingIndex:
         if embedder.name != self.model or embedder.dim != self.dim:
             raise ValueError(f"index is for model {self.model} (dim {self.dim}), not {embedder.name}")
         result = IndexUpdate()
+        if not self.is_current(snapshot):
+            self._unsaved = True
         want: dict[str, int] = {rid: i for i, rid in enumerate(snapshot.ids) if snapshot.active[i]}
         for rid in list(self.label_of):
             if rid not in want:
@@ -338,96 +380,165 @@ class ListingIndex:
         return scores, labels
 
     # ---- persistence -----------------------------------------------------------------------------
-    def save(self, directory: str | os.PathLike | None = None) -> Path:
-        """Write a complete new version aside, then make it current with one atomic rename."""
-        root = Path(directory) if directory is not None else self.directory
+    def save(self, folder: str | os.PathLike | None = None) -> Path:
+        """Write a complete new version aside; then, under the folder's save lock, make it current with
+        one atomic rename and retire all versions but it and the one before (`index_files.publish`)."""
+        root = Path(folder) if folder is not None else self.folder
         if root is None:
-            raise ValueError("no directory to save the index in")
-        root.mkdir(parents=True, exist_ok=True)
-        name = f"v-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
-        tmp = root / f".tmp-{name}"
+            raise ValueError("no folder to save the index in")
+        files.prepare_root(root)
+        tmp = root / f".tmp-v-{uuid.uuid4().hex}"
         tmp.mkdir()
-        meta = {
-            "format": FORMAT, "model": self.model, "dim": self.dim, "kind": self.kind,
-            "directory_version": self.directory_version,
-            "ids": self.ids, "content_hashes": self.content_hashes, "text_hashes": self.text_hashes,
-        }
         # Each file reaches the disk (fsync) before the folder is renamed and named CURRENT, and each
         # rename is made durable (fsync of the folder): a crash or power cut at any point leaves
         # CURRENT naming a complete version, the old one or the new one, never a torn mix.
-        with open(tmp / "vectors.npy", "wb") as fh:
-            np.save(fh, self.vectors)
-            _sync(fh)
-        faiss.write_index(self._faiss, str(tmp / "faiss.index"))
-        _sync_path(tmp / "faiss.index")
-        with open(tmp / "meta.json", "w", encoding="utf-8") as fh:
-            json.dump(meta, fh)
-            _sync(fh)
-        _sync_path(tmp)
-        os.rename(tmp, root / name)
-        pointer = root / f".CURRENT.{uuid.uuid4().hex}"
-        with open(pointer, "w", encoding="utf-8") as fh:
-            fh.write(name + "\n")
-            _sync(fh)
-        os.replace(pointer, root / "CURRENT")
-        _sync_path(root)
-        self.directory = root
-        self.cache.path = self._cache_path()
+        try:
+            with open(tmp / "vectors.npy", "wb") as fh:
+                np.save(fh, self.vectors)
+                files.sync_file(fh)
+            faiss.write_index(self._faiss, str(tmp / "faiss.index"))
+            files.sync_path(tmp / "faiss.index")
+            meta = {
+                "format": FORMAT, "model": self.model, "dim": self.dim, "kind": self.kind,
+                "directory_version": self.directory_version,
+                "ids": self.ids, "content_hashes": self.content_hashes, "text_hashes": self.text_hashes,
+                "files": {n: list(files.file_crc(tmp / n)) for n in ("vectors.npy", "faiss.index")},
+            }
+            with open(tmp / "meta.json", "w", encoding="utf-8") as fh:
+                json.dump(meta, fh)
+                files.sync_file(fh)
+            files.sync_path(tmp)
+            name = files.publish(root, tmp)
+        except Exception:
+            files.remove(tmp)
+            raise
+        self.folder = self.cache.folder = root
         self.cache.save()
-        self._clean(root, keep=name)
+        self._unsaved = False
         return root / name
 
-    @staticmethod
-    def _clean(root: Path, keep: str) -> None:
-        """Remove older versions and leftovers of interrupted saves (keep the previous one for readers)."""
-        versions = sorted(p for p in root.glob("v-*") if p.is_dir() and p.name != keep)
-        for old in versions[:-1]:
-            shutil.rmtree(old, ignore_errors=True)
-        for tmp in root.glob(".tmp-v-*"):
-            if time.time() - tmp.stat().st_mtime > 3600:
-                shutil.rmtree(tmp, ignore_errors=True)
+    def save_if_changed(self) -> bool:
+        """Save when the folder does not hold this index as it is now (never saved, changed since, or its
+        CURRENT gone); only the cache when only the cache changed. True when a version was written.
+        A save that fails is a warning, not an error: the index in memory still answers."""
+        if self.folder is None:
+            return False
+        try:
+            if self._unsaved or self._pointer() is None:
+                self.save()
+                return True
+            if self.cache.dirty:
+                self.cache.save()
+        except Exception as err:  # a full disk, a read-only folder: answer from memory all the same
+            self.warnings.append(f"index {self.folder}: could not be saved ({type(err).__name__}: {err}); "
+                                 "the next start builds it again")
+        return False
+
+    def _pointer(self) -> str | None:
+        try:
+            return files.read_pointer(self.folder)
+        except Exception:
+            return None
 
     @classmethod
-    def load(cls, directory: str | os.PathLike, model: str, dim: int) -> ListingIndex | None:
-        """The saved index for `model`, or None when there is none or it belongs to another model."""
-        root = Path(directory)
-        for _ in range(3):
+    def open(cls, folder: str | os.PathLike, model: str, dim: int) -> ListingIndex:
+        """The index saved in `folder`, or an empty one to build when there is none or it cannot be
+        used; its `warnings` say what was wrong with the folder (nothing, when it is fine or new)."""
+        problems: list[str] = []
+        index = cls.load(folder, model, dim, warn=problems.append) or cls(model, dim, folder)
+        index.warnings[:0] = [f"index {Path(folder)}: {p}; rebuilt" for p in problems]
+        return index
+
+    @classmethod
+    def load(cls, folder: str | os.PathLike, model: str, dim: int,
+             warn: Callable[[str], None] | None = None) -> ListingIndex | None:
+        """The saved index for `model`, or None when there is none or it cannot be used: damaged,
+        partial, foreign, or of another model. `warn` is told what was wrong (not when there is none)."""
+        root = Path(folder)
+        problem = ""
+        for _ in range(LOAD_ATTEMPTS):
             try:
-                name = (root / "CURRENT").read_text(encoding="utf-8").strip()
-            except OSError:
+                name = files.read_pointer(root)
+            except Exception as err:
+                problem = _what(err, files.POINTER)
+                break
+            if name is None:
                 return None
             try:
                 return cls._read(root, name, model, dim)
-            except (OSError, ValueError, RuntimeError):
-                # Another process's save may have removed this version since CURRENT was read
-                # (it keeps only the newest two): read CURRENT again. Otherwise it is unreadable.
-                try:
-                    if (root / "CURRENT").read_text(encoding="utf-8").strip() != name:
-                        continue
-                except OSError:
-                    pass
-                return None
+            except Exception as err:  # whatever a damaged file provokes is damage
+                problem = _what(err, name)
+            # Another process's save may have retired this version since CURRENT was read: read
+            # CURRENT again. When it still names the same version, that version is damaged.
+            try:
+                if files.read_pointer(root) != name:
+                    continue
+            except Exception:
+                pass
+            break
+        if warn is not None and problem:
+            warn(problem)
         return None
 
     @classmethod
-    def _read(cls, root: Path, name: str, model: str, dim: int) -> ListingIndex | None:
-        with open(root / name / "meta.json", encoding="utf-8") as fh:
-            meta = json.load(fh)
-        if meta.get("format") != FORMAT or meta.get("model") != model or int(meta.get("dim", -1)) != int(dim):
-            return None
+    def _read(cls, root: Path, name: str, model: str, dim: int) -> ListingIndex:
+        meta = _checked_meta(files.read_all(root, f"{name}/meta.json", META_MAX), f"{name}/meta.json", model, dim)
+        n, kind = len(meta["ids"]), meta["kind"]
+        rel = f"{name}/vectors.npy"
+        vectors = files.npy_from_bytes(files.read_exact(root, rel, *meta["files"]["vectors.npy"]), rel)
+        if vectors.dtype != np.float32 or vectors.shape != (n, dim):
+            raise files.Damaged(f"{rel} holds {vectors.dtype} vectors of shape {vectors.shape}, not {(n, dim)}")
+        rel = f"{name}/faiss.index"
+        found = faiss.deserialize_index(files.read_exact(root, rel, *meta["files"]["faiss.index"]))
+        if (not isinstance(found, KINDS[kind]) or found.d != dim or found.ntotal != n or not found.is_trained
+                or found.metric_type != faiss.METRIC_INNER_PRODUCT):
+            raise files.Damaged(f"{rel} is not the {kind} index of {n} vectors its meta.json describes")
+        if kind == "hnsw":
+            found.hnsw.efSearch = HNSW_EF_SEARCH
+        elif kind == "ivf":
+            found.nprobe = IVF_NPROBE
         index = cls(model, dim, root)
-        index.kind = meta["kind"]
-        index.directory_version = meta["directory_version"]
-        index.ids = meta["ids"]
-        index.content_hashes = meta["content_hashes"]
-        index.text_hashes = meta["text_hashes"]
+        index.kind, index.directory_version = kind, meta["directory_version"]
+        index.ids, index.content_hashes, index.text_hashes = meta["ids"], meta["content_hashes"], meta["text_hashes"]
         index.label_of = {rid: lab for lab, rid in enumerate(index.ids) if rid is not None}
-        index.vectors = np.load(root / name / "vectors.npy")
-        index._faiss = faiss.read_index(str(root / name / "faiss.index"))
-        if index.kind == "hnsw":
-            index._faiss.hnsw.efSearch = HNSW_EF_SEARCH
-        elif index.kind == "ivf":
-            index._faiss.nprobe = IVF_NPROBE
-        if index._faiss.ntotal != len(index.ids) or index.vectors.shape != (len(index.ids), dim):
-            return None
+        index.vectors, index._faiss, index._unsaved = vectors, found, False
+        # A lost or damaged cache is refilled from the index's own vectors: nothing is embedded again.
+        missing = [lab for lab in index.label_of.values() if index.text_hashes[lab] not in index.cache]
+        if missing:
+            index.cache.put([index.text_hashes[lab] for lab in missing], vectors[missing])
         return index
+
+
+def _checked_meta(data: bytes, rel: str, model: str, dim: int) -> dict:
+    """meta.json, parsed and checked to the last field; Damaged with what is wrong otherwise."""
+    try:
+        meta = json.loads(data)
+    except (ValueError, RecursionError):
+        raise files.Damaged(f"{rel} is not valid JSON") from None
+    if not isinstance(meta, dict):
+        raise files.Damaged(f"{rel} is not a JSON object")
+    if meta.get("format") != FORMAT:
+        raise files.Damaged(f"{rel} is of format {_short(meta.get('format'))}, not {FORMAT} (an older release's?)")
+    if meta.get("model") != model or type(meta.get("dim")) is not int or meta["dim"] != dim:
+        raise files.Damaged(f"the saved index is for model {_short(meta.get('model'))} of dimension "
+                            f"{_short(meta.get('dim'))}, not {model} of dimension {dim}")
+    ids, content, text = meta.get("ids"), meta.get("content_hashes"), meta.get("text_hashes")
+    if not (isinstance(ids, list) and all(rid is None or isinstance(rid, str) for rid in ids)):
+        raise files.Damaged(f"{rel} has no list of listing ids")
+    if not all(isinstance(h, list) and len(h) == len(ids) and all(isinstance(x, str) for x in h)
+               for h in (content, text)):
+        raise files.Damaged(f"{rel} has hash lists that do not match its {len(ids)} ids")
+    live = [rid for rid in ids if rid is not None]
+    if len(set(live)) != len(live):
+        raise files.Damaged(f"{rel} names a listing twice")
+    if meta.get("kind") not in KINDS:
+        raise files.Damaged(f"{rel} names an unknown index kind {_short(meta.get('kind'))}")
+    version = meta.get("directory_version")
+    if not (version is None or type(version) is int):
+        raise files.Damaged(f"{rel} has a directory version that is not a number")
+    sums = meta.get("files")
+    if not (isinstance(sums, dict) and all(
+            isinstance(sums.get(n), list) and len(sums[n]) == 2 and all(type(x) is int and x >= 0 for x in sums[n])
+            for n in ("vectors.npy", "faiss.index"))):
+        raise files.Damaged(f"{rel} does not record the size and checksum of each file")
+    return meta

@@ -120,15 +120,15 @@ class Recommender:
              blend: ranking.Blend | None = None, gazetteer: Gazetteer | None = None,
              embedder: Embedder | None = None, progress: Callable[[int, int], None] | None = None,
              create: bool = True) -> Recommender:
-        """Open the directory, load the model (once per process), and bring the saved index up to date.
+        """Open the directory, load the model (once per process), and bring the saved index up to date
+        (a damaged saved index is rebuilt; `index.warnings` says what was wrong).
 
         `create=False`: a database that does not exist is an error (commands that only read)."""
         store = Store(db, create=create)
         try:
             embedder = embedder or load_embedder(model)
             where = Path(index_dir) if index_dir is not None else index_dir_for(store.url)
-            index = (ListingIndex.load(where, embedder.name, embedder.dim)
-                     or ListingIndex(embedder.name, embedder.dim, where))
+            index = ListingIndex.open(where, embedder.name, embedder.dim)
             rec = cls(embedder=embedder, index=index, store=store, blend=blend, gazetteer=gazetteer)
             rec.update_index(progress)
         except BaseException:
@@ -167,12 +167,9 @@ class Recommender:
         with self._lock:
             version, stored = self.store.snapshot()
             snapshot = Snapshot.from_stored(version, stored)
-            was_current = self.index.is_current(snapshot)
             update = self.index.update(snapshot, self.embedder, progress)
             update.total = len(self.index)
-            if not was_current or self.index.directory is not None and not (self.index.directory / "CURRENT").exists():
-                if self.index.directory is not None:
-                    self.index.save()
+            self.index.save_if_changed()
             self.install(snapshot)
             self.last_update = update
             return update

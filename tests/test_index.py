@@ -140,3 +140,54 @@ def test_index_lives_beside_the_database(tmp_path, monkeypatch):
     assert index_dir_for(f"sqlite:///{tmp_path}/var/signpost.db") == tmp_path / "var" / "signpost.index"
     a = index_dir_for("postgresql://u@host/db1")
     assert a.parent.name == "var" and a != index_dir_for("postgresql://u@host/db2")
+
+
+def test_save_if_changed_saves_only_what_the_folder_lacks(embedder, tmp_path):  # noqa: F811
+    snap = snapshot_of(small_directory())
+    idx = ListingIndex(embedder.name, embedder.dim, tmp_path / "ix")
+    assert idx.folder == tmp_path / "ix"
+    idx.update(snap, embedder)
+    assert idx.save_if_changed() is True  # never saved
+    pointer = (tmp_path / "ix" / "CURRENT").read_text()
+    idx.update(snap, embedder)
+    assert idx.save_if_changed() is False and (tmp_path / "ix" / "CURRENT").read_text() == pointer
+    (tmp_path / "ix" / "CURRENT").unlink()  # someone cleared the folder: save again
+    assert idx.save_if_changed() is True
+    rs = small_directory()
+    rs[0] = rs[0].model_copy(update={"description": "Now a knitting circle."})
+    idx.update(snapshot_of(rs, 2), embedder)
+    assert idx.save_if_changed() is True
+    assert ListingIndex.load(tmp_path / "ix", embedder.name, embedder.dim).directory_version == 2
+    assert ListingIndex(embedder.name, embedder.dim).save_if_changed() is False  # in memory only
+
+
+def test_a_save_keeps_the_current_and_previous_versions_and_sweeps_leftovers(embedder, tmp_path):  # noqa: F811
+    import os
+
+    root = tmp_path / "ix"
+    idx = ListingIndex(embedder.name, embedder.dim, root)
+    idx.update(snapshot_of(small_directory()), embedder)
+    first, second = idx.save(), idx.save()
+    stale = root / ".tmp-v-killed"
+    stale.mkdir()
+    os.utime(stale, (0, 0))  # a save killed long ago
+    fresh = root / ".tmp-v-running"
+    fresh.mkdir()  # another process's save being written now
+    third = idx.save()
+    names = set(os.listdir(root))
+    assert {second.name, third.name} <= names and first.name not in names
+    assert fresh.name in names and stale.name not in names
+
+
+def test_load_says_what_was_wrong(embedder, tmp_path):  # noqa: F811
+    idx = ListingIndex(embedder.name, embedder.dim, tmp_path / "ix")
+    idx.update(snapshot_of(small_directory()), embedder)
+    saved = idx.save()
+    said: list[str] = []
+    assert ListingIndex.load(tmp_path / "nothing", embedder.name, embedder.dim, warn=said.append) is None
+    assert said == []  # no index at all is no damage
+    (saved / "meta.json").write_text("[]")
+    assert ListingIndex.load(tmp_path / "ix", embedder.name, embedder.dim, warn=said.append) is None
+    assert said == [f"{saved.name}/meta.json is not a JSON object"]
+    opened = ListingIndex.open(tmp_path / "ix", embedder.name, embedder.dim)
+    assert len(opened) == 0 and opened.warnings == [f"index {tmp_path / 'ix'}: {said[0]}; rebuilt"]
