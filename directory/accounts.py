@@ -111,7 +111,7 @@ def add_user(store: Store, actor: User, username: str, password: str | None, rol
     try:
         with store.engine.begin() as conn:
             old = _row(conn, name)
-            if old is not None and old.username != name:
+            if old is not None and old.username != username:  # as typed: " ada " or "ＡＤＡ" is not "ada"
                 raise ValueError(f"there is already an account '{old.username}', and '{name}' is the same name "
                                  "to Signpost (case and character forms do not count); to change that account "
                                  f"use its name '{old.username}'")

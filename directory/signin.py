@@ -22,20 +22,28 @@ from zxcvbn import zxcvbn
 from .identity import identity_key
 from .store import Store, sign_in_failures, users
 
+
 # ---- settings -----------------------------------------------------------------------------------------
-# Failures that cost no waiting: a mistyped password or two is normal.
-FREE_FAILURES = 3
-# After the k-th failure beyond those, the next attempt waits 2**(k-1) s (1, 2, 4 ... s), at most
-# MAX_WAIT_S: ten guesses then take over four minutes, a person who mistypes barely notices.
-MAX_WAIT_S = 15 * 60
-# An account with this many failures within the window is locked until an administrator unlocks it
-# or the failures age out of the window (a day): 10 guesses a day against any one account.
-ACCOUNT_LOCK_FAILURES = 10
-ACCOUNT_WINDOW_S = 24 * 3600
-# One client trying many accounts (password spraying): locked for an hour after 30 failures. Behind a
-# reverse proxy every client may share the proxy's address, hence a higher limit and a shorter window.
-CLIENT_LOCK_FAILURES = 30
-CLIENT_WINDOW_S = 3600
+@dataclass(frozen=True)
+class Limit:
+    free: int  # failures that cost no waiting (a mistyped password or two is normal)
+    max_wait_s: float  # after the k-th failure beyond `free`, the next attempt waits 2**(k-1) s, at most this
+    lock_failures: int  # this many failures within the window: locked (an administrator can unlock)
+    window_s: float  # failures older than this are forgotten
+
+
+# An account: 3 free tries, then 1, 2, 4 ... s (ten guesses take over four minutes; a person who
+# mistypes barely notices); locked after 10 within a day: at most 10 guesses a day against anyone.
+ACCOUNT = Limit(free=3, max_wait_s=15 * 60, lock_failures=10, window_s=24 * 3600)
+# A client trying many accounts (password spraying): 10 free, waits of at most a minute, locked for the
+# rest of the hour after 50. Gentler than an account's, because behind a reverse proxy every client
+# may share the proxy's address and one person's typing must not stop everyone.
+CLIENT = Limit(free=10, max_wait_s=60, lock_failures=50, window_s=3600)
+LIMITS = {"account": ACCOUNT, "client": CLIENT}
+FREE_FAILURES = ACCOUNT.free
+ACCOUNT_LOCK_FAILURES = ACCOUNT.lock_failures
+CLIENT_LOCK_FAILURES = CLIENT.lock_failures
+CLIENT_WINDOW_S = CLIENT.window_s
 # zxcvbn's score runs 0-4; 3 is "safely unguessable: moderate protection from offline slow-hash attacks".
 MIN_SCORE = 3
 MIN_LENGTH = 10
@@ -59,16 +67,6 @@ class SignInRefused(Exception):
         else:
             msg = f"Too many failed sign-ins: wait {max(1, round(retry_after))} seconds and try again."
         super().__init__(msg)
-
-
-@dataclass(frozen=True)
-class Limit:
-    lock_failures: int
-    window_s: float
-
-
-LIMITS = {"account": Limit(ACCOUNT_LOCK_FAILURES, ACCOUNT_WINDOW_S), "client": Limit(CLIENT_LOCK_FAILURES,
-                                                                                       CLIENT_WINDOW_S)}
 
 
 def check_strength(password: str, username: str = "") -> None:
@@ -102,10 +100,10 @@ def _wait(store: Store, kind: str, subject: str, now: float) -> float | None:
             sign_in_failures.c.subject == subject, sign_in_failures.c.at > now - limit.window_s)).scalars().all()
     if len(times) >= limit.lock_failures:
         return None
-    beyond = len(times) - FREE_FAILURES
+    beyond = len(times) - limit.free
     if beyond <= 0:
         return 0.0
-    return max(0.0, max(times) + min(MAX_WAIT_S, 2.0 ** (beyond - 1)) - now)
+    return max(0.0, max(times) + min(limit.max_wait_s, 2.0 ** (beyond - 1)) - now)
 
 
 def authenticate(store: Store, username: str, password: str, client: str | None = None):

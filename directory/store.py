@@ -241,7 +241,7 @@ def _add_identity_keys(conn: Connection, url: str) -> None:
     clashes = [group for group in by_key.values() if len(group) > 1]
     if clashes:
         where = sa.engine.make_url(url).render_as_string(hide_password=True)
-        listed = "; ".join(" and ".join(f"'{n}'" for n in group) for group in clashes)
+        listed = "; ".join(" and ".join(f"'{n}'" for n in sorted(group)) for group in clashes)
         raise AccountClashError(
             f"the directory database {where} has accounts whose names differ only in case or Unicode form, "
             f"which this Signpost treats as one account: {listed}. Remove or rename all but one of each "

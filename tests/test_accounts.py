@@ -123,10 +123,10 @@ def test_single_sign_on_maps_the_e_mail_to_a_role(app_db):
     assert at.title[0].value == "Signpost"
     assert [b.label for b in at.button] == ["Sign in with your organisation's account", "Sign in"]
 
-    at = sso_app({"is_logged_in": True, "email": "stranger@example.org"})
+    at = sso_app({"is_logged_in": True, "email": "stranger@example.org", "email_verified": True})
     assert "no Signpost role" in at.error[0].value and not at.selectbox
 
-    at = sso_app({"is_logged_in": True, "email": "gp@practice.example.org"})
+    at = sso_app({"is_logged_in": True, "email": "gp@practice.example.org", "email_verified": True})
     assert not at.exception and at.title[0].value == "GP preview"
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page("views/directory.py")
