@@ -32,4 +32,4 @@ def test_streamlit_reads_these_settings_as_its_own():
                            text=True, timeout=120).stdout
     assert '\nfileWatcherType = "none"\n' in shown
     hosts = shown.split("\nallowedHosts = ")[1].split("]")[0] + "]"
-    assert [h.strip(' "') for h in hosts.strip("[]").split(",") if h.strip()] == ["localhost", "127.0.0.1", "::1"]
+    assert [h.strip(' "\n') for h in hosts.strip("[]").split(",") if h.strip()] == ["localhost", "127.0.0.1", "::1"]
