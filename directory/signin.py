@@ -120,8 +120,8 @@ def authenticate(store: Store, username: str, password: str, client: str | None 
         row = conn.execute(sa.select(users.c.username, users.c.role, users.c.password_hash)
                            .where(users.c.identity_key == identity_key(username))).first()
     try:
-        if row is None:
-            _hasher.hash(password)  # spend the same time as a real check
+        if row is None or row.password_hash == SSO_ONLY:
+            _hasher.hash(password)  # spend the time of a real check: no one learns which names exist
             raise VerifyMismatchError
         _hasher.verify(row.password_hash, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):

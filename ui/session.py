@@ -157,7 +157,8 @@ def sign_in_form() -> None:
     st.write("Sign in to find local support, preview options or keep the directory.")
     if not accounts.has_users(s):
         st.warning("This directory has no accounts yet, and local mode (no sign-in) is only for the computer "
-                   "the app runs on. Add an administrator with `signpost user add NAME --role admin`.")
+                   "the app runs on, with an SQLite file. Add an administrator with "
+                   "`signpost user add NAME --role admin`.")
     if _oidc_configured():
         _sso_part()
     with st.form("sign_in"):
