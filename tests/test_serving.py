@@ -60,6 +60,19 @@ def test_a_missing_database_file_offers_nothing(tmp_path, monkeypatch):
     assert not at.sidebar.info and not at.title and not at.text_input and not missing.exists()
 
 
+def test_a_database_with_two_names_for_one_account_offers_nothing_and_names_no_one(tmp_path, monkeypatch):
+    from .test_account_identity import _as_schema_2
+
+    db = str(tmp_path / "clash.db")
+    _as_schema_2(db, ["Ada", "ada"])
+    monkeypatch.setenv("SIGNPOST_DB", db)
+    at = app_under(None)
+    assert not at.exception and [e.value for e in at.error] == [
+        "This Signpost cannot open its directory database as it is. The administrator can see why with "
+        "`signpost user list` on the server; nothing was changed."]
+    assert not at.sidebar.info and not at.text_input
+
+
 def _local_mode_under(config: str, db: str, cwd) -> str:
     """Run the app in AppTest in a process whose Streamlit config is `config` (read from the working
     directory, as Streamlit does): LOCAL, or the title shown."""

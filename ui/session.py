@@ -12,7 +12,7 @@ from streamlit.errors import StreamlitSecretNotFoundError
 
 from directory import accounts
 from directory.accounts import SignInRefused, User
-from directory.store import Store, resolve_url, sqlite_path
+from directory.store import SchemaError, Store, resolve_url, sqlite_path
 from directory.vocabulary import ROLE_WORDS
 
 LOCAL_USER = User("local", "admin")
@@ -47,7 +47,12 @@ def store() -> Store:
                  "(SIGNPOST_DB, or var/signpost.db). Signpost offers nothing until the administrator sets "
                  "SIGNPOST_DB to the right file or creates the directory (`signpost import`).")
         st.stop()
-    return _store(url)
+    try:
+        return _store(url)
+    except SchemaError:  # a newer schema, or two accounts with one identity: the details are the server's
+        st.error("This Signpost cannot open its directory database as it is. The administrator can see why "
+                 "with `signpost user list` on the server; nothing was changed.")
+        st.stop()
 
 
 def recommender(refresh: bool = True):
