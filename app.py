@@ -1,8 +1,9 @@
 """Signpost's app: `streamlit run app.py` (or `make app` for the demo directory).
 
 Layout only (page scripts in views/, their helpers in ui/). Who may see which page comes from `directory.accounts.PERMISSIONS`; every page and
-every action checks again. With no accounts on an embedded SQLite file the app runs in local mode
-as a local administrator; otherwise everyone signs in (a password, or single sign-on through
+every action checks again. With no accounts on an embedded SQLite file, served on loopback under a
+loopback name (or with SIGNPOST_LOCAL_MODE=1), the app runs in local mode as a local administrator;
+otherwise everyone signs in (a password, or single sign-on through
 Streamlit's OpenID Connect when `[auth]` is set in .streamlit/secrets.toml; see README).
 """
 

@@ -1,4 +1,5 @@
-"""`signpost user add | remove | list`: local accounts, a few lines each over `directory.accounts`."""
+"""`signpost user add | remove | unlock | list`: local accounts, a few lines each over `directory.accounts`,
+acting as `accounts.SYSTEM` (named "command line" in the accounts audit)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import argparse
 import os
 
 from directory import accounts
+from directory.accounts import SYSTEM
 from directory.store import Store
 
 from .output import answer, say
@@ -25,41 +27,60 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     a.add_argument("--sso", action="store_true",
                    help="signs in only through single sign-on (OpenID Connect): no password; username = e-mail")
     a.set_defaults(func=cmd_user_add)
-    a = usub.add_parser("remove", help="remove a user")
-    a.add_argument("username")
-    a.set_defaults(func=cmd_user_remove)
-    a = usub.add_parser("list", help="list users and their roles")
+    for name, helped, func in (("remove", "remove a user", cmd_user_remove),
+                               ("unlock", "forget a user's failed sign-ins (unlock the account)", cmd_user_unlock)):
+        a = usub.add_parser(name, help=helped)
+        a.add_argument("username")
+        a.set_defaults(func=func)
+    a = usub.add_parser("list", help="list users and their roles (and which are locked)")
     a.set_defaults(func=cmd_user_list)
 
 
-def cmd_user_add(args: argparse.Namespace) -> int:
+def _password(args: argparse.Namespace) -> str | None:
     password = args.password if args.password is not None else os.environ.get("SIGNPOST_PASSWORD")
-    if args.sso:
-        if password is not None:
-            raise UsageError("--sso: this user signs in with single sign-on only; give no password")
-    elif password is None:
+    if password is None and not args.sso:
         import getpass
 
         password = getpass.getpass(f"password for {args.username}: ")
+    return password
+
+
+def _account_rule(call):
+    """A rule of directory.accounts broken (ValueError) is bad input: exit 2 with its sentence."""
+    try:
+        return call()
+    except ValueError as err:
+        raise UsageError(str(err)) from None
+
+
+def cmd_user_add(args: argparse.Namespace) -> int:
+    password = _password(args)
     with Store(args.db) as store:
-        try:
-            user = accounts.add_user(store, args.username, password, args.role)
-        except ValueError as err:
-            raise UsageError(str(err)) from None
+        user = _account_rule(lambda: accounts.add_user(store, SYSTEM, args.username, password, args.role,
+                                                      sso=args.sso))
     say(f"user {user.username} ({user.role}) saved" + (", single sign-on only" if args.sso else ""))
     return 0
 
 
 def cmd_user_remove(args: argparse.Namespace) -> int:
     with Store(args.db, create=False) as store:
-        if not accounts.remove_user(store, args.username):
+        if not _account_rule(lambda: accounts.remove_user(store, SYSTEM, args.username)):
             raise UsageError(f"user: no account named '{args.username}'")
     say(f"user {args.username} removed")
     return 0
 
 
+def cmd_user_unlock(args: argparse.Namespace) -> int:
+    with Store(args.db, create=False) as store:
+        if not accounts.unlock(store, SYSTEM, args.username):
+            raise UsageError(f"user: no account named '{args.username}'")
+    say(f"user {args.username} unlocked")
+    return 0
+
+
 def cmd_user_list(args: argparse.Namespace) -> int:
     with Store(args.db, create=False) as store:
-        for user in accounts.list_users(store):
-            answer(f"{user.username}\t{user.role}")
+        locked = set(accounts.locked(store, SYSTEM))
+        for user in accounts.list_users(store, SYSTEM):
+            answer(f"{user.username}\t{user.role}" + ("\tlocked" if user.username in locked else ""))
     return 0

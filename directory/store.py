@@ -24,10 +24,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from .identity import identity_key
 from .records import Resource, reactivated
 
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "var" / "signpost.db"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: users.identity_key (UNIQUE), account_audit, sign_in_failures
 # How long an SQLite writer waits for another one before giving up (BusyError, nothing written).
 # Writes are short transactions: bench/load_edits.py's 2 x 500 racing edits never waited near this.
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -79,9 +80,32 @@ users = sa.Table(
     "users",
     metadata,
     sa.Column("username", sa.String(100), primary_key=True),
+    # identity.identity_key(username): one account per key, whatever the case or Unicode form.
+    sa.Column("identity_key", sa.String(400), nullable=False, unique=True),
     sa.Column("password_hash", sa.String(300), nullable=False),
     sa.Column("role", sa.String(20), nullable=False),
     sa.Column("created_at", sa.String(32), nullable=False),
+)
+
+# Who changed which account, and how (never a password or its hash).
+account_audit = sa.Table(
+    "account_audit",
+    metadata,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.String(32), nullable=False),
+    sa.Column("actor", sa.String(200), nullable=False),
+    sa.Column("action", sa.String(16), nullable=False),
+    sa.Column("username", sa.String(100), nullable=False),
+    sa.Column("detail", sa.Text, nullable=False),
+)
+
+# Failed sign-ins, for back-off and lockout (directory/signin.py): "account:KEY" or "client:ADDRESS".
+sign_in_failures = sa.Table(
+    "sign_in_failures",
+    metadata,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("subject", sa.String(450), nullable=False, index=True),
+    sa.Column("at", sa.Float, nullable=False),  # seconds since the epoch
 )
 
 
@@ -104,6 +128,11 @@ class ConflictError(Exception):
 
 class SchemaError(RuntimeError):
     """The database belongs to a newer Signpost (a higher schema version): refused, left untouched."""
+
+
+class AccountClashError(SchemaError):
+    """An older database holds two account names that are one identity ("Ada" and "ada"): refused,
+    left untouched, because merging them would give one person the other's password or role."""
 
 
 class BusyError(RuntimeError):
@@ -210,6 +239,33 @@ def _diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, list[Any]]:
     return {k: [old.get(k), new.get(k)] for k in keys if old.get(k) != new.get(k)}
 
 
+def _add_identity_keys(conn: Connection, url: str) -> None:
+    """Schema 3: each account gets its identity key under a UNIQUE index. A database holding two
+    names with one key is refused (AccountClashError) before anything is changed. Safe to repeat:
+    a step cut short (SQLite runs ALTER TABLE outside the transaction) is finished next time."""
+    if not sa.inspect(conn).has_table("users"):
+        return  # created with the key by create_all
+    names = conn.execute(sa.text("SELECT username FROM users ORDER BY username")).scalars().all()
+    by_key: dict[str, list[str]] = {}
+    for name in names:
+        by_key.setdefault(identity_key(name), []).append(name)
+    clashes = [group for group in by_key.values() if len(group) > 1]
+    if clashes:
+        where = sa.engine.make_url(url).render_as_string(hide_password=True)
+        listed = "; ".join(" and ".join(f"'{n}'" for n in sorted(group)) for group in clashes)
+        raise AccountClashError(
+            f"the directory database {where} has accounts whose names differ only in case or Unicode form, "
+            f"which this Signpost treats as one account: {listed}. Remove or rename all but one of each "
+            "(with the Signpost that made them: `signpost user remove NAME`) and open it again; nothing in "
+            "the database was changed."
+        )
+    if "identity_key" not in {c["name"] for c in sa.inspect(conn).get_columns("users")}:
+        conn.execute(sa.text("ALTER TABLE users ADD COLUMN identity_key VARCHAR(400) NOT NULL DEFAULT ''"))
+    for name in names:
+        conn.execute(users.update().where(users.c.username == name).values(identity_key=identity_key(name)))
+    conn.execute(sa.text("CREATE UNIQUE INDEX IF NOT EXISTS uq_users_identity_key ON users (identity_key)"))
+
+
 class Store:
     """The directory's database. Cheap to create; holds one SQLAlchemy engine."""
 
@@ -279,6 +335,8 @@ class Store:
                 )
             try:
                 with self.engine.begin() as conn:
+                    if current is not None and current < 3:
+                        _add_identity_keys(conn, self.url)
                     metadata.create_all(conn, checkfirst=True)
                     for key, value in (("schema_version", SCHEMA_VERSION), ("directory_version", 0)):
                         exists = conn.execute(sa.select(state.c.value).where(state.c.key == key)).first()

@@ -7,6 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from directory import accounts
+from directory.accounts import SYSTEM
 from directory.store import Store, users
 
 from . import app_fixtures
@@ -22,24 +23,24 @@ def stored_hash(store: Store, username: str) -> str:
 
 
 def test_passwords_are_stored_as_argon2_hashes_and_checked(store):
-    accounts.add_user(store, "lena", "link-worker-pass", "link_worker")
+    accounts.add_user(store, SYSTEM, "lena", "link-worker-pass", "link_worker")
     h = stored_hash(store, "lena")
     assert h.startswith("$argon2id$") and "link-worker-pass" not in h
     assert accounts.authenticate(store, "lena", "link-worker-pass") == accounts.User("lena", "link_worker")
     assert accounts.authenticate(store, "lena", "link-worker-pasS") is None
     assert accounts.authenticate(store, "nobody", "link-worker-pass") is None
     # Changing the password and role replaces both; the old password no longer works.
-    accounts.add_user(store, "lena", "a-new-password", "curator")
+    accounts.add_user(store, SYSTEM, "lena", "a-new-password", "curator")
     assert accounts.authenticate(store, "lena", "link-worker-pass") is None
     assert accounts.authenticate(store, "lena", "a-new-password").role == "curator"
 
 
 def test_single_sign_on_users_have_no_password_that_works(store):
-    accounts.add_user(store, "gp@practice.example.org", None, "gp")
+    accounts.add_user(store, SYSTEM, "gp@practice.example.org", None, "gp")
     assert stored_hash(store, "gp@practice.example.org") == accounts.SSO_ONLY
     for guess in ("", accounts.SSO_ONLY, "!sso-only", "anything-at-all"):
         assert accounts.authenticate(store, "gp@practice.example.org", guess) is None
-    assert accounts.list_users(store) == [accounts.User("gp@practice.example.org", "gp")]
+    assert accounts.list_users(store, SYSTEM) == [accounts.User("gp@practice.example.org", "gp")]
 
 
 def test_bad_accounts_are_refused(store):
@@ -50,7 +51,7 @@ def test_bad_accounts_are_refused(store):
         ("ok.name", "long-enough-1", "superuser", "role"),
     ]:
         try:
-            accounts.add_user(store, username, password, role)
+            accounts.add_user(store, SYSTEM, username, password, role)
         except ValueError as err:
             assert words in str(err)
         else:
@@ -59,9 +60,9 @@ def test_bad_accounts_are_refused(store):
 
 
 def test_remove_user(store):
-    accounts.add_user(store, "cora", "curator-password-1", "curator")
-    assert accounts.remove_user(store, "cora") is True
-    assert accounts.remove_user(store, "cora") is False
+    accounts.add_user(store, SYSTEM, "cora", "curator-password-1", "curator")
+    assert accounts.remove_user(store, SYSTEM, "cora") is True
+    assert accounts.remove_user(store, SYSTEM, "cora") is False
     assert accounts.authenticate(store, "cora", "curator-password-1") is None
 
 
@@ -117,15 +118,15 @@ def sso_app(user: dict):
 
 def test_single_sign_on_maps_the_e_mail_to_a_role(app_db):
     with Store(app_db) as s:
-        accounts.add_user(s, "gp@practice.example.org", None, "gp")
+        accounts.add_user(s, SYSTEM, "gp@practice.example.org", None, "gp")
     at = sso_app({"is_logged_in": False})
     assert at.title[0].value == "Signpost"
     assert [b.label for b in at.button] == ["Sign in with your organisation's account", "Sign in"]
 
-    at = sso_app({"is_logged_in": True, "email": "stranger@example.org"})
+    at = sso_app({"is_logged_in": True, "email": "stranger@example.org", "email_verified": True})
     assert "no Signpost role" in at.error[0].value and not at.selectbox
 
-    at = sso_app({"is_logged_in": True, "email": "gp@practice.example.org"})
+    at = sso_app({"is_logged_in": True, "email": "gp@practice.example.org", "email_verified": True})
     assert not at.exception and at.title[0].value == "GP preview"
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page("views/directory.py")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from directory import accounts
+from directory.accounts import SYSTEM
 from directory.store import Store
 
 from . import app_fixtures
@@ -53,8 +54,8 @@ def sign_in(at, username, password):
 
 def test_with_accounts_every_page_needs_sign_in_and_roles_limit_pages(app_db):
     with Store(app_db) as s:
-        accounts.add_user(s, "gail", "gp-password-1", "gp")
-        accounts.add_user(s, "cora", "curator-password-1", "curator")
+        accounts.add_user(s, SYSTEM, "gail", "gp-password-1", "gp")
+        accounts.add_user(s, SYSTEM, "cora", "curator-password-1", "curator")
     at = new_app()
     assert at.title[0].value == "Signpost" and not at.selectbox  # nothing but the sign-in form
     sign_in(at, "gail", "wrong-password")
@@ -77,12 +78,12 @@ def test_with_accounts_every_page_needs_sign_in_and_roles_limit_pages(app_db):
 
 def test_a_role_taken_away_applies_at_once(app_db):
     with Store(app_db) as s:
-        accounts.add_user(s, "cora", "curator-password-1", "curator")
+        accounts.add_user(s, SYSTEM, "cora", "curator-password-1", "curator")
     at = sign_in(new_app(), "cora", "curator-password-1")
     at.switch_page("views/directory.py").run()
     assert at.title[0].value == "Directory"
     with Store(app_db) as s:
-        accounts.add_user(s, "cora", "curator-password-1", "gp")
+        accounts.add_user(s, SYSTEM, "cora", "curator-password-1", "gp")
     at.run()  # the navigation is rebuilt from the role on every run: the Directory is no longer a page
     assert [t.value for t in at.title] == ["GP preview"]
     assert not [s for s in at.selectbox if s.key == "dir_open"] and not [t for t in at.text_input if t.key == "ed_schedule"]

@@ -26,6 +26,7 @@ import streamlit.logger
 
 import cli
 from directory import accounts
+from directory.accounts import SYSTEM
 from directory.records import InputError
 from directory.store import Store
 from matcher.recommender import Recommender
@@ -126,8 +127,8 @@ def db_folder(tmp_path_factory) -> Iterator[Path]:
     db = folder / "signpost.db"
     with Store(db) as s:
         s.import_resources(app_directory(), actor="test")
-        accounts.add_user(s, "lena", "link-worker-password-1", "link_worker")
-        accounts.add_user(s, "gail", "gp-password-1", "gp")
+        accounts.add_user(s, SYSTEM, "lena", "link-worker-password-1", "link_worker")
+        accounts.add_user(s, SYSTEM, "gail", "gp-password-1", "gp")
     with Recommender.open(str(db)):  # the index is built and saved before anyone types anything
         pass
     with pytest.MonkeyPatch.context() as mp:

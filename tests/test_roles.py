@@ -15,7 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from directory import accounts, curation
-from directory.accounts import PERMISSIONS, ROLES, PermissionDenied, User
+from directory.accounts import PERMISSIONS, ROLES, SYSTEM, PermissionDenied, User
 from directory.csv_io import to_csv_text
 from directory.store import Store
 
@@ -49,7 +49,7 @@ def with_accounts(db) -> None:
     with Store(db) as s:
         s.import_resources(app_directory(), actor="test")
         for role, name in NAMES.items():
-            accounts.add_user(s, name, PASSWORD, role)
+            accounts.add_user(s, SYSTEM, name, PASSWORD, role)
 
 
 @pytest.fixture(scope="module")

@@ -3,15 +3,21 @@ signed in and what they may do."""
 
 from __future__ import annotations
 
+import ipaddress
+import os
+from urllib.parse import urlsplit
+
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
 from directory import accounts
-from directory.accounts import User
-from directory.store import Store, resolve_url
+from directory.accounts import SignInRefused, User
+from directory.store import SchemaError, Store, resolve_url, sqlite_path
 from directory.vocabulary import ROLE_WORDS
 
 LOCAL_USER = User("local", "admin")
+# Local mode on an address other than loopback (a server in a container, say) only with this set to 1.
+LOCAL_MODE_OPT_IN = "SIGNPOST_LOCAL_MODE"
 
 
 # ---- shared resources (once per server process and database) -------------------------------------------
@@ -32,7 +38,21 @@ def _recommender(url: str):
 
 
 def store() -> Store:
-    return _store(db_url())
+    """The database; a page stops with a message if it names a file that does not exist (a missing file
+    is not an empty directory with no accounts, which would mean local mode as administrator)."""
+    url = db_url()
+    path = sqlite_path(url)
+    if path is not None and not path.exists():
+        st.error(f"There is no directory database file '{path.name}' where this server was told to find it "
+                 "(SIGNPOST_DB, or var/signpost.db). Signpost offers nothing until the administrator sets "
+                 "SIGNPOST_DB to the right file or creates the directory (`signpost import`).")
+        st.stop()
+    try:
+        return _store(url)
+    except SchemaError:  # a newer schema, or two accounts with one identity: the details are the server's
+        st.error("This Signpost cannot open its directory database as it is. The administrator can see why "
+                 "with `signpost user list` on the server; nothing was changed.")
+        st.stop()
 
 
 def recommender(refresh: bool = True):
@@ -45,9 +65,39 @@ def recommender(refresh: bool = True):
 
 
 # ---- who is signed in --------------------------------------------------------------------------------
+def _is_loopback(host: str | None) -> bool:
+    if host in ("localhost", "localhost."):
+        return True
+    try:
+        return ipaddress.ip_address(host or "").is_loopback
+    except ValueError:
+        return False
+
+
+def _request_hosts() -> list[str | None]:
+    """The host names this page was requested under: the HTTP Host header and the browser's URL.
+    (AppTest sends neither, and a browser always sends both.)"""
+    found = []
+    host = st.context.headers.get("host")
+    if host:
+        found.append(urlsplit(f"//{host}").hostname)
+    if st.context.url:
+        found.append(urlsplit(st.context.url).hostname)
+    return found
+
+
+def local_mode_allowed() -> bool:
+    """Local mode (no sign-in, a local administrator) is for one person at this computer: the server
+    listens on loopback and the page was asked for under a loopback name (a page on another name
+    that resolves to 127.0.0.1, DNS rebinding, is refused). Elsewhere only with SIGNPOST_LOCAL_MODE=1."""
+    if os.environ.get(LOCAL_MODE_OPT_IN) == "1":
+        return True
+    return _is_loopback(st.get_option("server.address")) and all(_is_loopback(h) for h in _request_hosts())
+
+
 def local_mode(s: Store) -> bool:
-    """One laptop, no accounts: an embedded SQLite file with an empty users table."""
-    return s.is_sqlite and not accounts.has_users(s)
+    """One laptop, no accounts: an embedded SQLite file with an empty users table, served to this computer."""
+    return s.is_sqlite and not accounts.has_users(s) and local_mode_allowed()
 
 
 def _oidc_configured() -> bool:
@@ -57,11 +107,8 @@ def _oidc_configured() -> bool:
         return False
 
 
-def _known_user(s: Store, username: str) -> User | None:
-    for u in accounts.list_users(s):
-        if u.username.casefold() == username.casefold():
-            return u
-    return None
+def _sso_claims() -> dict:
+    return {key: st.user.get(key) for key in ("email", "email_verified")}
 
 
 def current_user() -> User | None:
@@ -72,19 +119,40 @@ def current_user() -> User | None:
         return LOCAL_USER
     signed = st.session_state.get("user")
     if signed is not None:
-        fresh = _known_user(s, signed.username)
+        fresh = accounts.find_user(s, signed.username)
         if fresh is None:
             st.session_state.pop("user", None)
             return None
         st.session_state["user"] = fresh
         return fresh
     if _oidc_configured() and getattr(st.user, "is_logged_in", False):
-        email = str(st.user.get("email") or "")
-        found = _known_user(s, email) if email else None
+        found = accounts.sso_user(s, _sso_claims())
         if found is not None:
             st.session_state["user"] = found
             return found
     return None
+
+
+def client_address() -> str:
+    """Who is trying to sign in, for the per-client limit: the address Streamlit reports for the
+    connection (`st.context.ip_address`; None, here "loopback", for this computer). Behind a reverse
+    proxy every client has the proxy's address, so the per-client limit then counts them together."""
+    ip = st.context.ip_address
+    return ip if isinstance(ip, str) and ip else "loopback"
+
+
+def _sso_part() -> None:
+    if getattr(st.user, "is_logged_in", False):
+        if _sso_claims()["email_verified"] is not True:
+            st.error("Your organisation's sign-in did not confirm your e-mail address (email_verified), so "
+                     "Signpost cannot give you a role. Ask your IT team, or sign in with a password.")
+        else:
+            st.error("Your single sign-on account has no Signpost role yet. Ask an administrator to add "
+                     "your e-mail address as a user (`signpost user add`).")
+        st.button("Sign out", on_click=st.logout)
+    else:
+        st.button("Sign in with your organisation's account", on_click=st.login, type="primary")
+    st.divider()
 
 
 def sign_in_form() -> None:
@@ -92,25 +160,27 @@ def sign_in_form() -> None:
     s = store()
     st.title("Signpost")
     st.write("Sign in to find local support, preview options or keep the directory.")
+    if not accounts.has_users(s):
+        st.warning("This directory has no accounts yet, and local mode (no sign-in) is only for the computer "
+                   "the app runs on, with an SQLite file. Add an administrator with "
+                   "`signpost user add NAME --role admin`.")
     if _oidc_configured():
-        if getattr(st.user, "is_logged_in", False):
-            st.error("Your single sign-on account has no Signpost role yet. Ask an administrator to add "
-                     "your e-mail address as a user (`signpost user add`).")
-            st.button("Sign out", on_click=st.logout)
-        else:
-            st.button("Sign in with your organisation's account", on_click=st.login, type="primary")
-        st.divider()
+        _sso_part()
     with st.form("sign_in"):
         username = st.text_input("Username", autocomplete="username")
         password = st.text_input("Password", type="password", autocomplete="current-password")
         ok = st.form_submit_button("Sign in", type="primary")
     if ok:
-        user = accounts.authenticate(s, username.strip(), password)
-        if user is None:
-            st.error("That username and password do not match an account.")
+        try:
+            user = accounts.authenticate(s, username, password, client_address())
+        except SignInRefused as err:
+            st.error(str(err))
         else:
-            st.session_state["user"] = user
-            st.rerun()
+            if user is None:
+                st.error("That username and password do not match an account.")
+            else:
+                st.session_state["user"] = user
+                st.rerun()
     st.stop()
 
 
