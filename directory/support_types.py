@@ -65,7 +65,7 @@ SUPPORT_TYPES: tuple[SupportType, ...] = (
        "lonely or on your own.",
        ["social_relationships", "mental_wellbeing"], _OE + "1309",
        [r"befriend", r"friendly (?:phone )?calls?", r"(?:weekly|regular) (?:visits?|calls?|phone calls?|chats?)",
-        r"someone to (?:chat|talk) to", r"check-in calls?"],
+        r"check-in calls?"],
        [r"(?:nobody|no one|no-one|anybody|anyone|someone|somebody|folk|people) to talk to",
         r"lonel(?:y|iness)", r"(?:on my own|by myself|alone) (?:all day|most days|at home|since)",
         r"(?:i am|i'm|i live|living) (?:all )?(?:on my own|alone)", r"isolated",
@@ -77,10 +77,10 @@ SUPPORT_TYPES: tuple[SupportType, ...] = (
        "Social groups, clubs, drop-ins and coffee mornings where you can meet people, make friends and "
        "have a chat.",
        ["social_relationships", "mental_wellbeing"], _OE + "1285",
-       [r"social (?:group|club|evening|afternoon|night)s?", r"coffee mornings?", r"drop-?in", r"friendship",
-        r"(?:make|making|meet) (?:new )?friends", r"blether", r"get-?togethers?", r"day club",
-        r"bingo", r"quiz", r"outings?", r"club for", r"social\b", r"tea dance", r"cafe", r"mahjong",
-        r"games?\b"],
+       [r"social (?:group|club|evening|afternoon|night)s?", r"coffee mornings?", r"friendship",
+        r"(?:make|making|meet) (?:new )?friends", r"get-?togethers?", r"day club", r"bingo", r"quiz",
+        r"tea dance", r"mahjong", r"a social\b", r"friendly company", r"sociable", r"meet others",
+        r"(?:tea|coffee|chai) and (?:a )?chat", r"plenty of chat"],
        [r"meet (?:other |new |some )?(?:people|folk|friends|mums|women|men|others)", r"make (?:new )?friends",
         r"(?:get|getting) out (?:to|and|more|of the house)", r"somewhere to go", r"some company",
         r"a club\b", r"be with (?:other )?people", r"have friends", r"get out to meet"]),
@@ -96,8 +96,7 @@ SUPPORT_TYPES: tuple[SupportType, ...] = (
        "talk.",
        ["social_relationships", "mental_wellbeing", "work_volunteering"], _OE + "20037",
        [r"men'?s (?:shed|group|club|walk|football|social|breakfast|health|mental health|project)s?",
-        r"\bshed\b", r"for men\b", r"men-only", r"men only", r"men who", r"men get together",
-        r"men come together"],
+        r"\bshed\b", r"men-only", r"men get together", r"men come together"],
        [r"men'?s (?:shed|group|club)", r"other men", r"(?:fix|fixing|mend|mending|make|making) things",
         r"woodwork", r"joiner", r"tinker", r"(?:a )?shed\b"]),
     _t("womens_groups", "Women's groups",
@@ -117,7 +116,7 @@ SUPPORT_TYPES: tuple[SupportType, ...] = (
         r"roma|romanian|slovak|syrian|afghan|eritrean|persian|iranian|farsi|tigrinya|ukrainian|"
         r"bangladeshi|pakistani|indian|caribbean) (?:women|men|elders|community|families|people|speakers?|"
         r"mums|group|club)", r"in (?:urdu|punjabi|arabic|kurdish|farsi|mandarin|cantonese|polish|somali|"
-        r"bengali|romanian|tigrinya|slovak|romani)", r"from home\b", r"misses home", r"prayers?"],
+        r"bengali|romanian|tigrinya|slovak|romani)", r"misses home", r"prayers?"],
        [r"(?:my own|my) (?:community|culture|people)", r"(?:people|folk) from (?:my own |my )?(?:community|"
         r"country|home)", r"(?:friends|people) from home", r"other (?:chinese|somali|polish|arabic|arab|kurdish|"
         r"punjabi|bengali|south asian|african|roma|romanian|slovak|syrian|afghan|eritrean|iranian|persian|"
@@ -137,7 +136,8 @@ SUPPORT_TYPES: tuple[SupportType, ...] = (
        [r"parents?(?: and| &) (?:baby|babies|toddlers?|tots?|children)", r"mums?(?: and| &) (?:baby|babies|"
         r"toddlers?|tots?)", r"(?:baby|toddler|stay and play|bumps?) (?:group|club|massage|sessions?)s?",
         r"new (?:mums|parents|dads)", r"under[- ]?(?:5|fives?)s?", r"young children", r"postnatal",
-        r"stay and play", r"parenting"],
+        r"stay and play", r"parenting", r"(?:mums|dads|mothers|fathers|parents)'? (?:group|club|circle|cafe)s?",
+        r"for (?:mums|dads|mothers|parents)\b", r"\bfamil(?:y|ies) (?:group|drop-in|club)"],
        [r"(?:my|our|a|with my) (?:new )?(?:baby|babies|toddler|newborn)", r"other (?:mums|parents|dads)",
         r"since my (?:daughter|son|baby) was born", r"postnatal", r"(?:new|single|young) (?:mum|dad|parent)",
         r"pregnan"]),
@@ -152,10 +152,10 @@ SUPPORT_TYPES: tuple[SupportType, ...] = (
         r"a loved one|a family member|a partner)", r"caring role", r"respite", r"a break from caring",
         r"carers? centre"],
        [rf"(?:look(?:ing|s)? after|care for|caring for|cares for) (?:my|our) {_REL}\b"
-        r"(?:,? (?:who|since|after|with|as) [^.;!?,]*)?",
+        r"(?:,? (?:who|since|after|with|as) (?:(?!and\b|but\b|so\b)[\w']+(?: |\b)){1,4})?",
         rf"my {_REL} (?:has|has got|is living with|lives with|was diagnosed with|is diagnosed with|has had) "
         r"(?:dementia|alzheimer'?s|parkinson'?s|ms\b|multiple sclerosis|motor neurone|mnd|cancer|a stroke|"
-        r"learning disabilit|autism|huntington)[a-z' ]*",
+        r"learning disabilit|autism|huntington)\w*",
         r"(?:i'm|i am|i've been|i have been|as) (?:a |an |his |her |their |the |the main |an unpaid |"
         r"a full[- ]time |a young )?carer\b",
         rf"(?:with|beside) (?:him|her|my {_REL}) all day and (?:all )?night"]),
@@ -164,7 +164,7 @@ SUPPORT_TYPES: tuple[SupportType, ...] = (
        "understand loss.",
        ["mental_wellbeing", "social_relationships"], _OE + "1314",
        [r"bereave", r"\bgrief\b", r"grieving", r"\bloss of\b", r"(?:after|since) (?:the )?(?:death|loss)",
-        r"someone (?:close )?(?:has )?died", r"lost (?:someone|a loved one|a partner)", r"widow", r"\bloss\b"],
+        r"someone (?:close )?(?:has )?died", r"lost (?:someone|a loved one|a partner)", r"widow"],
        [rf"since (?:my|our) {_REL} (?:died|passed(?: away| on)?|was killed)",
         rf"(?:my|our) {_REL} (?:died|has died|passed(?: away| on)?|has passed(?: away| on)?|was killed|"
         r"is gone|has gone)",
@@ -176,8 +176,8 @@ SUPPORT_TYPES: tuple[SupportType, ...] = (
        "there.",
        ["mental_wellbeing", "social_relationships"], _OE + "1310",
        [r"low mood", r"anxi", r"depress", r"mental (?:health|ill)", r"feeling (?:low|down|flat)",
-        r"wellbeing group", r"peer support", r"stress", r"confidence", r"self-esteem", r"\bworr(?:y|ies|ied)",
-        r"emotional (?:support|wellbeing)", r"panic"],
+        r"wellbeing group", r"peer support", r"stress", r"self-esteem", r"emotional (?:support|wellbeing)",
+        r"panic"],
        [r"depress", r"low mood", r"anxi", r"panic attacks?", r"feel(?:ing|s)? (?:so |really |very )?(?:low|down|"
         r"flat|hopeless|overwhelmed|useless)", r"getting (?:really |very )?down", r"\bworr(?:y|ied|ying)\b",
         r"stress(?:ed)?\b", r"(?:my |no |lost my |build (?:up )?my |get my )confidence", r"self-esteem",
@@ -194,8 +194,8 @@ SUPPORT_TYPES: tuple[SupportType, ...] = (
        "Listening lines and helplines: a confidential phone line where a trained volunteer listens when you "
        "feel low, alone or overwhelmed.",
        ["mental_wellbeing", "social_relationships"], _OE + "1305",
-       [r"listening (?:line|service|ear)", r"help ?line", r"phone line", r"listen without judg", r"samaritans",
-        r"\bcrisis\b"],
+       [r"listening (?:line|service|ear)", r"listen without judg", r"samaritans", r"someone to (?:talk|listen) to",
+        r"listening\b"],
        [r"(?:someone|somebody) to listen", r"listening ear", r"help ?line", r"in the night", r"at night"]),
     _t("mindfulness", "Mindfulness and relaxation",
        "Mindfulness, meditation and relaxation sessions to calm the mind, ease stress and sleep better.",
@@ -224,8 +224,8 @@ SUPPORT_TYPES: tuple[SupportType, ...] = (
     _t("singing_music", "Singing and music",
        "Singing and music groups: community choirs, singing for wellbeing and making music together.",
        ["social_relationships", "mental_wellbeing"], _OA + "e2b21a40-66a4-42bb-a24f-3638cc356299",
-       [r"sing(?:ing|ers?|s)?\b", r"choirs?", r"songs?", r"music", r"ukulele", r"guitar", r"drumming",
-        r"\bband\b"],
+       [r"sing(?:ing|ers?|s)?\b", r"choirs?", r"songs?", r"music (?:group|session|making|therapy|club)s?",
+        r"making music", r"ukulele", r"guitar", r"drumming"],
        [r"sing(?:ing|s)?\b", r"sang", r"choir", r"music", r"songs?", r"guitar", r"piano", r"\bband\b"]),
     _t("gardening", "Gardening and green spaces",
        "Gardening and green space projects: community gardens, allotments and conservation volunteering "
@@ -248,23 +248,24 @@ SUPPORT_TYPES: tuple[SupportType, ...] = (
     _t("digital_skills", "Computer and digital skills",
        "Help to use computers, tablets, smartphones and the internet: digital skills classes and drop-ins.",
        ["work_volunteering", "self_care"], _OE + "1351",
-       [r"digital", r"computers?", r"tablets? (?:and|or)", r"smartphones?", r"internet", r"\bonline skills",
-        r"get online", r"ipad", r"laptop", r"email", r"video calls?", r"it skills"],
+       [r"digital (?:skills|inclusion|support|champions?|help)", r"computer (?:class|skills|course|help|club|"
+        r"basics|drop-in)s?", r"computing", r"tablets? (?:and|or)", r"smartphones?", r"\bonline skills",
+        r"get(?:ting)? online", r"ipad", r"laptops?", r"it skills", r"using the internet"],
        [r"computers?", r"(?:a |my |the |use (?:a |my )?)tablet\b", r"laptop", r"smartphone", r"\bipad\b",
         r"internet", r"get online", r"go online", r"email", r"video call", r"digital", r"the app\b"]),
     _t("adult_learning", "Courses and adult learning",
        "Courses and adult learning: classes, college courses and learning new skills for interest or "
        "qualifications.",
        ["work_volunteering", "mental_wellbeing"], _OE + "1349",
-       [r"courses?\b", r"classes\b", r"college", r"learning", r"qualifications?", r"\btraining\b",
-        r"workshops?", r"skills?\b", r"sqa"],
+       [r"college", r"qualifications?", r"certificates?", r"\btraining\b", r"adult learning", r"sqa",
+        r"learn(?:ing)? (?:new |practical )?skills", r"evening classes"],
        [r"college", r"(?:a|some|evening|night) (?:course|class)(?:es|s)?", r"go back to (?:studying|learning|"
         r"education|college)", r"qualifications?", r"learn(?:ing)? (?:a )?new skills?", r"(?:study|studying)"]),
     _t("employability", "Employment support and job clubs",
        "Employment support and job clubs: help with CVs, job searching, applications, interviews and "
        "getting back to work.",
        ["work_volunteering", "money"], _OE + "1357",
-       [r"employab", r"job ?clubs?", r"\bjobs?\b", r"\bcvs?\b", r"back (?:in)?to work", r"into work",
+       [r"employab", r"job ?clubs?", r"(?<!small )(?<!odd )\bjobs?\b", r"\bcvs?\b", r"back (?:in)?to work", r"into work",
         r"employment", r"employers?", r"interviews?", r"job search", r"applications", r"careers?",
         r"work placements?", r"return(?:ing)? to work", r"in work\b"],
        [r"(?:a |find |get |find a |get a |proper |new )job", r"lost my job", r"laid (?:me )?off",
@@ -296,7 +297,8 @@ SUPPORT_TYPES: tuple[SupportType, ...] = (
        ["lifestyle", "managing_symptoms"], _OA + "ee3cf3ee-082e-4f53-9cb2-3ef0589497ed",
        [r"chair[- ]based", r"seated (?:exercise|movement)", r"gentle (?:exercise|movement|class|fitness)",
         r"low[- ]impact", r"move more", r"exercise class", r"keep fit", r"stretch", r"chair exercise",
-        r"strength and (?:balance|mobility)", r"armchair"],
+        r"strength and (?:balance|mobility)", r"armchair", r"tai chi", r"balance work", r"exercises that",
+        r"gentle circuits"],
        [r"exercise", r"(?:keep|get) (?:my body |myself )?moving", r"more active", r"(?:get|getting) fitter",
         r"do a bit more", r"\bfitness\b", r"keep fit", r"stay active", r"get stronger", r"stretch"]),
     _t("falls_balance", "Falls prevention and balance",
@@ -318,7 +320,7 @@ SUPPORT_TYPES: tuple[SupportType, ...] = (
        "Sport and fitness: swimming, cycling, dance, gym sessions and exercise classes to get fitter.",
        ["lifestyle"], _OE + "1285",
        [r"swim", r"aqua", r"cycl", r"\bbikes?\b", r"dance", r"dancing", r"\bgym\b", r"fitness", r"badminton",
-        r"bowls", r"zumba", r"aerobics", r"boxing", r"circuits", r"pool\b"],
+        r"bowls", r"zumba", r"aerobics", r"boxing", r"pool\b"],
        [r"swim", r"cycl", r"\bbike\b", r"danc", r"\bgym\b", r"badminton", r"bowls", r"zumba"]),
     _t("yoga_tai_chi", "Yoga, tai chi and pilates",
        "Yoga, tai chi, qigong and pilates: slow, gentle movement and breathing for flexibility, balance and "
@@ -331,7 +333,8 @@ SUPPORT_TYPES: tuple[SupportType, ...] = (
        "well.",
        ["lifestyle", "money"], _OE + "1336",
        [r"cook(?:ing|ery)?\b", r"healthy eating", r"nutrition", r"recipes?", r"eat(?:ing)? (?:well|better|"
-        r"healthily)", r"meals? on a budget", r"\bdiet\b"],
+        r"healthily)", r"meals? on a budget", r"\bdiet\b", r"dietitian", r"food swaps", r"label reading",
+        r"(?:about|covering) food"],
        [r"what to eat", r"eat(?:ing)? (?:better|healthier|healthily|well|properly)", r"healthy eating", r"cook",
         r"\bdiet\b", r"nutrition"]),
     _t("weight_management", "Weight management",
@@ -381,8 +384,8 @@ SUPPORT_TYPES: tuple[SupportType, ...] = (
     _t("pain_support", "Living with pain and arthritis",
        "Support for living with chronic pain and arthritis: pain management courses and gentle activity.",
        ["managing_symptoms", "mental_wellbeing"], _OE + "1222",
-       [r"pain", r"arthritis", r"fibromyalgia", r"joints?", r"back care"],
-       [r"pain", r"arthritis", r"fibromyalgia", r"bad (?:back|knees?|hips?|joints)", r"sore (?:back|knees?|"
+       [r"pain(?:s|ful)?\b", r"arthritis", r"fibromyalgia", r"back care"],
+       [r"pain(?:s|ful)?\b", r"arthritis", r"fibromyalgia", r"bad (?:back|knees?|hips?|joints)", r"sore (?:back|knees?|"
         r"hips?|joints)", r"my (?:back|knees?|hips?) (?:is|are)", r"sciatica"]),
     _t("self_management", "Self-management courses",
        "Self-management courses for long-term conditions: pacing, managing fatigue and energy, and living "
@@ -421,7 +424,7 @@ SUPPORT_TYPES: tuple[SupportType, ...] = (
        [r"benefits?\b", r"universal credit", r"\bpip\b", r"pension credit", r"attendance allowance",
         r"(?:what|anything) (?:i|we) (?:can|could) claim", r"entitled", r"sanction",
         r"money'?s? (?:is |has )?(?:very )?(?:tight|run out|short)", r"very little money", r"no money",
-        r"nothing till", r"help with money", r"sort (?:the|my) money out", r"on my pension",
+        r"help with money", r"sort (?:the|my) money out", r"on my pension",
         r"money (?:worries|problems)"]),
     _t("debt_advice", "Debt and budgeting advice",
        "Debt advice and budgeting help: free, confidential help with debts, arrears, bills and managing "
@@ -447,8 +450,7 @@ SUPPORT_TYPES: tuple[SupportType, ...] = (
         r"(?:keep|keeping|stay|staying) warm", r"heating", r"meters?\b", r"warm home"],
        [r"(?:gas|electric(?:ity)?|energy|heating|fuel) (?:bills?|costs?|meter|debt)",
         r"can'?t (?:afford|pay) (?:the |my |for )?(?:gas|electric(?:ity)?|heating|energy)",
-        r"heating costs", r"(?:cold|freezing) (?:house|flat|home)", r"keep(?:ing)? warm", r"the gas\b",
-        r"the electric\b"]),
+        r"heating costs", r"(?:cold|freezing) (?:house|flat|home)", r"keep(?:ing)? warm"]),
     # ---- home and getting around ------------------------------------------------------------
     _t("housing_advice", "Housing advice and homelessness",
        "Housing advice and homelessness support: tenancy rights, problems with a landlord, finding a home "
@@ -462,10 +464,11 @@ SUPPORT_TYPES: tuple[SupportType, ...] = (
        "Home safety, repairs and adaptations: small repairs, grab rails, damp and safety checks so your "
        "home works for you.",
        ["living_conditions", "self_care"], _OE + "1141",
-       [r"repairs?", r"adaptations?", r"handyperson", r"grab rails?", r"safety (?:check|visit)s?",
-        r"home safety", r"\bdamp\b", r"mould", r"odd jobs", r"home from hospital", r"settle (?:back )?in"],
-       [r"\bdamp\b", r"mould", r"repairs?", r"adaptations?", r"grab rails?", r"stairlift", r"(?:house|home|flat) "
-        r"(?:safer|work for)", r"make (?:my|the|our) (?:house|home|flat)", r"wheelchair (?:in|at) home",
+       [r"(?:home|small|minor) repairs?", r"repairs? (?:service|scheme)", r"adaptations?", r"handyperson",
+        r"grab rails?", r"safety (?:check|visit)s?", r"home safety", r"odd jobs", r"home from hospital",
+        r"settle (?:back )?in", r"key ?safes?", r"smoke alarms?", r"fire safety"],
+       [r"\bdamp\b", r"mould", r"repairs?", r"adaptations?", r"grab rails?", r"stairlift",
+        r"mak(?:e|ing) (?:my|the|our) (?:house|home|flat)(?: (?:safer|work for (?:the |my |a )?\w+))?", r"wheelchair (?:in|at) home",
         r"stairs? (?:are|is) (?:too )?(?:hard|difficult)"]),
     _t("community_transport", "Community transport",
        "Community transport: door-to-door minibuses and volunteer drivers to appointments, shops and "
@@ -480,15 +483,14 @@ SUPPORT_TYPES: tuple[SupportType, ...] = (
        "Help with forms, letters and paperwork: filling in applications, understanding official letters and "
        "phone calls.",
        ["self_care", "money"], _OE + "1293",
-       [r"forms?\b", r"paperwork", r"letters?\b", r"applications?", r"form[- ]filling", r"official"],
+       [r"forms?\b", r"paperwork", r"letters?\b", r"form[- ]filling", r"official"],
        [r"forms?\b", r"paperwork", r"(?:the |official )?letters from", r"(?:can'?t|cannot) read (?:the )?"
         r"letters", r"letters (?:i|we) (?:cannot|can'?t) (?:read|understand)", r"fill(?:ing)? in"]),
     _t("refugee_support", "Refugee and asylum support",
        "Support for refugees, asylum seekers and new arrivals: advice, orientation, community and help to "
        "settle in.",
        ["living_conditions", "money", "social_relationships"], _OE + "20013",
-       [r"refugees?", r"asylum", r"new(?:ly)? arriv", r"new to (?:glasgow|scotland|the uk)", r"migrants?",
-        r"settle in", r"home office", r"immigration", r"newcomers?"],
+       [r"refugees?", r"asylum", r"new(?:ly)? arriv", r"migrants?", r"home office", r"immigration"],
        [r"refugee", r"asylum", r"home office", r"leave to remain", r"came to (?:glasgow|scotland|the uk|"
         r"this country|britain)", r"the journey", r"fled", r"new to (?:glasgow|scotland|this country|the uk)"]),
 )
