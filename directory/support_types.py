@@ -46,8 +46,8 @@ class SupportType:
         return self.domains[0]
 
 
-# Who a person may look after or lose, in their words.
-_REL = (r"(?:mum|mother|mam|maw|dad|father|husband|wife|partner|son|daughter|brother|sister|gran|granny|"
+# Who a person may look after or lose, in their words (also read by matcher/support_types.py).
+RELATIONS = (r"(?:mum|mother|mam|maw|dad|father|husband|wife|partner|son|daughter|brother|sister|gran|granny|"
         r"grandad|grandpa|grandma|grandmother|grandfather|nan|nana|aunt|auntie|uncle|friend|neighbour|"
         r"parents?|child|children|kids?|wean|boy|girl|fiancée?|other half)")
 _OE = "openEligibility:"
@@ -151,25 +151,25 @@ SUPPORT_TYPES: tuple[SupportType, ...] = (
         r"family member|parent|child|husband|wife|friend)", r"caring for (?:someone|somebody|a relative|"
         r"a loved one|a family member|a partner)", r"caring role", r"respite", r"a break from caring",
         r"carers? centre"],
-       [rf"(?:look(?:ing|s)? after|care for|caring for|cares for) (?:my|our) {_REL}\b"
+       [rf"(?:look(?:ing|s)? after|care for|caring for|cares for) (?:my|our) {RELATIONS}\b"
         r"(?:,? (?:who|since|after|with|as) (?:(?!and\b|but\b|so\b)[\w']+(?: |\b)){1,4})?",
-        rf"my {_REL} (?:has|has got|is living with|lives with|was diagnosed with|is diagnosed with|has had) "
+        rf"my {RELATIONS} (?:has|has got|is living with|lives with|was diagnosed with|is diagnosed with|has had) "
         r"(?:dementia|alzheimer'?s|parkinson'?s|ms\b|multiple sclerosis|motor neurone|mnd|cancer|a stroke|"
         r"learning disabilit|autism|huntington)\w*",
         r"(?:i'm|i am|i've been|i have been|as) (?:a |an |his |her |their |the |the main |an unpaid |"
         r"a full[- ]time |a young )?carer\b",
-        rf"(?:with|beside) (?:him|her|my {_REL}) all day and (?:all )?night"]),
+        rf"(?:with|beside) (?:him|her|my {RELATIONS}) all day and (?:all )?night"]),
     _t("bereavement", "Bereavement support",
        "Bereavement support after someone has died: grief groups, bereavement counselling and people who "
        "understand loss.",
        ["mental_wellbeing", "social_relationships"], _OE + "1314",
        [r"bereave", r"\bgrief\b", r"grieving", r"\bloss of\b", r"(?:after|since) (?:the )?(?:death|loss)",
         r"someone (?:close )?(?:has )?died", r"lost (?:someone|a loved one|a partner)", r"widow"],
-       [rf"since (?:my|our) {_REL} (?:died|passed(?: away| on)?|was killed)",
-        rf"(?:my|our) {_REL} (?:died|has died|passed(?: away| on)?|has passed(?: away| on)?|was killed|"
+       [rf"since (?:my|our) {RELATIONS} (?:died|passed(?: away| on)?|was killed)",
+        rf"(?:my|our) {RELATIONS} (?:died|has died|passed(?: away| on)?|has passed(?: away| on)?|was killed|"
         r"is gone|has gone)",
-        rf"(?:lost|losing) (?:my|our) {_REL}\b", r"bereave", r"\bgrie(?:f|ving)\b", r"widow(?:ed|er)?\b",
-        rf"death of (?:my|our) {_REL}", r"since (?:he|she) (?:died|passed)"]),
+        rf"(?:lost|losing) (?:my|our) {RELATIONS}\b", r"bereave", r"\bgrie(?:f|ving)\b", r"widow(?:ed|er)?\b",
+        rf"death of (?:my|our) {RELATIONS}", r"since (?:he|she) (?:died|passed)"]),
     # ---- mental wellbeing -------------------------------------------------------------------
     _t("mental_health_support", "Mental health peer support",
        "Peer support groups for low mood, anxiety, depression and stress, run by people who have been "

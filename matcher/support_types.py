@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from directory.languages import language_name
-from directory.support_types import SUPPORT_TYPE_KEYS, SUPPORT_TYPES, SupportType, get
+from directory.support_types import RELATIONS, SUPPORT_TYPE_KEYS, SUPPORT_TYPES, SupportType, get
 
 # Cosine similarity to a type's description above which a listing is taken to offer the type, besides
 # its keyword rules. 0.55: best F1 of keywords-or-similarity against the demo directory's hidden
@@ -103,19 +103,39 @@ def _span(text: str, match: re.Match[str]) -> str:
     return text[start:end].strip(" ,;:-")
 
 
+# A condition named in a sentence about someone else ("my mum who has MS", "after his stroke") is not
+# the person's own: it makes them a carer, not a member of a group for that condition.
+_CONDITION_TYPES = frozenset(t.key for t in SUPPORT_TYPES
+                             if t.main_domain == "managing_symptoms" or t.key == "self_management")
+_SOMEONE_ELSES = re.compile(rf"(?:\b(?:my|our) {RELATIONS}\b[^.;!?]*|\b(?:his|her|their|he|she)\b[^.;!?]*)$",
+                            _FLAGS)
+_SENTENCE_START = re.compile(r"[.;!?]\s*")
+
+
+def _own_match(key: str, text: str) -> re.Match[str] | None:
+    """The first match of the type's person terms that is about the person themself."""
+    for m in _PERSON_RES[key].finditer(text):
+        if key not in _CONDITION_TYPES:
+            return m
+        starts = [x.end() for x in _SENTENCE_START.finditer(text, 0, m.start())]
+        if not _SOMEONE_ELSES.search(text[starts[-1] if starts else 0:m.start()]):
+            return m
+    return None
+
+
 def types_from_person(goals: str, conditions: Iterable[str] = ()) -> dict[str, Evidence]:
     """Type key → evidence, in vocabulary order, from the person's own words and their conditions.
 
     The goals are read before the conditions: "I look after my mum, who has dementia" is better
-    evidence than the bare condition. Whole-condition terms (`^...$`) only match a condition, so a
-    relative's diagnosis in the goals is never taken for the person's own.
+    evidence than the bare condition. A condition named in the goals about someone else is not the
+    person's own, and whole-condition terms (`^...$`) only match a condition.
     """
     conditions = [c.strip() for c in conditions if c and c.strip()]
     goals = goals or ""
     out: dict[str, Evidence] = {}
     for key in SUPPORT_TYPE_KEYS:
         rx = _PERSON_RES[key]
-        m = rx.search(goals) if goals.strip() else None
+        m = _own_match(key, goals) if goals.strip() else None
         if m is not None and _span(goals, m):
             out[key] = Evidence(key, _span(goals, m), "goals")
             continue

@@ -52,6 +52,10 @@ def test_a_carer_is_read_with_both_who_they_look_after_and_why():
     assert "dementia_memory" not in found
     goals = "My husband has dementia and I'm with him all day and night."
     assert_quoted(st.types_from_person(goals), "carers_support", "My husband has dementia", goals)
+    # a condition named about someone else is theirs: no MS course, no stroke group for the carer
+    found = st.types_from_person("I look after my mum who has MS. Since his stroke my husband needs me too.")
+    assert "carers_support" in found and not {"self_management", "stroke_support"} & found.keys()
+    assert "self_management" in st.types_from_person("MS has taken most of my energy.")
 
 
 def test_someone_with_a_carer_is_not_a_carer():
