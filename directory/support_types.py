@@ -28,6 +28,7 @@ _NS = uuid.UUID("6f1d0c0e-3b2a-5c7e-9a41-5e1f2b7c8d90")
 SOURCE_PREFIXES = {
     "openEligibility": "Open Eligibility taxonomy 2.0 (auntbertha/openeligibility)",
     "openActiveActivity": "OpenActive Activity List (https://openactive.io/activity-list)",
+    "signpost": "Signpost's own term, where neither vocabulary has one that fits",
 }
 
 
@@ -246,7 +247,7 @@ SUPPORT_TYPES: tuple[SupportType, ...] = (
         r"practise (?:your )?english", r"improve (?:your )?english"],
        [r"learn(?:ing)? (?:to speak |some |more |better )?english", r"english (?:class|lesson|course)",
         r"(?:speak|read|write|understand) (?:better |more |good |much |any |little |no |the )?english",
-        r"(?:my|no|little|not much|poor) english", r"\besol\b", r"cannot read", r"can'?t read"]),
+        r"(?:my|no|little|not much|poor) english", r"\besol\b"]),
     _t("digital_skills", "Computer and digital skills",
        "Help to use computers, tablets, smartphones and the internet: digital skills classes and drop-ins.",
        ["work_volunteering", "self_care"], _OE + "1351",
@@ -277,7 +278,7 @@ SUPPORT_TYPES: tuple[SupportType, ...] = (
     _t("volunteering", "Volunteering",
        "Volunteering opportunities: give your time, help others, learn skills and feel useful in the "
        "community.",
-       ["work_volunteering", "social_relationships", "mental_wellbeing"], _OE + "1308",
+       ["work_volunteering", "social_relationships", "mental_wellbeing"], "signpost:volunteering",
        [r"volunteer(?:s|ing)? (?:opportunit|roles?|placements?|with us|programme|centre)", r"volunteering",
         r"become a volunteer", r"give (?:your|some) time", r"(?:join|help) (?:our|the) (?:team|volunteers)",
         r"conservation volunteers"],
@@ -354,7 +355,7 @@ SUPPORT_TYPES: tuple[SupportType, ...] = (
     _t("lung_health", "Breathing and lung health groups",
        "Breathing and lung health groups for people with COPD, asthma or breathlessness: singing for lung "
        "health, breathing exercises and pulmonary rehab.",
-       ["managing_symptoms", "lifestyle"], _OE + "1223",
+       ["managing_symptoms", "lifestyle"], _OA + "fa58a756-6094-4c7d-8716-2aadc27a655f",
        [r"copd", r"\blungs?\b", r"breathless", r"breathing (?:problems?|difficult|conditions?|exercises?|"
         r"techniques?|group|control)", r"respiratory", r"emphysema", r"bronchi", r"pulmonary", r"asthma",
         r"breath control", r"singing for (?:lung|breath)", r"better breathing", r"short of breath",

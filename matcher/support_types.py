@@ -107,7 +107,7 @@ def _span(text: str, match: re.Match[str]) -> str:
 # the person's own: it makes them a carer, not a member of a group for that condition.
 _CONDITION_TYPES = frozenset(t.key for t in SUPPORT_TYPES
                              if t.main_domain == "managing_symptoms" or t.key == "self_management")
-_SOMEONE_ELSES = re.compile(rf"(?:\b(?:my|our) {RELATIONS}\b[^.;!?]*|\b(?:his|her|their|he|she)\b[^.;!?]*)$",
+_SOMEONE_ELSES = re.compile(rf"(?:\b(?:my|our|the) {RELATIONS}\b[^.;!?]*|\b(?:his|her|their|he|she)\b[^.;!?]*)$",
                             _FLAGS)
 _SENTENCE_START = re.compile(r"[.;!?]\s*")
 
