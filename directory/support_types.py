@@ -147,7 +147,7 @@ SUPPORT_TYPES: tuple[SupportType, ...] = (
        "group and someone who understands.",
        ["social_relationships", "mental_wellbeing", "money"], _OE + "1286",
        [r"(?<!paid )(?<!home )(?<!care )carers?'?s?(?!\s*(?:wanted|needed|required|jobs?|vacanc|recruit|"
-        r"positions?|roles?))\b(?! (?:will|visit|come|support you))",
+        r"positions?|roles?|payments?|allowance))\b(?! (?:will|visit|come|support you))",
         r"look(?:ing)? after (?:a |someone|somebody|your )(?:\w+ ){0,3}(?:relative|partner|loved one|"
         r"family member|parent|child|husband|wife|friend)", r"caring for (?:someone|somebody|a relative|"
         r"a loved one|a family member|a partner)", r"caring role", r"respite", r"a break from caring",
@@ -195,8 +195,8 @@ SUPPORT_TYPES: tuple[SupportType, ...] = (
        "Listening lines and helplines: a confidential phone line where a trained volunteer listens when you "
        "feel low, alone or overwhelmed.",
        ["mental_wellbeing", "social_relationships"], _OE + "1305",
-       [r"listening (?:line|service|ear)", r"listen without judg", r"samaritans", r"someone to (?:talk|listen) to",
-        r"listening\b"],
+       [r"listening (?:line|service)s?", r"listen without judg", r"samaritans", r"(?:help|phone) ?line for",
+        r"someone to listen"],
        [r"(?:someone|somebody) to listen", r"listening ear", r"help ?line", r"in the night", r"at night"]),
     _t("mindfulness", "Mindfulness and relaxation",
        "Mindfulness, meditation and relaxation sessions to calm the mind, ease stress and sleep better.",
