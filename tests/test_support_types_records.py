@@ -51,6 +51,8 @@ def test_every_type_names_a_published_source_and_has_terms_that_compile():
         assert t.listing_terms and t.person_terms, t.key
         for fragment in (*t.listing_terms, *t.person_terms):
             re.compile(fragment)
+        # listing rules run case-sensitively over lower-cased text (matcher/support_types.py)
+        assert all(f == f.lower() for f in t.listing_terms), t.key
 
 
 def test_lookups_and_validation_name_the_unknown_key():
