@@ -7,7 +7,7 @@ A labelled directory is a contract CSV, a topics CSV (`id,topics`, topics `;`-se
 the matcher) and a mapping CSV (`topic,support_types`: the types a topic means, `;`-separated, blank
 for a topic no type captures). Defaults: `directory/data/demo_directory.csv`, `bench/data/demo_topics.csv`,
 `bench/data/demo_topic_types.csv`, then every folder `bench/data/dev/NAME/` holding `directory.csv`
-and `topics.csv` (with its own `topic_types.csv`, else the demo mapping).
+and `topics.csv`, with its own `topic_types.csv`, else the dev sets' shared `bench/data/dev/topic_types.csv`.
 
 Only types that some topic maps to are scored (a type the ground truth cannot express is neither
 right nor wrong). Listings are read with their curator categories, as the matcher reads them, and
@@ -111,13 +111,13 @@ def report(data: Labelled, embed, type_vectors: np.ndarray, chosen: float) -> No
 
 def datasets(args) -> list[tuple[str, Path, Path, Path]]:
     if args.directory:
-        return [(args.directory.stem, args.directory, args.topics, args.mapping)]
+        return [(args.directory.parent.name or args.directory.stem, args.directory, args.topics, args.mapping)]
     out = [("demo", *DEMO)]
+    shared = DATA / "dev" / "topic_types.csv"
     for folder in sorted((DATA / "dev").glob("*/")):
         if (folder / "topics.csv").exists() and (folder / "directory.csv").exists():
-            mapping = folder / "topic_types.csv"
-            out.append((folder.name, folder / "directory.csv", folder / "topics.csv",
-                        mapping if mapping.exists() else DEMO[2]))
+            mapping = next(m for m in (folder / "topic_types.csv", shared, DEMO[2]) if m.exists())
+            out.append((folder.name, folder / "directory.csv", folder / "topics.csv", mapping))
     return out
 
 

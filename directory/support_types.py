@@ -412,8 +412,11 @@ SUPPORT_TYPES: tuple[SupportType, ...] = (
        "Help with health appointments and medicines: health checks, getting to GP and hospital appointments, "
        "and understanding your medication.",
        ["self_care", "managing_symptoms"], _OE + "1210",
-       [r"health checks?", r"appointments?", r"medicines?", r"medication", r"prescriptions?", r"pharmac",
-        r"gp registration", r"register with a gp", r"blood pressure check", r"hospital visits?"],
+       [r"health checks?", r"(?:gp|hospital|health|medical|doctor'?s?) appointments?",
+        r"(?:get|getting) to (?:your |their )?appointments?", r"medication (?:reviews?|support|advice|help)",
+        r"medicines? (?:reviews?|support|advice|help|use)", r"understand(?:ing)? (?:your )?(?:medication|medicines)",
+        r"prescriptions? (?:collect|deliver)", r"gp registration", r"register with a gp",
+        r"blood pressure check", r"health navigat", r"health (?:mot|check-?ups?)"],
        [r"appointments?", r"medication", r"medicines?", r"prescriptions?", r"tablets? (?:i|to take)",
         r"health check", r"(?:register|registering) with a (?:gp|doctor)", r"buses to the hospital",
         r"get(?:ting)? to the (?:hospital|doctor|gp)"]),
@@ -433,8 +436,8 @@ SUPPORT_TYPES: tuple[SupportType, ...] = (
        "Debt advice and budgeting help: free, confidential help with debts, arrears, bills and managing "
        "money.",
        ["money", "mental_wellbeing"], _OE + "1263",
-       [r"\bdebts?\b", r"arrears", r"budget", r"credit union", r"loans?\b", r"bailiff", r"owe money",
-        r"money management", r"managing money", r"savings?\b"],
+       [r"\bdebts?\b", r"arrears", r"budget(?:ing)? (?:advice|help|support|skills|planning)", r"budgeting",
+        r"credit union", r"loan sharks?", r"bailiff", r"owe money", r"money management", r"managing money"],
        [r"\bdebts?\b", r"arrears", r"\bowe\b", r"bailiffs?", r"bills (?:have |keep )?(?:piled|piling) up",
         r"stopped opening (?:the |my )?letters", r"loan shark", r"overdrawn", r"credit cards?",
         r"can'?t pay (?:the |my )?(?:rent|bills?|council tax|loan)", r"budget"]),
@@ -497,6 +500,20 @@ SUPPORT_TYPES: tuple[SupportType, ...] = (
        [r"refugee", r"asylum", r"home office", r"leave to remain", r"came to (?:glasgow|scotland|the uk|"
         r"this country|britain)", r"the journey", r"fled", r"new to (?:glasgow|scotland|this country|the uk)"]),
 )
+
+# A listing whose text says it is not support for the public at all (a job advert, a clinical test or
+# trial, a commercial or professional service): keyword and similarity hits are dropped, except the
+# types such a listing can still be (a job, a course, volunteering). The issue's own negatives ("care
+# workers wanted" is not carers' support) and the dev sets' hard negatives are of these kinds.
+NOT_SUPPORT_TERMS: tuple[str, ...] = (
+    r"(?:workers?|staff|carers?|volunteers?|drivers?) (?:wanted|needed)", r"we are recruiting", r"recruitment (?:day|event)",
+    r"become a foster carer", r"foster carers?", r"(?:research|clinical) (?:study|trial)", r"study visits",
+    r"spirometry", r"lung function test", r"diagnostics", r"not a (?:respiratory|lung|support) (?:service|group)",
+    r"debt (?:collection|recovery)", r"collection agency", r"private clinic", r"consultations from",
+    r"for (?:aged care|care|disability|health|social care) (?:and disability )?workers", r"professional development",
+    r"comedy", r"masterclass",
+)
+KEPT_WHEN_NOT_SUPPORT: tuple[str, ...] = ("employability", "adult_learning", "volunteering")
 
 SUPPORT_TYPE_KEYS: tuple[str, ...] = tuple(t.key for t in SUPPORT_TYPES)
 _BY_KEY: dict[str, SupportType] = {t.key: t for t in SUPPORT_TYPES}

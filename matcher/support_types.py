@@ -18,7 +18,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from directory.languages import language_name
-from directory.support_types import RELATIONS, SUPPORT_TYPE_KEYS, SUPPORT_TYPES, SupportType, get
+from directory.support_types import (
+    KEPT_WHEN_NOT_SUPPORT,
+    NOT_SUPPORT_TERMS,
+    RELATIONS,
+    SUPPORT_TYPE_KEYS,
+    SUPPORT_TYPES,
+    SupportType,
+    get,
+)
 
 # Cosine similarity to a type's description above which a listing is taken to offer the type, besides
 # its keyword rules. 0.55: best F1 of keywords-or-similarity against the demo directory's hidden
@@ -41,6 +49,14 @@ _PERSON_RES: dict[str, re.Pattern[str]] = {t.key: _compile(t.person_terms) for t
 # The same listing rules without IGNORECASE, for lower-cased texts: half the time over a directory
 # (7.4 s → 4.1 s for 10k listings on one core); the fragments are written in lower case (tested).
 _LISTING_RES_LOWER: dict[str, re.Pattern[str]] = {t.key: _compile(t.listing_terms, 0) for t in SUPPORT_TYPES}
+_NOT_SUPPORT_RE = _compile(NOT_SUPPORT_TERMS)
+_DROPPED_WHEN_NOT_SUPPORT = np.array([k not in KEPT_WHEN_NOT_SUPPORT for k in SUPPORT_TYPE_KEYS])
+
+
+def not_support(texts: Sequence[str]) -> np.ndarray:
+    """bool (len(texts),): listings whose text says they are no support for the public (a job
+    advert, a clinical test or trial, a commercial or professional service)."""
+    return np.array([_NOT_SUPPORT_RE.search(t) is not None for t in texts], dtype=bool)
 
 
 def type_descriptions(types: Sequence[SupportType] = SUPPORT_TYPES) -> list[str]:
@@ -66,7 +82,9 @@ def infer_listing_types(vectors: np.ndarray, texts: Sequence[str], type_vectors:
     if len(texts) == 0:
         return np.zeros((0, len(SUPPORT_TYPE_KEYS)), dtype=bool)
     sims = np.asarray(vectors, dtype=np.float32) @ np.asarray(type_vectors, dtype=np.float32).T
-    return (sims >= threshold) | keyword_listing_types(texts)
+    out = (sims >= threshold) | keyword_listing_types(texts)
+    out[np.ix_(not_support(texts), _DROPPED_WHEN_NOT_SUPPORT)] = False
+    return out
 
 
 def listing_types(curated: Sequence[Sequence[str]], inferred: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

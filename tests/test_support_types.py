@@ -156,6 +156,21 @@ def test_listings_offer_what_their_words_or_meaning_say(embedder, type_vectors):
     assert "debt_advice" in money
 
 
+def test_listings_that_are_no_support_for_the_public_offer_no_support_type(embedder, type_vectors):
+    texts = [
+        "Foster carers needed. Could you give a child a home? Come to an information evening about fostering.",
+        "Northside Recoveries. A debt collection agency: call us to set up a payment plan on your account.",
+        "Lung Function Lab. Spirometry and breathing tests for patients referred by their consultant.",
+        "Memory Loss in Practice. Professional development on dementia for care and disability workers.",
+        "Care workers wanted! Paid training, flexible shifts, apply for a job with our home care team.",
+    ]
+    foster, collector, lab, course, advert = infer(embedder, type_vectors, texts)
+    assert st.not_support(texts).tolist() == [True] * 5
+    assert "carers_support" not in foster and "debt_advice" not in collector
+    assert "lung_health" not in lab and "dementia_memory" not in course
+    assert "carers_support" not in advert and "employability" in advert  # it is a job, after all
+
+
 def test_inference_is_one_row_per_listing_and_empty_input_is_empty(embedder, type_vectors):
     assert st.infer_listing_types(np.zeros((0, embedder.dim)), [], type_vectors).shape == (0, len(SUPPORT_TYPE_KEYS))
     rows = st.infer_listing_types(embedder.encode([CARERS, LUNG]), [CARERS, LUNG], type_vectors)
