@@ -400,6 +400,13 @@ SUPPORT_TYPES: tuple[SupportType, ...] = (
        [r"pace myself", r"pacing", r"manag(?:e|ing) my (?:energy|condition|illness|health|symptoms|fatigue)",
         r"understand my (?:illness|condition|diagnosis)", r"long covid", r"fatigue", r"exhausted all the time",
         r"\bms\b(?! group)", r"multiple sclerosis", r"\bme/cfs\b", r"chronic fatigue", r"my energy"]),
+    _t("cancer_support", "Cancer support",
+       "Cancer support: information, peer support groups and someone to talk to for people living with or "
+       "after cancer, and their families.",
+       ["managing_symptoms", "mental_wellbeing", "social_relationships"], _OE + "20044",
+       [r"cancer", r"macmillan", r"chemo(?:therapy)?", r"oncology", r"tumou?rs?", r"leukaemia", r"lymphoma"],
+       [r"cancer", r"chemo(?:therapy)?", r"radiotherapy", r"tumou?r", r"leukaemia", r"lymphoma",
+        r"in remission", r"mastectomy"]),
     _t("dementia_memory", "Dementia and memory support",
        "Dementia and memory support: memory cafes, groups and activities for people living with dementia "
        "or memory problems.",
@@ -511,7 +518,7 @@ NOT_SUPPORT_TERMS: tuple[str, ...] = (
     r"spirometry", r"lung function test", r"diagnostics", r"not a (?:respiratory|lung|support) (?:service|group)",
     r"debt (?:collection|recovery)", r"collection agency", r"private clinic", r"consultations from",
     r"for (?:aged care|care|disability|health|social care) (?:and disability )?workers", r"professional development",
-    r"comedy", r"masterclass",
+    r"comedy", r"masterclass", r"private fees", r"initial consultation",
 )
 KEPT_WHEN_NOT_SUPPORT: tuple[str, ...] = ("employability", "adult_learning", "volunteering")
 

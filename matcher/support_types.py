@@ -29,8 +29,9 @@ from directory.support_types import (
 )
 
 # Cosine similarity to a type's description above which a listing is taken to offer the type, besides
-# its keyword rules. 0.55: best F1 of keywords-or-similarity against the demo directory's hidden
-# topics mapped to types (bench/support_types.py; figures in docs/support-types.md).
+# its keyword rules. 0.55: best F1 of keywords-or-similarity on the Bradford dev directory and on the
+# demo read without curator categories (0.50 is best on Western Sydney by 0.005); similarity alone is
+# 0.92-0.98 precise there. bench/support_types.py; figures in docs/support-types.md.
 SIMILARITY_THRESHOLD = 0.55
 # Longest listing evidence quoted in a reason, in characters.
 MAX_EVIDENCE_CHARS = 120
