@@ -26,8 +26,10 @@ from sqlalchemy.engine import Connection, Engine
 from .records import Resource, reactivated
 
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "var" / "signpost.db"
-# 3: resources.support_types (the curator's support-type keys, `;`-joined; blank: inferred).
 SCHEMA_VERSION = 3
+# The schema that added resources.support_types (the curator's support-type keys, `;`-joined; blank:
+# inferred); a database older than this gains the column on opening.
+SUPPORT_TYPES_SCHEMA = 3
 # How long an SQLite writer waits for another one before giving up (BusyError, nothing written).
 # Writes are short transactions: bench/load_edits.py's 2 x 500 racing edits never waited near this.
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -197,7 +199,7 @@ def _on_sqlite_connect(dbapi_conn, _record) -> None:
 
 
 def _add_support_types(conn: Connection) -> None:
-    """Schema 2 → 3: the support_types column, and every row's JSON and hash in the form this code
+    """SUPPORT_TYPES_SCHEMA: the support_types column, and every row's JSON and hash in the form this code
     writes them (a listing read back now has `support_types: []`): without the new hash, re-importing
     an unchanged directory would 'update' every listing. Versions stay: no listing changed."""
     if "support_types" not in {c["name"] for c in sa.inspect(conn).get_columns("resources")}:
@@ -282,7 +284,7 @@ class Store:
             try:
                 with self.engine.begin() as conn:
                     metadata.create_all(conn, checkfirst=True)
-                    if current is not None and current < 3:
+                    if current is not None and current < SUPPORT_TYPES_SCHEMA:
                         _add_support_types(conn)
                     for key, value in (("schema_version", SCHEMA_VERSION), ("directory_version", 0)):
                         exists = conn.execute(sa.select(state.c.value).where(state.c.key == key)).first()

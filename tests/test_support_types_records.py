@@ -102,9 +102,9 @@ def test_the_csv_column_round_trips_and_is_optional():
     assert [r.support_types for r in parse_csv(out.getvalue())] == [[], []]
 
 
-# ---- the stored column and the migration of a schema-2 database --------------------------------
-def _as_schema_2(store: Store) -> None:
-    """Make the database what schema 2 wrote: no support_types column, JSON without the field."""
+# ---- the stored column and the migration of an older database ----------------------------------
+def _as_previous_schema(store: Store) -> None:
+    """Make the database what the schema before support_types wrote: no column, JSON without the field."""
     with store.engine.begin() as conn:
         rows = conn.execute(sa.text("SELECT id, data FROM resources")).all()
         conn.execute(sa.text("ALTER TABLE resources DROP COLUMN support_types"))
@@ -115,7 +115,7 @@ def _as_schema_2(store: Store) -> None:
             conn.execute(sa.text("UPDATE resources SET data = :d, content_hash = :h WHERE id = :i"),
                          {"d": text, "h": hashlib.sha256(text.encode()).hexdigest(), "i": rid})
         conn.execute(store_module.state.update().where(store_module.state.c.key == "schema_version")
-                     .values(value=2))
+                     .values(value=store_module.SUPPORT_TYPES_SCHEMA - 1))
 
 
 def test_the_support_types_column_is_written_with_the_listing(db_url):
@@ -129,19 +129,19 @@ def test_the_support_types_column_is_written_with_the_listing(db_url):
     assert stored == {"R1": "debt_advice", "R2": "esol"}
 
 
-def test_a_schema_2_database_gains_the_column_and_keeps_listings_unchanged(db_url):
-    assert SCHEMA_VERSION == 3
+def test_an_older_database_gains_the_column_and_keeps_listings_unchanged(db_url):
+    assert store_module.SUPPORT_TYPES_SCHEMA <= SCHEMA_VERSION
     listings = [make_resource("R1"), make_resource("R2", name="Lunch club")]
     with Store(db_url) as store:
         store.import_resources(listings, actor="ann")
-        _as_schema_2(store)
+        _as_previous_schema(store)
         before_version, before_audit = store.directory_version(), len(store.history())
     with Store(db_url) as store:
         with store.engine.connect() as conn:
             columns = {c["name"] for c in sa.inspect(conn).get_columns("resources")}
             schema = conn.execute(sa.text("SELECT value FROM directory_state WHERE key = 'schema_version'")).scalar_one()
             cells = dict(conn.execute(sa.text("SELECT id, support_types FROM resources")).all())
-        assert "support_types" in columns and schema == 3 and cells == {"R1": "", "R2": ""}
+        assert "support_types" in columns and schema == SCHEMA_VERSION and cells == {"R1": "", "R2": ""}
         got = store.get("R2")
         assert got.resource.name == "Lunch club" and got.resource.support_types == [] and got.version == 1
         assert got.content_hash == store_module.content_hash(got.resource)
