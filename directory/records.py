@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from . import support_types as support_vocab
 from .errors import InputError, ValidationIssue
 from .inputs import clean_text, for_terminal, not_in_future, strict_float, strict_int
 from .vocabulary import DOMAIN_LABELS
@@ -37,7 +38,7 @@ COST_LEVELS: tuple[str, ...] = ("free", "low_cost", "paid")
 
 # Column order of the contract CSV (section 2). Export writes these, in this order.
 CSV_COLUMNS: tuple[str, ...] = (
-    "id", "name", "organisation", "description", "categories", "domains", "languages",
+    "id", "name", "organisation", "description", "categories", "domains", "support_types", "languages",
     "interpreter_available", "min_age", "max_age", "gender", "delivery", "cost", "address",
     "postcode", "latitude", "longitude", "wheelchair_accessible", "schedule", "phone", "email",
     "website", "last_verified", "status",
@@ -85,6 +86,8 @@ class Resource(BaseModel):
     description: str
     categories: list[str] = Field(default_factory=list)
     domains: list[str] = Field(default_factory=list)
+    # Support-type keys (directory/support_types.py) a curator set; blank: inferred from the text.
+    support_types: list[str] = Field(default_factory=list)
     languages: list[str] = Field(default_factory=lambda: ["en"])
     interpreter_available: bool = False
     min_age: int | None = None
@@ -145,6 +148,15 @@ class Resource(BaseModel):
         if bad:
             raise ValueError(f"unknown domain {', '.join(repr(b) for b in bad)}; use {', '.join(DOMAINS)}")
         return items
+
+    @field_validator("support_types", mode="before")
+    @classmethod
+    def _support_types(cls, v: Any) -> list[str]:
+        keys = support_vocab.parse_keys(v)
+        bad = support_vocab.unknown_keys(keys)
+        if bad:
+            raise ValueError(support_vocab.unknown_message(bad))
+        return keys
 
     @field_validator("languages", mode="before")
     @classmethod
@@ -361,6 +373,7 @@ def resource_to_row(r: Resource) -> dict[str, str]:
         "description": r.description,
         "categories": ";".join(r.categories),
         "domains": ";".join(r.domains),
+        "support_types": ";".join(r.support_types),
         "languages": ";".join(r.languages),
         "interpreter_available": b(r.interpreter_available),
         "min_age": "" if r.min_age is None else str(r.min_age),

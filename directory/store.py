@@ -28,7 +28,11 @@ from .identity import identity_key
 from .records import Resource, reactivated
 
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "var" / "signpost.db"
-SCHEMA_VERSION = 3  # 3: users.identity_key (UNIQUE), account_audit, sign_in_failures
+# 3: users.identity_key (UNIQUE), account_audit, sign_in_failures; 4: resources.support_types
+SCHEMA_VERSION = 4
+# The schema that added resources.support_types (the curator's support-type keys, `;`-joined; blank:
+# inferred); a database older than this gains the column on opening.
+SUPPORT_TYPES_SCHEMA = 4
 # How long an SQLite writer waits for another one before giving up (BusyError, nothing written).
 # Writes are short transactions: bench/load_edits.py's 2 x 500 racing edits never waited near this.
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -55,6 +59,7 @@ resources = sa.Table(
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("created_at", sa.String(32), nullable=False),
     sa.Column("updated_at", sa.String(32), nullable=False),
+    sa.Column("support_types", sa.Text, nullable=False, server_default=""),
 )
 
 audit = sa.Table(
@@ -234,6 +239,19 @@ def _on_sqlite_connect(dbapi_conn, _record) -> None:
     cur.close()
 
 
+def _add_support_types(conn: Connection) -> None:
+    """SUPPORT_TYPES_SCHEMA: the support_types column, and every row's JSON and hash in the form this code
+    writes them (a listing read back now has `support_types: []`): without the new hash, re-importing
+    an unchanged directory would 'update' every listing. Versions stay: no listing changed."""
+    if "support_types" not in {c["name"] for c in sa.inspect(conn).get_columns("resources")}:
+        conn.execute(sa.text("ALTER TABLE resources ADD COLUMN support_types TEXT NOT NULL DEFAULT ''"))
+    for row in conn.execute(sa.select(resources.c.id, resources.c.data)).all():
+        resource = Resource.model_validate_json(row.data)
+        conn.execute(resources.update().where(resources.c.id == row.id).values(
+            data=canonical_json(resource), content_hash=content_hash(resource),
+            support_types=";".join(resource.support_types)))
+
+
 def _diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, list[Any]]:
     keys = [k for k in new if k in old] + [k for k in new if k not in old] + [k for k in old if k not in new]
     return {k: [old.get(k), new.get(k)] for k in keys if old.get(k) != new.get(k)}
@@ -338,6 +356,8 @@ class Store:
                     if current is not None and current < 3:
                         _add_identity_keys(conn, self.url)
                     metadata.create_all(conn, checkfirst=True)
+                    if current is not None and current < SUPPORT_TYPES_SCHEMA:
+                        _add_support_types(conn)
                     for key, value in (("schema_version", SCHEMA_VERSION), ("directory_version", 0)):
                         exists = conn.execute(sa.select(state.c.value).where(state.c.key == key)).first()
                         if exists is None:
@@ -451,6 +471,7 @@ class Store:
             resources.insert().values(
                 id=resource.id, data=canonical_json(resource), content_hash=content_hash(resource),
                 status=resource.status, version=1, created_at=at, updated_at=at,
+                support_types=";".join(resource.support_types),
             )
         )
         self._audit(conn, resource.id, action, actor, at, 1, _diff({}, resource.content()))
@@ -463,7 +484,7 @@ class Store:
             .where(resources.c.id == new.id, resources.c.version == expected)
             .values(
                 data=canonical_json(new), content_hash=content_hash(new), status=new.status,
-                version=expected + 1, updated_at=at,
+                version=expected + 1, updated_at=at, support_types=";".join(new.support_types),
             )
         )
         if result.rowcount != 1:
@@ -561,7 +582,7 @@ class Store:
                     resources.insert(),
                     [
                         dict(id=r.id, data=canonical_json(r), content_hash=content_hash(r), status=r.status,
-                             version=1, created_at=at, updated_at=at)
+                             version=1, created_at=at, updated_at=at, support_types=";".join(r.support_types))
                         for r in to_add
                     ],
                 )
