@@ -74,11 +74,13 @@ def edit_listing(store: Store, user: User, resource_id: str, fields: dict[str, A
                  expected_version: int) -> StoredResource:
     """Replace a listing with the form's values, if it is still at `expected_version`.
 
-    Columns the form does not show (a publisher's extra columns) are kept as they were.
+    Columns the form does not show (a publisher's extra columns, support types when the form has no
+    such field) are kept as they were.
     """
     user.require("edit")
-    fields = {**fields, "id": resource_id}
     current = store.get(resource_id)
+    kept = {k: v for k, v in listing_fields(current.resource).items() if k == "support_types"}
+    fields = {**kept, **fields, "id": resource_id}
     resource = validate_fields(fields, extra=current.resource.extra)
     return store.update(resource, expected_version, actor=user.username)
 

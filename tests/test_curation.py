@@ -178,3 +178,12 @@ def test_coverage_uses_inferred_domains_for_blank_ones():
     assert set(curation.coverage(items).domain) >= {"not stated"}
     cov = curation.coverage(items, infer=lambda rs: [["money"] for _ in rs])
     assert int(cov[cov.domain == "money"].listings.sum()) == 1 and "not stated" not in set(cov.domain)
+
+
+def test_an_edit_from_a_form_without_support_types_keeps_the_curators_tags(store):
+    store.import_resources([listing("T1", support_types=["carers_support"])], actor="test")
+    fields = curation.listing_fields(store.get("T1").resource)
+    fields.pop("support_types")
+    fields["schedule"] = "Fridays 10:00-12:00"
+    edited = curation.edit_listing(store, CURATOR, "T1", fields, store.get("T1").version)
+    assert edited.resource.support_types == ["carers_support"] and edited.resource.schedule == "Fridays 10:00-12:00"
