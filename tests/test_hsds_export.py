@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
+
 from directory import csv_io, hsds, importer
 
 from .conftest import make_resource
@@ -96,7 +98,8 @@ def test_export_import_round_trip_of_the_contract_directory(tmp_path):
 
 def test_round_trip_keeps_every_field_and_extra_columns(tmp_path):
     listings = [
-        make_resource("R2", categories=["choir", "singing"], domains=["mental_wellbeing"], languages=["sm", "en"],
+        make_resource("R2", categories=["choir", "singing"], domains=["mental_wellbeing"],
+                      support_types=["singing_music", "mens_groups"], languages=["sm", "en"],
                       interpreter_available=True, min_age=18, max_age=80, gender="male", delivery=["in_person", "phone"],
                       cost="low_cost", address="Church Hall, 3 Elm Road", postcode="G12 8QQ",
                       wheelchair_accessible=False, phone="0141 000 0000", email="choir@example.org",
@@ -136,3 +139,25 @@ def test_importer_reads_hsds_files_folders_and_zips(tmp_path):
     assert importer.load(path) == simple and importer.load(path).warnings == simple.warnings
     csv_listings = importer.load(CONTRACT_CSV)  # a spreadsheet: the same kind of answer, without warnings
     assert len(csv_listings) == 5 and csv_listings.warnings == []
+
+
+def test_support_types_go_out_and_come_back_as_taxonomy_terms(tmp_path):
+    """The curator's support types are HSDS taxonomy terms of Signpost's vocabulary, and a publisher's
+    Open Eligibility term that one support type narrows is read as that type."""
+    listing = make_resource("S1", support_types=["carers_support", "bereavement"])
+    objects = hsds.to_hsds([listing])
+    terms = [a["taxonomy_term"] for a in objects[0]["attributes"]
+             if a["taxonomy_term"]["taxonomy"] == "signpost_support_types"]
+    assert [t["code"] for t in terms] == ["carers_support", "bereavement"]
+    assert hsds.validate_hsds(objects) == []
+    path = tmp_path / "types.json"
+    hsds.write_json([listing], path)
+    assert hsds.read_json(path)[0].support_types == ["carers_support", "bereavement"]
+    bad = json.loads(path.read_text("utf-8"))
+    for attr in bad[0]["attributes"]:
+        if attr["taxonomy_term"]["taxonomy"] == "signpost_support_types":
+            attr["taxonomy_term"]["code"] = "palm_reading"
+    (tmp_path / "bad.json").write_text(json.dumps(bad), "utf-8")
+    with pytest.raises(importer.InputError) as err:
+        hsds.read_json(tmp_path / "bad.json")
+    assert any("palm_reading" in i.message and i.column == "taxonomy_term.code" for i in err.value.issues)

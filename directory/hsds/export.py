@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from .. import csv_io
+from .. import support_types as support_vocab
 from ..languages import language_name
 from ..records import DOMAIN_LABELS, Resource
 from .schema import is_email, is_uri
@@ -83,6 +84,9 @@ def _attributes(r: Resource) -> list[dict]:
         attrs.append(_attribute(sid, "signpost_eligibility", code, code.replace("-", " ").capitalize(),
                                 "Open to one gender only (Signpost)"))
     attrs += [_attribute(sid, "signpost_categories", c, c, "A curator's tag (Signpost)") for c in r.categories]
+    attrs += [{"id": _uid(sid, "attribute", term["taxonomy"], term["code"]), "taxonomy_term_id": term["id"],
+               "link_type": "service", "link_entity": "service", "taxonomy_term": term}
+              for term in support_vocab.to_hsds_terms(r.support_types)]
     # A website or email the schema's formats would refuse ("example.org") is kept as text.
     attrs += [_attribute(sid, "signpost_contact", key, key.capitalize(), "Contact text that is not a URI or an email "
                          "address (Signpost)", value)

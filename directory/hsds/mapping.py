@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from .. import support_types as support_vocab
 from ..records import InputError, Loaded, Resource, ValidationIssue, validate_resource
 from .places import PHYSICAL, Place, phones, places_of
 from .schedules import schedule_text
@@ -61,15 +62,20 @@ class _Attributes:
     genders: set[str] = field(default_factory=set)
     extra: dict[str, str] = field(default_factory=dict)
     contact: dict[str, str] = field(default_factory=dict)
+    support_types: list[str] = field(default_factory=list)
 
 
 def _attributes(s: dict, p: str, issues: Issues) -> _Attributes:
     out = _Attributes()
+    terms: list[dict] = []
     for attr, _ in items(s, "attributes", p, issues):
         term = attr.get("taxonomy_term") if isinstance(attr.get("taxonomy_term"), dict) else {}
         detail = term.get("taxonomy_detail") if isinstance(term.get("taxonomy_detail"), dict) else {}
         taxonomy = (scalar_text(term.get("taxonomy")) or scalar_text(detail.get("name"))).lower()
         code, tname = scalar_text(term.get("code")), scalar_text(term.get("name"))
+        terms.append(term)
+        if taxonomy == support_vocab.SUPPORT_TYPE_TAXONOMY:
+            continue  # read below, with the published terms a support type derives from
         if taxonomy == "signpost_domains":
             out.domains.append(code or tname)
         elif taxonomy == "signpost_delivery":
@@ -88,6 +94,10 @@ def _attributes(s: dict, p: str, issues: Issues) -> _Attributes:
                 out.genders.add(gender)
         elif tname or code:
             out.categories.append(tname or code)
+    try:
+        out.support_types = support_vocab.from_hsds_terms(terms, where=f"{p}.attributes")
+    except InputError as err:
+        issues.extend(err.issues)
     return out
 
 
@@ -306,7 +316,8 @@ def _read_service(svc: Service, p: str, issues: Issues) -> _Read:
     modes = _delivery(s, p, name or sid, description, attrs.delivery, places, service_phones, org_phones, issues)
     base: dict[str, Any] = {
         "id": sid, "name": name, "organisation": scalar_text(org.get("name")), "description": description,
-        "categories": attrs.categories, "domains": attrs.domains, "languages": languages,
+        "categories": attrs.categories, "domains": attrs.domains, "support_types": attrs.support_types,
+        "languages": languages,
         "interpreter_available": interpreter, "min_age": min_age, "max_age": max_age, "gender": gender,
         # With no mode the service is already reported; "online" only lets the record check the rest.
         "delivery": modes or ["online"], "cost": cost, "email": email, "website": website,
