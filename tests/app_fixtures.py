@@ -10,6 +10,8 @@ import pytest
 from directory.records import Resource
 from directory.store import Store
 
+from .conftest import make_resource
+
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 TIMEOUT = 120  # the first run in a process loads the model
@@ -19,16 +21,14 @@ HOME = (55.8617, -4.3086)
 
 
 def listing(rid: str, **overrides) -> Resource:
-    data = dict(
-        id=rid, name=f"Listing {rid}", organisation="Govan Community Trust",
-        description="A friendly weekly group with tea and a chat for anyone who feels lonely.",
-        domains=["social_relationships"], languages=["en"], delivery=["in_person"], cost="free",
-        address="12 Langlands Road, Glasgow", postcode="G51 3BD", latitude=55.8625, longitude=-4.3120,
-        wheelchair_accessible=True, schedule="Mondays 10:00-12:00", phone="0141 000 0001",
-        last_verified="2026-01-15",
-    )
-    data.update(overrides)
-    return Resource.model_validate(data)
+    """The one listing factory (conftest.make_resource) with the app tests' defaults: a Govan group with
+    an address and a phone number."""
+    return make_resource(rid, **{
+        "name": f"Listing {rid}", "organisation": "Govan Community Trust",
+        "description": "A friendly weekly group with tea and a chat for anyone who feels lonely.",
+        "domains": ["social_relationships"], "address": "12 Langlands Road, Glasgow", "postcode": "G51 3BD",
+        "latitude": 55.8625, "longitude": -4.3120, "schedule": "Mondays 10:00-12:00", "phone": "0141 000 0001",
+        "last_verified": "2026-01-15", **overrides})
 
 
 def app_directory() -> list[Resource]:

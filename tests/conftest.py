@@ -65,3 +65,8 @@ def make_resource(rid: str = "R1", **overrides) -> Resource:
     )
     data.update(overrides)
     return Resource.model_validate(data)
+
+
+# The fixtures of the matcher's and the app's tests, registered here once for every test module.
+from .app_fixtures import app_db  # noqa: E402,F401
+from .matcher_fixtures import embedder, small_recommender, small_store  # noqa: E402,F401

@@ -12,6 +12,8 @@ from matcher.embedder import load_embedder
 from matcher.geo import Gazetteer, Place
 from matcher.recommender import Recommender
 
+from .conftest import make_resource
+
 # Glasgow city centre, where the person of most tests lives.
 HOME = (55.8642, -4.2518)
 
@@ -24,15 +26,12 @@ def offset(km_north: float, km_east: float = 0.0) -> tuple[float, float]:
 
 
 def listing(rid: str, **overrides) -> Resource:
+    """The one listing factory (conftest.make_resource) with the matcher tests' defaults: a lunch-club
+    kind of group 1 km north of HOME, never verified."""
     lat, lon = offset(1.0)
-    data = dict(
-        id=rid, name=f"Listing {rid}", organisation="Test Org",
-        description="A friendly weekly group with tea and a chat for anyone who feels lonely.",
-        domains=["social_relationships"], languages=["en"], delivery=["in_person"], cost="free",
-        latitude=lat, longitude=lon, wheelchair_accessible=True, schedule="Mondays 10:00-11:00",
-    )
-    data.update(overrides)
-    return Resource.model_validate(data)
+    return make_resource(rid, **{
+        "name": f"Listing {rid}", "description": "A friendly weekly group with tea and a chat for anyone who feels lonely.",
+        "domains": ["social_relationships"], "latitude": lat, "longitude": lon, "last_verified": None, **overrides})
 
 
 def small_directory() -> list[Resource]:

@@ -15,11 +15,8 @@ from directory.accounts import SYSTEM, PermissionDenied, User
 from directory.identity import identity_key
 from directory.store import SCHEMA_VERSION, AccountClashError, Store, state, users
 
-from . import app_fixtures
 from .app_fixtures import ROOT, new_app
 from .test_cli_directory import signpost
-
-app_db = app_fixtures.app_db  # the fixture, for this module
 
 ADMIN_PW = "admin-password-is-long-7"
 GP_PW = "gp-other-password-is-9"

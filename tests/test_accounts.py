@@ -14,8 +14,6 @@ from . import app_fixtures
 from .app_fixtures import new_app
 from .test_cli_directory import signpost
 
-app_db = app_fixtures.app_db  # the fixture, for this module
-
 
 def stored_hash(store: Store, username: str) -> str:
     with store.engine.connect() as conn:

@@ -7,10 +7,7 @@ import datetime as dt
 from directory.csv_io import to_csv_text
 from directory.store import Store
 
-from . import app_fixtures
 from .app_fixtures import app_directory, listing, new_app
-
-app_db = app_fixtures.app_db  # the fixture, for this module
 
 SAVE = "FormSubmitter:edit_form-Save changes"
 

@@ -3,10 +3,7 @@ an impossible profile says why nothing matched; a shortlist becomes a plan."""
 
 from __future__ import annotations
 
-from . import app_fixtures
 from .app_fixtures import HOME, markdown_text, new_app
-
-app_db = app_fixtures.app_db  # the fixture, for this module
 
 SUBMIT = "FormSubmitter:profile-Find support"
 

@@ -8,10 +8,7 @@ from directory import accounts
 from directory.accounts import SYSTEM
 from directory.store import Store
 
-from . import app_fixtures
 from .app_fixtures import new_app
-
-app_db = app_fixtures.app_db  # the fixture, for this module
 
 
 def test_gp_preview_gives_five_options_with_reasons_and_a_referral_note(app_db):

@@ -13,7 +13,7 @@ from cli import main
 from directory.store import Store
 
 from .conftest import SHARED
-from .matcher_fixtures import HOME, embedder, small_directory  # noqa: F401
+from .matcher_fixtures import HOME, small_directory
 
 DOMAIN_KEYS = ["lifestyle", "self_care", "managing_symptoms", "work_volunteering", "money", "living_conditions",
                "social_relationships", "mental_wellbeing"]
@@ -59,7 +59,7 @@ PROFILE = {"id": "P1", "needs": {"social_relationships": 2, "money": 3},
 
 
 @pytest.fixture
-def db(db_url, tmp_path, monkeypatch, embedder):  # noqa: F811
+def db(db_url, tmp_path, monkeypatch, embedder):
     monkeypatch.setenv("SIGNPOST_INDEX_DIR", str(tmp_path / "index"))
     with Store(db_url) as store:
         store.import_resources(small_directory())

@@ -21,7 +21,7 @@ from matcher.snapshot import Snapshot
 
 from .app_fixtures import app_directory
 from .conftest import ROOT
-from .matcher_fixtures import GAZETTEER, HOME, embedder, small_directory  # noqa: F401
+from .matcher_fixtures import GAZETTEER, HOME, small_directory
 
 CORA, DAN = User("cora", "curator"), User("dan", "curator")
 
@@ -82,7 +82,7 @@ def ids(recs) -> list[str]:
     return [r.id for r in recs.results]
 
 
-def test_two_recommenders_on_one_database_see_each_others_edits(db_url, tmp_path, embedder):  # noqa: F811
+def test_two_recommenders_on_one_database_see_each_others_edits(db_url, tmp_path, embedder):
     with Store(db_url) as store:
         store.import_resources(small_directory(), actor="test")
     index_dir = tmp_path / "index"  # two app servers on one machine share the saved index too

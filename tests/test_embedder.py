@@ -8,26 +8,24 @@ import pytest
 from matcher import embedder as embedder_module
 from matcher.embedder import DEFAULT_MODEL, resolve_model
 
-from .matcher_fixtures import embedder  # noqa: F401
 
-
-def test_default_model_is_packaged_minilm(embedder):  # noqa: F811
+def test_default_model_is_packaged_minilm(embedder):
     assert embedder.name == DEFAULT_MODEL and embedder.dim == 384
 
 
-def test_vectors_are_unit_float32(embedder):  # noqa: F811
+def test_vectors_are_unit_float32(embedder):
     v = embedder.encode(["a walking group", "benefits advice", ""])
     assert v.dtype == np.float32 and v.shape == (3, 384)
     assert np.allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-5)
 
 
-def test_meaning_is_captured(embedder):  # noqa: F811
+def test_meaning_is_captured(embedder):
     a, b, c = embedder.encode(["I feel lonely since my wife died", "befriending and company for isolated people",
                                "repairing bicycles"])
     assert a @ b > a @ c
 
 
-def test_batches_report_progress_and_keep_order(embedder):  # noqa: F811
+def test_batches_report_progress_and_keep_order(embedder):
     texts = [f"listing number {i} about {'walking' if i % 2 else 'debt'}" for i in range(70)]
     calls = []
     batched = embedder.encode(texts, batch_size=16, progress=lambda done, total: calls.append((done, total)))
@@ -49,7 +47,7 @@ def test_models_folder_and_path(tmp_path, monkeypatch):
         resolve_model("nope")
 
 
-def test_onnx_runtime_gives_sentence_transformers_vectors(embedder):  # noqa: F811
+def test_onnx_runtime_gives_sentence_transformers_vectors(embedder):
     """The fast runtime is exact: the same vectors as sentence-transformers through torch."""
     from sentence_transformers import SentenceTransformer
 
@@ -62,7 +60,7 @@ def test_onnx_runtime_gives_sentence_transformers_vectors(embedder):  # noqa: F8
         assert np.all((got * expected).sum(axis=1) >= 0.9999)
 
 
-def test_a_query_loads_no_torch(embedder):  # noqa: F811
+def test_a_query_loads_no_torch(embedder):
     """Matching needs ONNX Runtime and the tokenizer only: no torch, transformers or sentence-transformers."""
     import subprocess
     import sys

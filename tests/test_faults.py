@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from bench import faults
 
-from .matcher_fixtures import embedder  # noqa: F401
-
 
 def test_killed_imports_leave_the_old_or_the_new_directory(db_url, tmp_path):
     # Each import rewrites about half of 300 listings; the kill lands within 50 ms of its write being seen.
@@ -23,7 +21,7 @@ def test_killed_imports_leave_the_old_or_the_new_directory(db_url, tmp_path):
     assert figures["landed_mid_write"] >= 1, figures
 
 
-def test_killed_index_updates_leave_the_old_or_the_new_index(sqlite_path, tmp_path, embedder):  # noqa: F811
+def test_killed_index_updates_leave_the_old_or_the_new_index(sqlite_path, tmp_path, embedder):
     # `signpost index` children of a fork server holding the model (start-up would otherwise cost
     # seconds a run), each killed within its save of a 600-listing index.
     figures = faults.index_faults(str(sqlite_path), runs=3, listings=600, changes=10, seed=2, work=tmp_path,
@@ -34,7 +32,7 @@ def test_killed_index_updates_leave_the_old_or_the_new_index(sqlite_path, tmp_pa
     assert figures["landed_mid_write"] >= 1, figures
 
 
-def test_a_damaged_saved_index_is_rebuilt_not_used(sqlite_path, tmp_path, embedder):  # noqa: F811
+def test_a_damaged_saved_index_is_rebuilt_not_used(sqlite_path, tmp_path, embedder):
     from directory.store import Store
     from matcher.index import ListingIndex
     from matcher.recommender import Recommender

@@ -22,10 +22,7 @@ from directory.csv_io import neutralise, parse_csv, to_csv_text
 from directory.records import CSV_COLUMNS
 from directory.store import Store
 
-from . import app_fixtures
 from .app_fixtures import HOME, ROOT, app_directory, listing, new_app
-
-app_db = app_fixtures.app_db  # the fixture, for this module
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = '<img src=x onerror="alert(2)">'

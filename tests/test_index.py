@@ -12,7 +12,7 @@ from matcher.index import ListingIndex, index_dir_for
 from matcher.recommender import Recommender
 from matcher.snapshot import Snapshot
 
-from .matcher_fixtures import embedder, listing, small_directory, small_recommender, small_store  # noqa: F401
+from .matcher_fixtures import small_directory
 
 
 def snapshot_of(resources, version=1):
@@ -21,7 +21,7 @@ def snapshot_of(resources, version=1):
     return Snapshot.build(version, resources, [content_hash(r) for r in resources])
 
 
-def test_build_then_update_embeds_only_changes(embedder, tmp_path):  # noqa: F811
+def test_build_then_update_embeds_only_changes(embedder, tmp_path):
     rs = small_directory()
     idx = ListingIndex(embedder.name, embedder.dim, tmp_path)
     first = idx.update(snapshot_of(rs), embedder)
@@ -35,7 +35,7 @@ def test_build_then_update_embeds_only_changes(embedder, tmp_path):  # noqa: F81
     assert idx.is_current(snapshot_of(rs, 2))
 
 
-def test_search_is_restricted_to_allowed_labels(embedder):  # noqa: F811
+def test_search_is_restricted_to_allowed_labels(embedder):
     for kind in ("flat", "ivf", "hnsw"):
         idx = ListingIndex(embedder.name, embedder.dim, kind=kind)
         rng = np.random.default_rng(0)
@@ -49,7 +49,7 @@ def test_search_is_restricted_to_allowed_labels(embedder):  # noqa: F811
 
 
 @pytest.mark.parametrize("kind", ["hnsw", "ivf"])
-def test_approximate_search_with_many_allowed_uses_the_index(embedder, monkeypatch, kind):  # noqa: F811
+def test_approximate_search_with_many_allowed_uses_the_index(embedder, monkeypatch, kind):
     monkeypatch.setattr(index_module, "EXACT_SUBSET_MAX", 10)
     idx = ListingIndex(embedder.name, embedder.dim, kind=kind)
     rng = np.random.default_rng(1)
@@ -61,7 +61,7 @@ def test_approximate_search_with_many_allowed_uses_the_index(embedder, monkeypat
     assert labels[0, 0] == 10 and np.all(labels[labels >= 0] % 2 == 0)
 
 
-def test_save_load_round_trip(embedder, tmp_path):  # noqa: F811
+def test_save_load_round_trip(embedder, tmp_path):
     snap = snapshot_of(small_directory())
     idx = ListingIndex(embedder.name, embedder.dim, tmp_path / "ix")
     idx.update(snap, embedder)
@@ -74,7 +74,7 @@ def test_save_load_round_trip(embedder, tmp_path):  # noqa: F811
     assert back.update(snap, embedder).embedded == 0
 
 
-def test_other_model_or_dimension_is_not_loaded(embedder, tmp_path):  # noqa: F811
+def test_other_model_or_dimension_is_not_loaded(embedder, tmp_path):
     idx = ListingIndex(embedder.name, embedder.dim, tmp_path / "ix")
     idx.update(snapshot_of(small_directory()), embedder)
     idx.save()
@@ -82,7 +82,7 @@ def test_other_model_or_dimension_is_not_loaded(embedder, tmp_path):  # noqa: F8
     assert ListingIndex.load(tmp_path / "ix", embedder.name, 768) is None
 
 
-def test_model_mismatch_means_rebuild(embedder, tmp_path):  # noqa: F811
+def test_model_mismatch_means_rebuild(embedder, tmp_path):
     db = str(tmp_path / "s.db")
     with Store(db) as store:
         store.import_resources(small_directory())
@@ -94,7 +94,7 @@ def test_model_mismatch_means_rebuild(embedder, tmp_path):  # noqa: F811
     assert rec.last_update.embedded == len(rec.index) == 11
 
 
-def test_a_crash_mid_save_leaves_the_old_index(embedder, tmp_path, monkeypatch):  # noqa: F811
+def test_a_crash_mid_save_leaves_the_old_index(embedder, tmp_path, monkeypatch):
     idx = ListingIndex(embedder.name, embedder.dim, tmp_path / "ix")
     idx.update(snapshot_of(small_directory()), embedder)
     idx.save()
@@ -115,7 +115,7 @@ def test_a_crash_mid_save_leaves_the_old_index(embedder, tmp_path, monkeypatch):
     assert ListingIndex.load(tmp_path / "ix", embedder.name, embedder.dim).directory_version == 1
 
 
-def test_stale_index_is_updated_not_used(small_store, small_recommender, tmp_path, embedder):  # noqa: F811
+def test_stale_index_is_updated_not_used(small_store, small_recommender, tmp_path, embedder):
     rec = small_recommender
     stored = small_store.get("L01")
     small_store.update(stored.resource.model_copy(update={"description": "Knitting and crochet circle."}),
@@ -126,7 +126,7 @@ def test_stale_index_is_updated_not_used(small_store, small_recommender, tmp_pat
     assert rec.refresh() is True and rec.refresh() is False
 
 
-def test_large_directories_switch_to_ivf(embedder, monkeypatch):  # noqa: F811
+def test_large_directories_switch_to_ivf(embedder, monkeypatch):
     monkeypatch.setattr(index_module, "FLAT_MAX_LISTINGS", 100)
     idx = ListingIndex(embedder.name, embedder.dim)
     vecs = np.random.default_rng(2).normal(size=(300, embedder.dim)).astype(np.float32)
@@ -142,7 +142,7 @@ def test_index_lives_beside_the_database(tmp_path, monkeypatch):
     assert a.parent.name == "var" and a != index_dir_for("postgresql://u@host/db2")
 
 
-def test_save_if_changed_saves_only_what_the_folder_lacks(embedder, tmp_path):  # noqa: F811
+def test_save_if_changed_saves_only_what_the_folder_lacks(embedder, tmp_path):
     snap = snapshot_of(small_directory())
     idx = ListingIndex(embedder.name, embedder.dim, tmp_path / "ix")
     assert idx.folder == tmp_path / "ix"
@@ -161,7 +161,7 @@ def test_save_if_changed_saves_only_what_the_folder_lacks(embedder, tmp_path):  
     assert ListingIndex(embedder.name, embedder.dim).save_if_changed() is False  # in memory only
 
 
-def test_a_save_keeps_the_current_and_previous_versions_and_sweeps_leftovers(embedder, tmp_path):  # noqa: F811
+def test_a_save_keeps_the_current_and_previous_versions_and_sweeps_leftovers(embedder, tmp_path):
     import os
 
     root = tmp_path / "ix"
@@ -179,7 +179,7 @@ def test_a_save_keeps_the_current_and_previous_versions_and_sweeps_leftovers(emb
     assert fresh.name in names and stale.name not in names
 
 
-def test_load_says_what_was_wrong(embedder, tmp_path):  # noqa: F811
+def test_load_says_what_was_wrong(embedder, tmp_path):
     idx = ListingIndex(embedder.name, embedder.dim, tmp_path / "ix")
     idx.update(snapshot_of(small_directory()), embedder)
     saved = idx.save()

@@ -25,7 +25,7 @@ from directory.store import Store
 from matcher.index import ListingIndex
 from matcher.recommender import Recommender
 
-from .matcher_fixtures import HOME, embedder, small_directory  # noqa: F401
+from .matcher_fixtures import HOME, small_directory
 
 ROOT = Path(__file__).resolve().parent.parent
 PROFILE = {"id": "P1", "needs": {"social_relationships": 2, "money": 3}, "goals": "company and help with bills",
@@ -226,7 +226,7 @@ class RememberingEmbedder:
 
 
 @pytest.fixture(scope="module")
-def model(embedder):  # noqa: F811
+def model(embedder):
     return RememberingEmbedder(embedder)
 
 

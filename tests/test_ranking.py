@@ -8,8 +8,6 @@ from directory.records import DOMAINS
 from matcher.profile import parse_profile
 from matcher.ranking import Blend, Lexicon, coverage, diversify, nearness, need_weights, query_text
 
-from .matcher_fixtures import embedder  # noqa: F401
-
 
 def dom(*keys):
     row = np.zeros(len(DOMAINS), dtype=bool)
@@ -56,7 +54,7 @@ def test_lexicon_scores_matching_words():
     assert s[0] > 0 and s[1] == s[2] == 0
 
 
-def test_domains_are_inferred_when_the_curator_left_them_blank(embedder):  # noqa: F811
+def test_domains_are_inferred_when_the_curator_left_them_blank(embedder):
     from matcher.domains import DOMAIN_DESCRIPTIONS, infer_domains, keyword_domains
 
     texts = ["Food bank. Emergency food parcels and help with energy bills and benefits.",

@@ -8,14 +8,7 @@ from directory.languages import code_for_name, language_name
 from matcher.profile import parse_profile
 from matcher.reasons import reasons_for
 
-from .matcher_fixtures import (  # noqa: F401
-    HOME,
-    embedder,  # noqa: F401
-    listing,
-    offset,
-    small_recommender,
-    small_store,
-)
+from .matcher_fixtures import HOME, listing, offset
 
 
 def test_language_names():
@@ -59,7 +52,7 @@ def test_inferred_domains_are_worded_as_inferred():
     assert not any("/10" in w for w in reasons_for(listing("B", domains=["money"]), p, ["money"], False, None))
 
 
-def test_recommended_reasons_match_listing_facts(small_recommender):  # noqa: F811
+def test_recommended_reasons_match_listing_facts(small_recommender):
     p = parse_profile({"needs": {"lifestyle": 2, "social_relationships": 3}, "languages": ["ur", "en"],
                        "gender": "female", "age": 50, "location": {"latitude": HOME[0], "longitude": HOME[1]},
                        "max_distance_km": 5})

@@ -13,7 +13,7 @@ from directory.store import Store
 from matcher.profile import parse_profile
 from matcher.recommender import Recommender
 
-from .matcher_fixtures import GAZETTEER, HOME, embedder, listing, offset, small_recommender, small_store  # noqa: F401
+from .matcher_fixtures import GAZETTEER, HOME, listing, offset
 from .test_constraints import reference_distance, reference_first_broken
 
 WORDS = ["walking group", "benefits advice", "choir", "befriending", "food bank", "yoga", "debt help",
@@ -43,7 +43,7 @@ def random_directory(n: int, seed: int = 7) -> list[Resource]:
 
 
 @pytest.fixture(scope="module")
-def random_recommender(tmp_path_factory, embedder):  # noqa: F811
+def random_recommender(tmp_path_factory, embedder):
     base = tmp_path_factory.mktemp("rand")
     with Store(str(base / "s.db")) as store:
         store.import_resources(random_directory(150))
@@ -111,7 +111,7 @@ def test_no_result_ever_breaks_a_rule(random_recommender, profile, top_k):
         assert recs.near_misses == []
 
 
-def test_near_misses_say_which_rule_and_by_how_much(small_recommender):  # noqa: F811
+def test_near_misses_say_which_rule_and_by_how_much(small_recommender):
     p = parse_profile({"id": "P9", "needs": {"social_relationships": 1}, "languages": ["en"], "age": 45,
                        "gender": "male", "location": {"latitude": HOME[0], "longitude": HOME[1]},
                        "max_distance_km": 5, "max_cost": "free", "digital_access": "none"})
@@ -130,7 +130,7 @@ def test_near_misses_say_which_rule_and_by_how_much(small_recommender):  # noqa:
                or d.startswith("Costs money") for d in details.values())
 
 
-def test_to_json_is_the_contract_shape(small_recommender):  # noqa: F811
+def test_to_json_is_the_contract_shape(small_recommender):
     recs = small_recommender.recommend({"needs": {"money": 2}}, top_k=3)
     out = recs.to_json()
     assert list(out) == ["profile_id", "results", "unmet_needs", "excluded", "near_misses"]
@@ -140,14 +140,14 @@ def test_to_json_is_the_contract_shape(small_recommender):  # noqa: F811
     assert out["results"][0]["id"] == "L02"  # the benefits line for a money need
 
 
-def test_several_needs_are_each_served(small_recommender):  # noqa: F811
+def test_several_needs_are_each_served(small_recommender):
     recs = small_recommender.recommend({"needs": {"money": 2, "mental_wellbeing": 2, "social_relationships": 3},
                                         "age": 40, "gender": "female"}, top_k=4)
     served = {d for r in recs.results for d in r.domains}
     assert {"money", "mental_wellbeing", "social_relationships"} <= served
 
 
-def test_unknown_place_is_an_error_not_no_location(small_recommender):  # noqa: F811
+def test_unknown_place_is_an_error_not_no_location(small_recommender):
     with pytest.raises(InputError) as err:
         small_recommender.recommend({"location": {"place": "Atlantis"}})
     assert err.value.issues[0].column == "location"
@@ -155,14 +155,14 @@ def test_unknown_place_is_an_error_not_no_location(small_recommender):  # noqa: 
     assert recs.location == (55.8617, -4.3086)
 
 
-def test_gp_preview_infers_needs_from_text(small_recommender):  # noqa: F811
+def test_gp_preview_infers_needs_from_text(small_recommender):
     recs = small_recommender.preview("struggling with debt and benefits", "G1", ["en"])
     assert recs.results and recs.results[0].id == "L02"
     assert recs.location == GAZETTEER.postcode("G1")
     assert not any("you scored" in w for r in recs.results for w in r.reasons)
 
 
-def test_refresh_sees_curator_changes(small_store, small_recommender):  # noqa: F811
+def test_refresh_sees_curator_changes(small_store, small_recommender):
     rec = small_recommender
     assert rec.refresh() is False
     old = small_store.get("L02")
@@ -172,7 +172,7 @@ def test_refresh_sees_curator_changes(small_store, small_recommender):  # noqa: 
     assert rec.recommend({}, top_k=20).excluded["inactive"] == 2
 
 
-def test_progress_callback_for_a_ui(tmp_path, embedder):  # noqa: F811
+def test_progress_callback_for_a_ui(tmp_path, embedder):
     with Store(str(tmp_path / "s.db")) as store:
         store.import_resources(random_directory(40, seed=3))
     calls = []

@@ -18,10 +18,7 @@ import time
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from . import app_fixtures
 from .app_fixtures import APP, ROOT, TIMEOUT
-
-app_db = app_fixtures.app_db  # the fixture, for this module
 
 
 def only_the_sign_in_form(at) -> bool:

@@ -13,12 +13,9 @@ from directory import accounts, signin
 from directory.accounts import SYSTEM, SignInRefused, User
 from directory.store import Store
 
-from . import app_fixtures
 from .app_fixtures import new_app
 from .test_accounts import sso_app
 from .test_cli_directory import signpost
-
-app_db = app_fixtures.app_db  # the fixture, for this module
 
 PW = "ada-the-administrator-7"
 

@@ -22,14 +22,13 @@ from matcher.snapshot import Snapshot
 from . import app_fixtures
 from .app_fixtures import new_app
 from .conftest import SHARED
-from .matcher_fixtures import GAZETTEER, HOME, embedder, small_directory  # noqa: F401
+from .matcher_fixtures import GAZETTEER, HOME, small_directory
 from .test_csv_import import header, row
 
 CURATOR = User("cora", "curator")
 UNPLACED_ROW = dict(id="U1", name="Church hall lunch club", description="Hot lunch, tea and a chat for anyone lonely.",
                     latitude="", longitude="", address="Church Hall, 3 Elm Road", postcode="G12 8QQ",
                     status="inactive")
-app_db = app_fixtures.app_db  # the fixture, for this module
 
 
 def unplaced(rid: str = "U1", **overrides) -> Resource:
@@ -124,7 +123,7 @@ def test_the_snapshot_builds_its_venue_tree_from_finite_coordinates_only():
 
 
 @pytest.fixture
-def recommender(tmp_path, embedder):  # noqa: F811
+def recommender(tmp_path, embedder):
     db = tmp_path / "s.db"
     with Store(db) as store:
         store.import_resources([*small_directory(), unplaced()], actor="test")
