@@ -68,6 +68,24 @@ def _split(value: Any) -> list[str]:
     return [str(v).strip() for v in value if str(v).strip()]
 
 
+def _choices(value: Any, allowed: tuple[str, ...], what: str) -> list[str]:
+    """A `;`-list (or list) of keys, lower-cased, each once; an unknown one is named with the allowed."""
+    items = _dedupe([x.lower() for x in _split(value)])
+    bad = [x for x in items if x not in allowed]
+    if bad:
+        raise ValueError(f"unknown {what} {', '.join(repr(b) for b in bad)}; use {', '.join(allowed)}")
+    return items
+
+
+def _as_written(value: Any, parse, not_a: str) -> Any:
+    """A number given as text is read as written (ASCII digits); True/False is not a number."""
+    if isinstance(value, bool):
+        raise ValueError(not_a)
+    if isinstance(value, str):
+        return parse(value) if value.strip() else None
+    return value
+
+
 def _dedupe(items: list[str]) -> list[str]:
     seen: dict[str, None] = {}
     for item in items:
@@ -143,11 +161,7 @@ class Resource(BaseModel):
     @field_validator("domains", mode="before")
     @classmethod
     def _domains(cls, v: Any) -> list[str]:
-        items = _dedupe([d.lower() for d in _split(v)])
-        bad = [d for d in items if d not in DOMAINS]
-        if bad:
-            raise ValueError(f"unknown domain {', '.join(repr(b) for b in bad)}; use {', '.join(DOMAINS)}")
-        return items
+        return _choices(v, DOMAINS, "domain")
 
     @field_validator("support_types", mode="before")
     @classmethod
@@ -172,27 +186,20 @@ class Resource(BaseModel):
     @field_validator("delivery", mode="before")
     @classmethod
     def _delivery(cls, v: Any) -> list[str]:
-        items = _dedupe([x.lower() for x in _split(v)])
+        items = _choices(v, DELIVERY_MODES, "delivery")
         if not items:
             raise ValueError("is required: one or more of in_person, phone, online")
-        bad = [x for x in items if x not in DELIVERY_MODES]
-        if bad:
-            raise ValueError(f"unknown delivery {', '.join(repr(b) for b in bad)}; use in_person, phone, online")
         return [m for m in DELIVERY_MODES if m in items]
 
     @field_validator("min_age", "max_age", mode="before")
     @classmethod
     def _age_as_written(cls, v: Any) -> Any:
-        if isinstance(v, bool):
-            raise ValueError("is not a whole number of years")
-        return strict_int(v) if isinstance(v, str) and v.strip() else (None if isinstance(v, str) else v)
+        return _as_written(v, strict_int, "is not a whole number of years")
 
     @field_validator("latitude", "longitude", mode="before")
     @classmethod
     def _coordinate_as_written(cls, v: Any) -> Any:
-        if isinstance(v, bool):
-            raise ValueError("is not a number")
-        return strict_float(v) if isinstance(v, str) and v.strip() else (None if isinstance(v, str) else v)
+        return _as_written(v, strict_float, "is not a number")
 
     @field_validator("last_verified")
     @classmethod
@@ -211,18 +218,12 @@ class Resource(BaseModel):
             raise ValueError(f"{v} is not an age in years (0-130)")
         return v
 
-    @field_validator("latitude")
+    @field_validator("latitude", "longitude")
     @classmethod
-    def _lat(cls, v: float | None) -> float | None:
-        if v is not None and not (math.isfinite(v) and -90 <= v <= 90):
-            raise ValueError(f"{v} is not a latitude (-90 to 90)")
-        return v
-
-    @field_validator("longitude")
-    @classmethod
-    def _lon(cls, v: float | None) -> float | None:
-        if v is not None and not (math.isfinite(v) and -180 <= v <= 180):
-            raise ValueError(f"{v} is not a longitude (-180 to 180)")
+    def _coordinate(cls, v: float | None, info) -> float | None:
+        limit = 90 if info.field_name == "latitude" else 180
+        if v is not None and not (math.isfinite(v) and -limit <= v <= limit):
+            raise ValueError(f"{v} is not a {info.field_name} (-{limit} to {limit})")
         return v
 
     @model_validator(mode="after")

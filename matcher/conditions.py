@@ -9,26 +9,44 @@ from __future__ import annotations
 
 import re
 
-# Each family: words a person may type for the condition → words a listing may use for it.
-_FAMILIES: tuple[tuple[str, str], ...] = (
-    (r"diabet|blood sugar|pre-?diabet", r"diabet\w*|blood sugar|pre-?diabet\w*"),
-    (r"copd|emphysema|bronchitis|chronic obstructive|lung|breath|asthma",
-     r"copd|emphysema|chronic obstructive pulmonary disease|lung conditions?|lung health|breathless\w*|"
-     r"breathing|asthma"),
-    (r"heart|cardiac|angina|coronary|heart failure|atrial", r"heart\w*|cardiac|angina|coronary"),
-    (r"stroke", r"stroke"),
-    (r"arthrit|osteo|joint|back pain|chronic pain|fibromyalg|pain", r"arthritis|joint pain|chronic pain|pain|fibromyalgia"),
-    (r"dementia|alzheimer|memory", r"dementia|alzheimer\w*|memory loss|memory"),
-    (r"cancer", r"cancer"),
-    (r"parkinson", r"parkinson\w*"),
-    (r"\bms\b|multiple sclerosis", r"multiple sclerosis|\bms\b"),
-    (r"depress|anxi|low mood|mental", r"depression|anxiety|low mood|mental health"),
-    (r"obes|weight", r"weight|obesity"),
-    (r"kidney|renal", r"kidney|renal"),
-    (r"sight|visual|blind", r"sight loss|visual impairment|blind\w*|sight"),
-    (r"deaf|hearing", r"deaf\w*|hearing loss|hearing"),
-)
-_COMPILED = [(re.compile(p, re.IGNORECASE), re.compile(rf"\b(?:{w})\b", re.IGNORECASE)) for p, w in _FAMILIES]
+# Each family, one a line: words a person may type for the condition  =>  words a listing may use for it.
+_FAMILIES = r"""
+diabet|blood sugar|pre-?diabet                      => diabet\w*|blood sugar|pre-?diabet\w*
+copd|emphysema|bronchitis|chronic obstructive|lung|breath|asthma
+                                                    => copd|emphysema|chronic obstructive pulmonary disease|lung conditions?|lung health|breathless\w*|breathing|asthma
+heart|cardiac|angina|coronary|heart failure|atrial  => heart\w*|cardiac|angina|coronary
+stroke                                              => stroke
+arthrit|osteo|joint|back pain|chronic pain|fibromyalg|pain
+                                                    => arthritis|joint pain|chronic pain|pain|fibromyalgia
+dementia|alzheimer|memory                           => dementia|alzheimer\w*|memory loss|memory
+cancer                                              => cancer
+parkinson                                           => parkinson\w*
+\bms\b|multiple sclerosis                           => multiple sclerosis|\bms\b
+depress|anxi|low mood|mental                        => depression|anxiety|low mood|mental health
+obes|weight                                         => weight|obesity
+kidney|renal                                        => kidney|renal
+sight|visual|blind                                  => sight loss|visual impairment|blind\w*|sight
+deaf|hearing                                        => deaf\w*|hearing loss|hearing
+"""
+def _families(table: str) -> list[tuple[str, str]]:
+    """The table as (person pattern, listing pattern) pairs; a continued line starts with '=>'."""
+    out: list[tuple[str, str]] = []
+    pending = ""
+    for line in table.strip().splitlines():
+        line = line.strip()
+        if line.startswith("=>"):
+            out.append((pending, line[2:].strip()))
+            pending = ""
+        elif "=>" in line:
+            person, listing = line.split("=>", 1)
+            out.append((person.strip(), listing.strip()))
+        else:
+            pending = line
+    return out
+
+
+_COMPILED = [(re.compile(p, re.IGNORECASE), re.compile(rf"\b(?:{w})\b", re.IGNORECASE))
+             for p, w in _families(_FAMILIES)]
 
 
 def condition_in_text(condition: str, text: str) -> str | None:
