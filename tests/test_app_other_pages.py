@@ -24,7 +24,7 @@ def test_gp_preview_gives_five_options_with_reasons_and_a_referral_note(app_db):
     assert all(":" in m for m in lines)  # name: reasons
     note = at.code[0].value
     assert note.startswith("Referral to social prescribing link worker.")
-    assert "Needs discussed: lonely since her husband died" in note and "1. " in note
+    assert "Seen by GP: lonely since her husband died" in note and "1. " in note
 
 
 def test_gaps_page_shows_zero_provision(app_db):
