@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -280,25 +280,31 @@ def listing_table(items: Iterable[Any], today: dt.date | None = None) -> pd.Data
 
 
 def coverage(source: Store | Iterable[Any],
-             infer: Callable[[list[Resource]], list[list[str]]] | None = None) -> pd.DataFrame:
+             infer: Callable[[list[Resource]], list[list[str]]] | None = None,
+             domains_of: Mapping[str, Sequence[str]] | None = None) -> pd.DataFrame:
     """Active listings counted by needs domain × language × area, zeros included.
 
     Columns: domain, language, area, listings. Every combination of the eight domains, the
     languages and the areas the directory knows appears, so a zero is a visible gap. A listing
-    without domains is counted under domains `infer` gives it (the matcher's inference, passed
-    in by the caller), else under 'not stated'.
+    is counted under the domains `domains_of` gives it (matching's own domains of every listing,
+    `Recommender.listing_domains()`, so that Gaps and Find support agree on what a listing serves);
+    without that, a listing without domains is counted under the domains `infer` gives it, else under
+    'not stated'.
     """
     active = [_res(s) for s in _stored(source) if _res(s).is_active]
     blank = [r for r in active if not r.domains]
     inferred: dict[str, list[str]] = {}
-    if infer is not None and blank:
+    if domains_of is not None:
+        inferred = {r.id: list(domains_of.get(r.id) or r.domains) for r in active}
+    elif infer is not None and blank:
         inferred = {r.id: list(d) for r, d in zip(blank, infer(blank), strict=True)}
     counts: dict[tuple[str, str, str], int] = {}
     languages: set[str] = set()
     areas: set[str] = set()
     any_not_stated = False
     for r in active:
-        doms = r.domains or inferred.get(r.id) or [NOT_STATED]
+        first = inferred.get(r.id) if domains_of is not None else None  # matching's answer wins
+        doms = first or r.domains or inferred.get(r.id) or [NOT_STATED]
         any_not_stated |= doms == [NOT_STATED]
         area = area_of(r)
         areas.add(area)

@@ -177,3 +177,11 @@ def test_coverage_uses_inferred_domains_for_blank_ones():
     assert set(curation.coverage(items).domain) >= {"not stated"}
     cov = curation.coverage(items, infer=lambda rs: [["money"] for _ in rs])
     assert int(cov[cov.domain == "money"].listings.sum()) == 1 and "not stated" not in set(cov.domain)
+
+
+def test_coverage_counts_matchings_domains_of_every_listing_when_given():
+    items = [listing("B1", domains=["money"]), listing("B2", domains=[])]
+    cov = curation.coverage(items, domains_of={"B1": ["money", "living_conditions"], "B2": ["lifestyle"]})
+    total = cov.groupby("domain").listings.sum()
+    assert total["money"] == 1 and total["living_conditions"] == 1 and total["lifestyle"] == 1
+    assert "not stated" not in set(cov.domain)
