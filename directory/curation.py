@@ -20,6 +20,7 @@ import pandas as pd
 
 from . import importer
 from .accounts import User
+from .import_plan import import_plan
 from .postcodes import postcode_district
 from .records import (
     CSV_COLUMNS,
@@ -129,7 +130,7 @@ def read_upload(data: bytes, filename: str) -> Loaded:
     return importer.load_bytes(data, filename)
 
 
-def import_preview(store: Store, resources: Sequence[Resource]) -> ImportSummary:
+def import_preview(store: Store, resources: Sequence[Resource]) -> ImportSummary:  # kept for callers of ids only
     """What an import would do, without doing it: ids to add, to update and left unchanged."""
     current = {s.id: s.content_hash for s in store.list()}
     summary = ImportSummary()
@@ -143,14 +144,25 @@ def import_preview(store: Store, resources: Sequence[Resource]) -> ImportSummary
     return summary
 
 
-def import_listings(store: Store, user: User, source: Sequence[Resource] | tuple[bytes, str]) -> ImportSummary:
-    """Import validated listings, or the bytes of a file (`(data, filename)`): all rows or none."""
+def import_listings(store: Store, user: User, source: Sequence[Resource] | tuple[bytes, str], *,
+                    skip_older: bool = True) -> ImportSummary:
+    """Import validated listings, or the bytes of a file (`(data, filename)`): all rows or none.
+
+    With `skip_older` (the default) rows older than what the directory holds (`import_plan.import_plan`:
+    an earlier `last_verified`, or undoing a newer edit) are left out and listed in `summary.skipped`.
+    """
     user.require("import")
     if isinstance(source, tuple) and len(source) == 2 and isinstance(source[0], bytes | bytearray):
-        resources = read_upload(bytes(source[0]), str(source[1]))
+        resources = list(read_upload(bytes(source[0]), str(source[1])))
     else:
         resources = list(source)
-    return store.import_resources(resources, actor=user.username)
+    skipped: list[str] = []
+    if skip_older:
+        skipped = import_plan(store, resources).older
+        resources = [r for r in resources if r.id not in set(skipped)]
+    summary = store.import_resources(resources, actor=user.username)
+    summary.skipped = skipped
+    return summary
 
 
 def export_csv(store: Store, user: User) -> bytes:

@@ -134,13 +134,15 @@ class ImportSummary:
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # rows older than the directory, left out on purpose
 
     @property
     def changed(self) -> bool:
         return bool(self.added or self.updated)
 
     def __str__(self) -> str:
-        return f"{len(self.added)} added, {len(self.updated)} updated, {len(self.unchanged)} unchanged"
+        text = f"{len(self.added)} added, {len(self.updated)} updated, {len(self.unchanged)} unchanged"
+        return text + (f", {len(self.skipped)} skipped as older than the directory" if self.skipped else "")
 
 
 def now_iso() -> str:

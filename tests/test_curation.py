@@ -185,3 +185,39 @@ def test_coverage_counts_matchings_domains_of_every_listing_when_given():
     total = cov.groupby("domain").listings.sum()
     assert total["money"] == 1 and total["living_conditions"] == 1 and total["lifestyle"] == 1
     assert "not stated" not in set(cov.domain)
+
+
+def test_import_plan_shows_each_fields_old_and_new_value(filled):
+    g02 = filled.get("G02").resource
+    incoming = [listing("I1"), g02.model_copy(update={"schedule": "Fridays 18:00-19:30", "phone": "0141 999 0000"}),
+                filled.get("G01").resource]
+    plan = curation.import_plan(filled, incoming)
+    assert (plan.added, plan.updated, plan.unchanged, plan.older) == (["I1"], ["G02"], ["G01"], [])
+    row = next(r for r in plan.rows if r.id == "G02")
+    assert [(c.field, c.old, c.new) for c in row.changes] == [
+        ("schedule", "Thursdays 19:00-20:30", "Fridays 18:00-19:30"), ("phone", "0141 000 0001", "0141 999 0000")]
+
+
+def test_an_older_export_does_not_undo_a_colleagues_newer_edit_unless_asked(filled):
+    old_export = curation.export_csv(filled, CURATOR)
+    g01 = filled.get("G01")
+    curation.edit_listing(filled, User("ada", "curator"), "G01",
+                          curation.listing_fields(g01.resource) | {"schedule": "Fridays 12:00-14:00"}, g01.version)
+    g06 = filled.get("G06")
+    curation.verify_listing(filled, CURATOR, "G06", g06.version, today=dt.date(2026, 6, 1))
+    incoming = curation.read_upload(old_export, "old.csv")
+    plan = curation.import_plan(filled, incoming)
+    assert sorted(plan.older) == ["G01", "G06"]
+    why = {r.id: r.older for r in plan.rows}
+    assert any("undo ada's change of schedule" in w for w in why["G01"])
+    assert why["G06"] == ["verified 2023-03-01 in the file, 2026-06-01 in the directory"]
+    assert not plan.changed(skip_older=True) and plan.changed(skip_older=False)
+
+    summary = curation.import_listings(filled, CURATOR, incoming)
+    assert sorted(summary.skipped) == ["G01", "G06"] and not summary.updated
+    assert "2 skipped as older than the directory" in str(summary)
+    assert filled.get("G01").resource.schedule == "Fridays 12:00-14:00"
+
+    summary = curation.import_listings(filled, CURATOR, incoming, skip_older=False)
+    assert sorted(summary.updated) == ["G01", "G06"]
+    assert filled.get("G01").resource.schedule == "Wednesdays 12:00-14:00"
