@@ -11,7 +11,9 @@ the pages that show them check `browse` before they call.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tempfile
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,7 @@ import pandas as pd
 from . import importer
 from .accounts import User
 from .import_plan import import_plan
+from .languages import language_name
 from .postcodes import postcode_district
 from .records import (
     CSV_COLUMNS,
@@ -32,7 +35,8 @@ from .records import (
     resource_from_row,
     resource_to_row,
 )
-from .store import AuditEntry, ImportSummary, Store, StoredResource, content_hash
+from .store import AuditEntry, ConflictError, ImportSummary, Store, StoredResource, content_hash
+from .vocabulary import DELIVERY_WORDS, DOMAIN_LABELS
 
 STALE_MONTHS = 12  # the issue's rule: not verified in the last 12 months is stale
 REMOTE_AREA = "phone/online"
@@ -61,8 +65,22 @@ def validate_fields(fields: dict[str, Any], extra: dict[str, str] | None = None)
     return resource
 
 
+def new_listing_id(store: Store | Iterable[Any], name: str) -> str:
+    """A stable, unused id from a listing's name: 'Govan Lunch Club' → 'govan-lunch-club' (then '-2', ...)."""
+    base = "-".join(re.findall(r"[a-z0-9]+", unicodedata.normalize("NFKD", name).encode("ascii", "ignore")
+                                .decode().casefold()))[:60].strip("-") or "listing"
+    taken = {_res(s).id.casefold() for s in _stored(store)}
+    candidate, n = base, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
 def add_listing(store: Store, user: User, fields: dict[str, Any]) -> StoredResource:
     user.require("edit")
+    if not str(fields.get("id") or "").strip():  # the curator need not invent one
+        fields = {**fields, "id": new_listing_id(store, str(fields.get("name") or ""))}
     resource = validate_fields(fields)
     try:
         store.get(resource.id)
@@ -112,10 +130,28 @@ def verify_listing(store: Store, user: User, resource_id: str, expected_version:
     return store.verify(resource_id, expected_version, actor=user.username, on=today or dt.date.today())
 
 
-def retire_listing(store: Store, user: User, resource_id: str, expected_version: int) -> StoredResource:
-    """Mark a listing inactive: it stays in the directory and its history, never deleted."""
+def retire_listing(store: Store, user: User, resource_id: str, expected_version: int,
+                   reason: str = "") -> StoredResource:
+    """Mark a listing inactive: it stays in the directory and its history, never deleted. The curator's
+    reason (e.g. 'the group stopped meeting in March') is kept in the audit trail."""
     user.require("edit")
-    return store.retire(resource_id, expected_version, actor=user.username)
+    return store.retire(resource_id, expected_version, actor=user.username, reason=" ".join(reason.split()))
+
+
+def verify_listings(store: Store, user: User, versions: dict[str, int],
+                    today: dt.date | None = None) -> tuple[list[str], list[str]]:
+    """Mark several listings verified (id → the version the curator saw), each its own change.
+    Returns the ids verified and the ids changed by someone else meanwhile (left as they are)."""
+    user.require("edit")
+    done, conflicts = [], []
+    for rid, version in versions.items():
+        try:
+            verify_listing(store, user, rid, version, today)
+        except ConflictError:
+            conflicts.append(rid)
+        else:
+            done.append(rid)
+    return done, conflicts
 
 
 def reactivate_listing(store: Store, user: User, resource_id: str, expected_version: int) -> StoredResource:
@@ -187,7 +223,7 @@ def export_hsds(store: Store, user: User) -> bytes:
 
 
 # ---- history ----------------------------------------------------------------------------------------
-def _short(value: Any, width: int = 80) -> str:
+def _short(value: Any, width: int = 400) -> str:
     if value is None or value == "" or value == []:
         return "(blank)"
     text = "; ".join(map(str, value)) if isinstance(value, list) else str(value)
@@ -198,7 +234,8 @@ def describe_changes(entry: AuditEntry) -> str:
     """One line per changed field: 'schedule: Mondays 10:00 → Tuesdays 10:00'."""
     if entry.action in ("create", "import") and entry.version == 1:
         return "listing added"
-    parts = [f"{k}: {_short(old)} → {_short(new)}" for k, (old, new) in entry.changes.items()]
+    parts = [f"reason: {new}" if k == "reason" else f"{k}: {_short(old)} → {_short(new)}"
+             for k, (old, new) in entry.changes.items()]
     return "\n".join(parts) or "no field changed"
 
 
@@ -282,8 +319,9 @@ def listing_table(items: Iterable[Any], today: dt.date | None = None) -> pd.Data
         r = _res(item)
         rows.append({
             "id": r.id, "name": r.name, "organisation": r.organisation, "status": r.status,
-            "domains": ", ".join(r.domains) or NOT_STATED, "languages": ", ".join(r.languages),
-            "area": area_of(r), "delivery": ", ".join(r.delivery),
+            "domains": ", ".join(DOMAIN_LABELS.get(d, d) for d in r.domains) or NOT_STATED,
+            "languages": ", ".join(language_name(c) for c in r.languages),
+            "area": area_of(r), "delivery": ", ".join(DELIVERY_WORDS.get(m, m) for m in r.delivery),
             "last verified": r.last_verified.isoformat() if r.last_verified else "never",
             "stale": r.is_active and is_stale(r, today),
         })

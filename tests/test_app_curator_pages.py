@@ -48,3 +48,59 @@ def test_import_shows_the_field_diff_and_skips_older_rows_unless_overridden(app_
     at.button(key="imp_confirm").click().run()
     with Store(app_db) as s:
         assert s.get("G01").resource.schedule == "Wednesdays 12:00-14:00"
+
+
+def choose_rows(at, key, rows):
+    """What clicking rows of a table does in the browser: its selection state, then a rerun."""
+    at.session_state[key] = {"selection": {"rows": list(rows), "columns": [], "cells": []}}
+    return at.run()
+
+
+def test_the_directory_table_shows_names_a_clicked_row_opens_ticked_rows_verify_together(app_db):
+    at = new_app("views/directory.py")
+    table = at.dataframe[0].value
+    g04 = table.set_index("id").loc["G04"]
+    assert g04["languages"] == "Urdu" and g04["domains"] == "lifestyle, social relationships"
+    ids = list(table["id"])
+    choose_rows(at, "dir_table", [ids.index("G02")])
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.text_input(key="ed_schedule").value == "Thursdays 19:00-20:30"  # opened by the click
+    choose_rows(at, "dir_table", [ids.index("G01"), ids.index("G06")])
+    at.button(key="dir_bulk_verify").click().run()
+    assert "Marked 2 listings verified today" in at.success[0].value
+    with Store(app_db) as s:
+        assert [e.action for e in s.history("G06")][-1] == "verify" and s.history("G01")[-1].actor == "local"
+
+
+def test_stale_listings_have_their_own_tab_with_contacts_to_ask(app_db):
+    at = new_app("views/directory.py")
+    stale = at.tabs[1]
+    assert at.tabs[1].label == "Stale listings (1)"
+    assert list(stale.dataframe[0].value["id"]) == ["G06"]
+    buttons = [b for b in stale.get("download_button") if b.proto.label == "Download their contacts (CSV)"]
+    assert buttons
+    choose_rows(at, "stale_table", [0])
+    at.button(key="stale_bulk_verify").click().run()
+    assert "Marked 1 listings verified today" in at.success[0].value
+    assert at.tabs[1].label == "Stale listings (0)"
+
+
+def test_add_a_listing_placed_from_its_postcode_with_an_id_made_from_its_name(app_db):
+    from matcher.geo import default_gazetteer
+
+    postcode = "G51 3AB"
+    expected = default_gazetteer().postcode(postcode)
+    assert expected is not None
+    at = new_app("views/directory.py")
+    at.text_input(key="add_name").set_value("Knit and Natter")
+    at.text_area(key="add_description").set_value("Knitting and a chat over tea, every week.")
+    at.text_input(key="add_postcode").set_value(postcode)
+    at.button(key="FormSubmitter:add_form-Find the place from the postcode or address").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert float(at.text_input(key="add_latitude").value) == round(expected[0], 5)
+    assert any("Placed from the postcode" in c.value for c in at.caption)
+    at.button(key="FormSubmitter:add_form-Add listing").click().run()
+    assert "Added Knit and Natter (knit-and-natter)" in at.success[0].value
+    with Store(app_db) as s:
+        made = s.get("knit-and-natter").resource
+        assert (made.latitude, made.longitude) == (round(expected[0], 5), round(expected[1], 5))

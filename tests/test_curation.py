@@ -221,3 +221,58 @@ def test_an_older_export_does_not_undo_a_colleagues_newer_edit_unless_asked(fill
     summary = curation.import_listings(filled, CURATOR, incoming, skip_older=False)
     assert sorted(summary.updated) == ["G01", "G06"]
     assert filled.get("G01").resource.schedule == "Wednesdays 12:00-14:00"
+
+
+def test_retire_keeps_the_reason_in_the_audit_trail(filled):
+    g01 = filled.get("G01")
+    curation.retire_listing(filled, CURATOR, "G01", g01.version, reason="  stopped meeting in March ")
+    last = filled.history("G01")[-1]
+    assert last.action == "retire" and last.changes["reason"] == [None, "stopped meeting in March"]
+    assert "reason: stopped meeting in March" in curation.history_rows(filled, "G01")[0]["changes"]
+
+
+def test_bulk_verify_verifies_each_and_reports_conflicts(filled):
+    versions = {"G01": filled.get("G01").version, "G06": filled.get("G06").version + 5}
+    done, conflicts = curation.verify_listings(filled, CURATOR, versions, today=dt.date(2026, 11, 1))
+    assert (done, conflicts) == (["G01"], ["G06"])
+    assert filled.get("G01").resource.last_verified == dt.date(2026, 11, 1)
+    with pytest.raises(PermissionDenied):
+        curation.verify_listings(filled, LINK_WORKER, versions)
+
+
+def test_listing_table_shows_names_not_codes():
+    row = curation.listing_table([listing("T1", languages=["ku", "ar"], domains=["self_care"])]).iloc[0]
+    assert row["languages"] == "Kurdish, Arabic" and row["domains"] == "looking after yourself"
+
+
+def test_stale_contacts_as_csv_and_a_ready_email():
+    from directory import outreach
+
+    r = listing("S1", name="Men's Shed", email="shed@example.org", phone="=1+2")
+    data = outreach.contacts_csv([r]).decode()
+    assert data.splitlines()[0] == "id,name,organisation,email,phone,website,last verified"
+    assert "shed@example.org" in data and "'=1+2" in data
+    link = outreach.update_request(r)
+    assert link.startswith("mailto:shed@example.org?subject=Is%20our%20listing%20of%20Men%27s%20Shed")
+    assert outreach.update_request(listing("S2", email="")) is None
+
+
+def test_a_new_listing_gets_an_id_from_its_name(filled):
+    assert curation.new_listing_id(filled, "Café Côte: Knit & Natter!") == "cafe-cote-knit-natter"
+    fields = curation.listing_fields(listing("x", name="Listing G01")) | {"id": ""}
+    filled.create(listing("listing-g01"))
+    made = curation.add_listing(filled, CURATOR, fields)
+    assert made.id == "listing-g01-2"
+
+
+def test_a_listing_is_placed_from_its_postcode_or_the_place_in_its_address():
+    from matcher.geo import default_gazetteer
+    from matcher.placing import place_listing
+
+    gaz = default_gazetteer()
+    some_postcode = next(iter(gaz._postcodes))  # a postcode the packaged gazetteer holds
+    lat, lon, how = place_listing(some_postcode, "", gaz)
+    assert (lat, lon) == tuple(round(x, 5) for x in gaz.postcode(some_postcode)) and how.startswith("postcode")
+    name = gaz.names()[0]
+    assert place_listing("", f"1 High Street, {name}", gaz)[2] == f"place {name}"
+    assert place_listing("", "nowhere at all", gaz) is None
