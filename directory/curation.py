@@ -159,6 +159,30 @@ def reactivate_listing(store: Store, user: User, resource_id: str, expected_vers
     return store.reactivate(resource_id, expected_version, actor=user.username)
 
 
+# ---- duplicates ------------------------------------------------------------------------------------
+NOT_DUPLICATE = "not-duplicate"  # the audit action that remembers a dismissed pair
+
+
+def merge_duplicate(store: Store, user: User, keep_id: str, retire_id: str, expected_version: int) -> StoredResource:
+    """Two listings of one service: keep one, retire the other (at the version the curator saw), the
+    reason naming the one kept in the audit trail. Its details can then be copied by an edit if needed."""
+    user.require("edit")
+    store.get(keep_id)  # the kept listing must exist
+    return retire_listing(store, user, retire_id, expected_version, reason=f"duplicate of {keep_id}")
+
+
+def dismiss_duplicate(store: Store, user: User, a: str, b: str) -> None:
+    """Two listings the curator says are different services: remembered in the audit trail of both."""
+    user.require("edit")
+    store.note(a, NOT_DUPLICATE, {"not_duplicate_of": [None, b]}, actor=user.username)
+    store.note(b, NOT_DUPLICATE, {"not_duplicate_of": [None, a]}, actor=user.username)
+
+
+def dismissed_pairs(store: Store) -> set[frozenset[str]]:
+    return {frozenset((e.resource_id, e.changes["not_duplicate_of"][1])) for e in store.history()
+            if e.action == NOT_DUPLICATE and "not_duplicate_of" in e.changes}
+
+
 # ---- import and export ------------------------------------------------------------------------------
 def read_upload(data: bytes, filename: str) -> Loaded:
     """Validate an uploaded file (CSV, HSDS JSON, zipped HSDS datapackage); InputError lists every
@@ -234,6 +258,8 @@ def describe_changes(entry: AuditEntry) -> str:
     """One line per changed field: 'schedule: Mondays 10:00 → Tuesdays 10:00'."""
     if entry.action in ("create", "import") and entry.version == 1:
         return "listing added"
+    if entry.action == NOT_DUPLICATE:
+        return f"not a duplicate of {entry.changes.get('not_duplicate_of', [None, '?'])[1]}"
     parts = [f"reason: {new}" if k == "reason" else f"{k}: {_short(old)} → {_short(new)}"
              for k, (old, new) in entry.changes.items()]
     return "\n".join(parts) or "no field changed"

@@ -407,6 +407,12 @@ class Store:
         self._audit(conn, new.id, action, actor, at, expected + 1, changes)
         return expected + 1
 
+    def note(self, resource_id: str, action: str, changes: dict[str, list[Any]], actor: str | None = None) -> None:
+        """An audit entry that changes no listing (e.g. 'not a duplicate of ...'), at its current version."""
+        current = self.get(resource_id)
+        with self._writing() as conn:
+            self._audit(conn, resource_id, action, actor or default_actor(), now_iso(), current.version, changes)
+
     def create(self, resource: Resource, actor: str | None = None) -> StoredResource:
         actor = actor or default_actor()
         at = now_iso()

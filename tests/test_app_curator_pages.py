@@ -104,3 +104,33 @@ def test_add_a_listing_placed_from_its_postcode_with_an_id_made_from_its_name(ap
     with Store(app_db) as s:
         made = s.get("knit-and-natter").resource
         assert (made.latitude, made.longitude) == (round(expected[0], 5), round(expected[1], 5))
+
+
+def twin(rid, **kw):
+    from .app_fixtures import listing
+
+    return listing(rid, name="Govan Lunch Club", description="Hot lunch and company for older people who live alone.",
+                   domains=["social_relationships"], schedule="Wednesdays 12:00-14:00", **kw)
+
+
+def test_likely_duplicates_are_offered_then_merged_or_dismissed_and_remembered(app_db):
+    with Store(app_db) as s:
+        s.create(twin("G01b", organisation="Govan Community Trust (import 2)"))
+    at = new_app("views/directory.py")
+    at.button(key="dup_find").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [b.label for b in at.button if b.key and b.key.startswith("dup_keep_a_")] == ["Keep G01, retire G01b"]
+    at.button(key="dup_dismiss_0").click().run()
+    at.button(key="dup_find").click().run()
+    assert "No likely duplicates" in at.success[-1].value
+    with Store(app_db) as s:
+        assert curation.dismissed_pairs(s) == {frozenset({"G01", "G01b"})}
+        s.create(twin("G01c"))
+    at.button(key="dup_find").click().run()
+    labels = [b.label for b in at.button if b.key and b.key.startswith("dup_keep_a_")]
+    assert "Keep G01, retire G01c" in labels
+    n = labels.index("Keep G01, retire G01c")
+    at.button(key=f"dup_keep_a_{n}").click().run()
+    with Store(app_db) as s:
+        assert s.get("G01c").resource.status == "inactive"
+        assert s.history("G01c")[-1].changes["reason"] == [None, "duplicate of G01"]

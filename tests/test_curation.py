@@ -276,3 +276,31 @@ def test_a_listing_is_placed_from_its_postcode_or_the_place_in_its_address():
     name = gaz.names()[0]
     assert place_listing("", f"1 High Street, {name}", gaz)[2] == f"place {name}"
     assert place_listing("", "nowhere at all", gaz) is None
+
+
+def test_duplicate_pairs_need_near_identical_text_and_an_agreeing_fact():
+    import numpy as np
+
+    from matcher.duplicates import find_pairs
+
+    a = listing("D1", name="Lunch Club", phone="0141 000 0001", postcode="G51 3BD")
+    b = listing("D2", name="Lunch club (Govan)", phone="01410000001", postcode="G51 3BD")
+    c = listing("D3", name="Chess", phone="0141 000 0009", postcode="G1 1AA")
+    v = {"D1": np.array([1.0, 0.0]), "D2": np.array([0.95, 0.2]), "D3": np.array([0.6, 0.8])}
+    pairs = find_pairs([a, b, c], v)
+    assert [(p.a.id, p.b.id) for p in pairs] == [("D1", "D2")]
+    assert {"same phone", "same postcode", "near-identical name"} <= set(pairs[0].why)
+    assert find_pairs([a, b, c], v, dismissed={frozenset({"D1", "D2"})}) == []
+
+
+def test_merge_retires_one_with_the_reason_and_dismissal_is_remembered(filled):
+    curation.merge_duplicate(filled, CURATOR, "G01", "G02", filled.get("G02").version)
+    assert filled.get("G02").resource.status == "inactive"
+    assert filled.history("G02")[-1].changes["reason"] == [None, "duplicate of G01"]
+    version = filled.directory_version()
+    curation.dismiss_duplicate(filled, CURATOR, "G03", "G05")
+    assert curation.dismissed_pairs(filled) == {frozenset({"G03", "G05"})}
+    assert filled.directory_version() == version and filled.get("G03").version == 1  # no listing changed
+    assert curation.history_rows(filled, "G03")[0]["changes"] == "not a duplicate of G05"
+    with pytest.raises(PermissionDenied):
+        curation.dismiss_duplicate(filled, LINK_WORKER, "G03", "G05")

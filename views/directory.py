@@ -12,7 +12,7 @@ import ui
 from directory import curation, outreach
 from directory.accounts import PermissionDenied
 from directory.records import DOMAINS, InputError
-from ui import listing_form
+from ui import duplicates_panel, listing_form
 from ui.listing_panel import open_listing
 
 user = ui.require("browse")
@@ -26,7 +26,8 @@ if ss.get("dir_flash"):
 
 items = store.list()
 stale = curation.stale_listings(items, today)
-tab_browse, tab_stale, tab_add = st.tabs(["Browse and edit", f"Stale listings ({len(stale)})", "Add a listing"])
+tab_browse, tab_stale, tab_dups, tab_add = st.tabs(
+    ["Browse and edit", f"Stale listings ({len(stale)})", "Possible duplicates", "Add a listing"])
 
 
 def bulk_verify(chosen, key: str) -> None:
@@ -100,6 +101,9 @@ with tab_stale:
                 else:
                     st.caption(f"{ui.text(s.resource.name)}: no e-mail address; phone "
                                f"{ui.text(s.resource.phone or 'not given')}")
+
+with tab_dups:
+    duplicates_panel.render(store, user)
 
 with tab_add:
     if not user.can("edit"):
