@@ -41,21 +41,23 @@ top = max(int(grid["listings"].max()), 1)
 grid["ink"] = ["#c00000" if n == 0 else "#ffffff" if n > top / 2 else "#111111" for n in grid["listings"]]
 # Every label shown whole (no dropping of "overlapping" labels, no cut), one band per need tall enough to read.
 chart = (
-    alt.Chart(grid, height=alt.Step(34))
+    alt.Chart(grid, height=34 * len(needs_order))
     .mark_rect(stroke="white")
     .encode(
         x=alt.X("language name:N", title="Language",
                 axis=alt.Axis(labelAngle=0, labelLimit=160, labelOverlap=False, orient="top")),
         y=alt.Y("need:N", title=None, sort=needs_order,
                 axis=alt.Axis(labelLimit=400, labelOverlap=False, labelFontSize=13)),
-        color=alt.Color("listings:Q", title="Listings", scale=alt.Scale(scheme="blues", domainMin=0)),
+        color=alt.Color("listings:Q", title="Listings", scale=alt.Scale(scheme="blues", domainMin=0),
+                        legend=alt.Legend(gradientLength=140, tickMinStep=1)),
         tooltip=["need", "language name", "listings"],
     )
 )
 # Dark text on light cells, white on dark ones, red for a zero: every count readable.
 labels = chart.mark_text(fontSize=13, fontWeight="bold").encode(
     text="listings:Q", color=alt.Color("ink:N", scale=None, legend=None))
-st.altair_chart(chart + labels, width="stretch")
+# The cells' colour is a count, the labels' a fixed ink: two colour scales, not one shared.
+st.altair_chart((chart + labels).resolve_scale(color="independent"), width="stretch")
 
 st.subheader("By area")
 table = view.pivot_table(index=["area", "need"], columns="language name", values="listings", aggfunc="sum",

@@ -66,9 +66,19 @@ else:
                                                  key="imp_override")
                 changes = import_plan.change_rows(plan)
                 if changes:
-                    with st.expander(f"What would change, field by field ({len(changes)} changes in "
-                                     f"{len(plan.updated)} listings)", expanded=len(changes) <= 40):
-                        st.dataframe(changes, hide_index=True, width="stretch")
+                    with st.expander(f"What would change, field by field ({len(changes)} field(s) in "
+                                     f"{len(plan.updated)} listing(s))", expanded=len(changes) <= 40):
+                        if len(changes) <= 40:  # as lines, readable on a phone; a long list as a table
+                            for row in plan.rows:
+                                if row.action != "update":
+                                    continue
+                                flag = " (older than the directory)" if row.older else ""
+                                st.markdown(f"**{ui.text(row.id)} · {ui.text(row.name)}**{flag}")
+                                st.markdown("\n".join(
+                                    f"- {ui.text(c.field)}: {ui.text(import_plan.shown(c.old))} → "
+                                    f"{ui.text(import_plan.shown(c.new))}" for c in row.changes))
+                        else:
+                            st.dataframe(changes, hide_index=True, width="stretch")
                 if plan.added:
                     added = [r for r in incoming if r.id in set(plan.added)]
                     with st.expander(f"Listings to add ({len(added)})", expanded=len(added) <= 10):
