@@ -51,6 +51,8 @@ def curator_import(page, base: str, shots: Path, size: str, csv_path: Path, phon
     expect(page.get_by_text("Imported changes.csv: 0 added, 1 updated")).to_be_visible()
     page.goto(f"{base}/directory")
     expect(page.get_by_role("heading", name="Directory")).to_be_visible()
+    expect(page.get_by_text("8 of 8 listings shown")).to_be_visible()
+    page.wait_for_timeout(2500)  # the table draws on a canvas after the page
     shoot(page, shots / f"{size}-3-directory.png", 1600)
     page.goto(f"{base}/gaps")
     expect(page.get_by_role("heading", name="Gaps in provision")).to_be_visible()

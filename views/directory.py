@@ -40,6 +40,7 @@ def bulk_verify(chosen, key: str) -> None:
         except PermissionDenied as err:
             ui.denied(err)
             return
+        ss["dir_table_gen"] = ss.get("dir_table_gen", 0) + 1  # fresh tables: no ticks left over from the action
         ss["dir_flash"] = f"Marked {len(done)} listings verified today." + (
             f" {len(conflicts)} changed meanwhile and were left as they are: open them to check." if conflicts else "")
         st.rerun()
@@ -68,8 +69,8 @@ with tab_browse:
     st.caption(f"{len(found)} of {len(items)} listings shown · click a row to open it, tick several to verify "
                f"them together · {len(stale)} active listings not verified in 12 months (see Stale listings)")
     st.dataframe(curation.listing_table(found, today), hide_index=True, width="stretch", height=280,
-                 on_select="rerun", selection_mode="multi-row", key="dir_table")
-    ticked = chosen_rows("dir_table", found)
+                 on_select="rerun", selection_mode="multi-row", key=f"dir_table_{ss.get('dir_table_gen', 0)}")
+    ticked = chosen_rows(f"dir_table_{ss.get('dir_table_gen', 0)}", found)
     bulk_verify(ticked if len(ticked) > 1 else [], "dir_bulk_verify")
     names = {s.id: s.resource.name for s in found}
     choice = st.selectbox("Or open a listing by name", list(names), index=None,
@@ -87,8 +88,9 @@ with tab_stale:
                  "with its provider, then mark it verified, or retire it if it no longer runs (open it from "
                  "Browse and edit). Tick rows to verify several at once.")
         st.dataframe(curation.listing_table(stale, today).drop(columns=["stale"]), hide_index=True,
-                     width="stretch", on_select="rerun", selection_mode="multi-row", key="stale_table")
-        bulk_verify(chosen_rows("stale_table", stale), "stale_bulk_verify")
+                     width="stretch", on_select="rerun", selection_mode="multi-row",
+                     key=f"stale_table_{ss.get('dir_table_gen', 0)}")
+        bulk_verify(chosen_rows(f"stale_table_{ss.get('dir_table_gen', 0)}", stale), "stale_bulk_verify")
         st.subheader("Ask the providers")
         st.download_button("Download their contacts (CSV)", outreach.contacts_csv(stale),
                            file_name=f"signpost-stale-contacts-{today.isoformat()}.csv", mime="text/csv",
