@@ -11,8 +11,10 @@ the pages that show them check `browse` before they call.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,8 @@ import pandas as pd
 
 from . import importer
 from .accounts import User
+from .import_plan import import_plan
+from .languages import language_name
 from .postcodes import postcode_district
 from .records import (
     CSV_COLUMNS,
@@ -31,7 +35,8 @@ from .records import (
     resource_from_row,
     resource_to_row,
 )
-from .store import AuditEntry, ImportSummary, Store, StoredResource, content_hash
+from .store import AuditEntry, ConflictError, ImportSummary, Store, StoredResource, content_hash
+from .vocabulary import DELIVERY_WORDS, DOMAIN_LABELS
 
 STALE_MONTHS = 12  # the issue's rule: not verified in the last 12 months is stale
 REMOTE_AREA = "phone/online"
@@ -60,8 +65,22 @@ def validate_fields(fields: dict[str, Any], extra: dict[str, str] | None = None)
     return resource
 
 
+def new_listing_id(store: Store | Iterable[Any], name: str) -> str:
+    """A stable, unused id from a listing's name: 'Govan Lunch Club' → 'govan-lunch-club' (then '-2', ...)."""
+    base = "-".join(re.findall(r"[a-z0-9]+", unicodedata.normalize("NFKD", name).encode("ascii", "ignore")
+                                .decode().casefold()))[:60].strip("-") or "listing"
+    taken = {_res(s).id.casefold() for s in _stored(store)}
+    candidate, n = base, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
 def add_listing(store: Store, user: User, fields: dict[str, Any]) -> StoredResource:
     user.require("edit")
+    if not str(fields.get("id") or "").strip():  # the curator need not invent one
+        fields = {**fields, "id": new_listing_id(store, str(fields.get("name") or ""))}
     resource = validate_fields(fields)
     try:
         store.get(resource.id)
@@ -113,15 +132,57 @@ def verify_listing(store: Store, user: User, resource_id: str, expected_version:
     return store.verify(resource_id, expected_version, actor=user.username, on=today or dt.date.today())
 
 
-def retire_listing(store: Store, user: User, resource_id: str, expected_version: int) -> StoredResource:
-    """Mark a listing inactive: it stays in the directory and its history, never deleted."""
+def retire_listing(store: Store, user: User, resource_id: str, expected_version: int,
+                   reason: str = "") -> StoredResource:
+    """Mark a listing inactive: it stays in the directory and its history, never deleted. The curator's
+    reason (e.g. 'the group stopped meeting in March') is kept in the audit trail."""
     user.require("edit")
-    return store.retire(resource_id, expected_version, actor=user.username)
+    return store.retire(resource_id, expected_version, actor=user.username, reason=" ".join(reason.split()))
+
+
+def verify_listings(store: Store, user: User, versions: dict[str, int],
+                    today: dt.date | None = None) -> tuple[list[str], list[str]]:
+    """Mark several listings verified (id → the version the curator saw), each its own change.
+    Returns the ids verified and the ids changed by someone else meanwhile (left as they are)."""
+    user.require("edit")
+    done, conflicts = [], []
+    for rid, version in versions.items():
+        try:
+            verify_listing(store, user, rid, version, today)
+        except ConflictError:
+            conflicts.append(rid)
+        else:
+            done.append(rid)
+    return done, conflicts
 
 
 def reactivate_listing(store: Store, user: User, resource_id: str, expected_version: int) -> StoredResource:
     user.require("edit")
     return store.reactivate(resource_id, expected_version, actor=user.username)
+
+
+# ---- duplicates ------------------------------------------------------------------------------------
+NOT_DUPLICATE = "not-duplicate"  # the audit action that remembers a dismissed pair
+
+
+def merge_duplicate(store: Store, user: User, keep_id: str, retire_id: str, expected_version: int) -> StoredResource:
+    """Two listings of one service: keep one, retire the other (at the version the curator saw), the
+    reason naming the one kept in the audit trail. Its details can then be copied by an edit if needed."""
+    user.require("edit")
+    store.get(keep_id)  # the kept listing must exist
+    return retire_listing(store, user, retire_id, expected_version, reason=f"duplicate of {keep_id}")
+
+
+def dismiss_duplicate(store: Store, user: User, a: str, b: str) -> None:
+    """Two listings the curator says are different services: remembered in the audit trail of both."""
+    user.require("edit")
+    store.note(a, NOT_DUPLICATE, {"not_duplicate_of": [None, b]}, actor=user.username)
+    store.note(b, NOT_DUPLICATE, {"not_duplicate_of": [None, a]}, actor=user.username)
+
+
+def dismissed_pairs(store: Store) -> set[frozenset[str]]:
+    return {frozenset((e.resource_id, e.changes["not_duplicate_of"][1])) for e in store.history()
+            if e.action == NOT_DUPLICATE and "not_duplicate_of" in e.changes}
 
 
 # ---- import and export ------------------------------------------------------------------------------
@@ -131,7 +192,7 @@ def read_upload(data: bytes, filename: str) -> Loaded:
     return importer.load_bytes(data, filename)
 
 
-def import_preview(store: Store, resources: Sequence[Resource]) -> ImportSummary:
+def import_preview(store: Store, resources: Sequence[Resource]) -> ImportSummary:  # kept for callers of ids only
     """What an import would do, without doing it: ids to add, to update and left unchanged."""
     current = {s.id: s.content_hash for s in store.list()}
     summary = ImportSummary()
@@ -145,14 +206,25 @@ def import_preview(store: Store, resources: Sequence[Resource]) -> ImportSummary
     return summary
 
 
-def import_listings(store: Store, user: User, source: Sequence[Resource] | tuple[bytes, str]) -> ImportSummary:
-    """Import validated listings, or the bytes of a file (`(data, filename)`): all rows or none."""
+def import_listings(store: Store, user: User, source: Sequence[Resource] | tuple[bytes, str], *,
+                    skip_older: bool = True) -> ImportSummary:
+    """Import validated listings, or the bytes of a file (`(data, filename)`): all rows or none.
+
+    With `skip_older` (the default) rows older than what the directory holds (`import_plan.import_plan`:
+    an earlier `last_verified`, or undoing a newer edit) are left out and listed in `summary.skipped`.
+    """
     user.require("import")
     if isinstance(source, tuple) and len(source) == 2 and isinstance(source[0], bytes | bytearray):
-        resources = read_upload(bytes(source[0]), str(source[1]))
+        resources = list(read_upload(bytes(source[0]), str(source[1])))
     else:
         resources = list(source)
-    return store.import_resources(resources, actor=user.username)
+    skipped: list[str] = []
+    if skip_older:
+        skipped = import_plan(store, resources).older
+        resources = [r for r in resources if r.id not in set(skipped)]
+    summary = store.import_resources(resources, actor=user.username)
+    summary.skipped = skipped
+    return summary
 
 
 def export_csv(store: Store, user: User) -> bytes:
@@ -177,7 +249,7 @@ def export_hsds(store: Store, user: User) -> bytes:
 
 
 # ---- history ----------------------------------------------------------------------------------------
-def _short(value: Any, width: int = 80) -> str:
+def _short(value: Any, width: int = 400) -> str:
     if value is None or value == "" or value == []:
         return "(blank)"
     text = "; ".join(map(str, value)) if isinstance(value, list) else str(value)
@@ -188,7 +260,10 @@ def describe_changes(entry: AuditEntry) -> str:
     """One line per changed field: 'schedule: Mondays 10:00 → Tuesdays 10:00'."""
     if entry.action in ("create", "import") and entry.version == 1:
         return "listing added"
-    parts = [f"{k}: {_short(old)} → {_short(new)}" for k, (old, new) in entry.changes.items()]
+    if entry.action == NOT_DUPLICATE:
+        return f"not a duplicate of {entry.changes.get('not_duplicate_of', [None, '?'])[1]}"
+    parts = [f"reason: {new}" if k == "reason" else f"{k}: {_short(old)} → {_short(new)}"
+             for k, (old, new) in entry.changes.items()]
     return "\n".join(parts) or "no field changed"
 
 
@@ -272,8 +347,9 @@ def listing_table(items: Iterable[Any], today: dt.date | None = None) -> pd.Data
         r = _res(item)
         rows.append({
             "id": r.id, "name": r.name, "organisation": r.organisation, "status": r.status,
-            "domains": ", ".join(r.domains) or NOT_STATED, "languages": ", ".join(r.languages),
-            "area": area_of(r), "delivery": ", ".join(r.delivery),
+            "domains": ", ".join(DOMAIN_LABELS.get(d, d) for d in r.domains) or NOT_STATED,
+            "languages": ", ".join(language_name(c) for c in r.languages),
+            "area": area_of(r), "delivery": ", ".join(DELIVERY_WORDS.get(m, m) for m in r.delivery),
             "last verified": r.last_verified.isoformat() if r.last_verified else "never",
             "stale": r.is_active and is_stale(r, today),
         })
@@ -282,25 +358,31 @@ def listing_table(items: Iterable[Any], today: dt.date | None = None) -> pd.Data
 
 
 def coverage(source: Store | Iterable[Any],
-             infer: Callable[[list[Resource]], list[list[str]]] | None = None) -> pd.DataFrame:
+             infer: Callable[[list[Resource]], list[list[str]]] | None = None,
+             domains_of: Mapping[str, Sequence[str]] | None = None) -> pd.DataFrame:
     """Active listings counted by needs domain × language × area, zeros included.
 
     Columns: domain, language, area, listings. Every combination of the eight domains, the
     languages and the areas the directory knows appears, so a zero is a visible gap. A listing
-    without domains is counted under domains `infer` gives it (the matcher's inference, passed
-    in by the caller), else under 'not stated'.
+    is counted under the domains `domains_of` gives it (matching's own domains of every listing,
+    `Recommender.listing_domains()`, so that Gaps and Find support agree on what a listing serves);
+    without that, a listing without domains is counted under the domains `infer` gives it, else under
+    'not stated'.
     """
     active = [_res(s) for s in _stored(source) if _res(s).is_active]
     blank = [r for r in active if not r.domains]
     inferred: dict[str, list[str]] = {}
-    if infer is not None and blank:
+    if domains_of is not None:
+        inferred = {r.id: list(domains_of.get(r.id) or r.domains) for r in active}
+    elif infer is not None and blank:
         inferred = {r.id: list(d) for r, d in zip(blank, infer(blank), strict=True)}
     counts: dict[tuple[str, str, str], int] = {}
     languages: set[str] = set()
     areas: set[str] = set()
     any_not_stated = False
     for r in active:
-        doms = r.domains or inferred.get(r.id) or [NOT_STATED]
+        first = inferred.get(r.id) if domains_of is not None else None  # matching's answer wins
+        doms = first or r.domains or inferred.get(r.id) or [NOT_STATED]
         any_not_stated |= doms == [NOT_STATED]
         area = area_of(r)
         areas.add(area)

@@ -179,13 +179,15 @@ class ImportSummary:
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # rows older than the directory, left out on purpose
 
     @property
     def changed(self) -> bool:
         return bool(self.added or self.updated)
 
     def __str__(self) -> str:
-        return f"{len(self.added)} added, {len(self.updated)} updated, {len(self.unchanged)} unchanged"
+        text = f"{len(self.added)} added, {len(self.updated)} updated, {len(self.unchanged)} unchanged"
+        return text + (f", {len(self.skipped)} skipped as older than the directory" if self.skipped else "")
 
 
 def now_iso() -> str:
@@ -477,7 +479,8 @@ class Store:
         self._audit(conn, resource.id, action, actor, at, 1, _diff({}, resource.content()))
 
     def _replace(
-        self, conn: Connection, old: StoredResource, new: Resource, expected: int, actor: str, at: str, action: str
+        self, conn: Connection, old: StoredResource, new: Resource, expected: int, actor: str, at: str, action: str,
+        reason: str = "",
     ) -> int:
         result = conn.execute(
             resources.update()
@@ -490,8 +493,17 @@ class Store:
         if result.rowcount != 1:
             current = conn.execute(sa.select(resources.c.version).where(resources.c.id == new.id)).scalar()
             raise ConflictError(new.id, expected, current)
-        self._audit(conn, new.id, action, actor, at, expected + 1, _diff(old.resource.content(), new.content()))
+        changes = _diff(old.resource.content(), new.content())
+        if reason:  # why, in the curator's words (e.g. a retirement), kept with the change
+            changes["reason"] = [None, reason]
+        self._audit(conn, new.id, action, actor, at, expected + 1, changes)
         return expected + 1
+
+    def note(self, resource_id: str, action: str, changes: dict[str, list[Any]], actor: str | None = None) -> None:
+        """An audit entry that changes no listing (e.g. 'not a duplicate of ...'), at its current version."""
+        current = self.get(resource_id)
+        with self._writing() as conn:
+            self._audit(conn, resource_id, action, actor or default_actor(), now_iso(), current.version, changes)
 
     def create(self, resource: Resource, actor: str | None = None) -> StoredResource:
         actor = actor or default_actor()
@@ -524,10 +536,11 @@ class Store:
         new = old.resource.model_copy(update={"last_verified": on or dt.date.today()})
         return self._force(old, new, expected_version, actor, "verify")
 
-    def retire(self, resource_id: str, expected_version: int, actor: str | None = None) -> StoredResource:
+    def retire(self, resource_id: str, expected_version: int, actor: str | None = None,
+               reason: str = "") -> StoredResource:
         old = self.get(resource_id)
         new = old.resource.model_copy(update={"status": "inactive"})
-        return self._force(old, new, expected_version, actor, "retire")
+        return self._force(old, new, expected_version, actor, "retire", reason)
 
     def reactivate(self, resource_id: str, expected_version: int, actor: str | None = None) -> StoredResource:
         """Make a listing active again; refused (InputError naming latitude, nothing written) while it
@@ -536,11 +549,12 @@ class Store:
         new = reactivated(old.resource)
         return self._force(old, new, expected_version, actor, "reactivate")
 
-    def _force(self, old: StoredResource, new: Resource, expected: int, actor: str | None, action: str):
+    def _force(self, old: StoredResource, new: Resource, expected: int, actor: str | None, action: str,
+               reason: str = ""):
         """Write even when the content is unchanged (a verification is an event worth recording)."""
         actor = actor or default_actor()
         with self._writing() as conn:
-            self._replace(conn, old, new, expected, actor, now_iso(), action)
+            self._replace(conn, old, new, expected, actor, now_iso(), action, reason)
             self._bump(conn)
             return self._written(conn, new.id)
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from directory.languages import language_name
 from directory.records import Resource
-from directory.vocabulary import COST_WORDS, DELIVERY_WORDS
+from directory.vocabulary import COST_WORDS, DELIVERY_WORDS, DOMAIN_LABELS, RULE_SHORT
 
 _CSS = """
 :root { color-scheme: light; }
@@ -129,29 +129,69 @@ def render_plan_html(chosen: Sequence[Any], first_name: str | None = None, next_
     )
 
 
+def _contacts(r: Resource) -> str:
+    return ", ".join(x for x in (r.phone, r.email, r.website) if x)
+
+
+def _option_line(i: int, item: Any) -> list[str]:
+    """One option for the link worker: what it is, why it fits (needs met, distance, cost), when, how to reach it."""
+    r = _resource(item)
+    head = f"{i}. {r.name}" + (f" ({r.organisation})" if r.organisation else "")
+    why = [DOMAIN_LABELS.get(d, d) for d in (getattr(item, "needs_met", None) or [])]
+    facts = []
+    if why:
+        facts.append("for " + " and ".join(why))
+    distance = getattr(item, "distance_km", None)
+    if distance is not None:
+        facts.append(f"{distance:.1f} km away")
+    else:
+        facts.append(" or ".join(DELIVERY_WORDS[m] for m in r.delivery))
+    facts.append(COST_WORDS[r.cost].lower())
+    if r.gender:
+        facts.append("women only" if r.gender == "female" else "men only")
+    lines = [head + ": " + ", ".join(facts)]
+    when = [x for x in (r.schedule, _contacts(r)) if x]
+    if when:
+        lines.append("   " + "; ".join(when))
+    return lines
+
+
 def referral_text(results: Iterable[Any], needs_text: str = "", location: str = "",
-                  languages: Sequence[str] = ()) -> str:
-    """A short note a GP pastes into a referral to the link worker: what was asked, what exists.
+                  languages: Sequence[str] = (), *, needs: Sequence[str] = (), unmet: Sequence[str] = (),
+                  near_misses: Iterable[Any] = (), gender: str | None = None) -> str:
+    """A short note a GP pastes into a referral to the link worker: what the GP saw, the local
+    options with why each fits (needs met, distance, cost), when they meet and how to reach them, and
+    what nothing local meets. Written to the link worker (not the person's "as you described").
 
     The free text the GP typed about the person is not repeated here beyond what they chose to
     write; the note is shown on screen for copying and never stored.
     """
     lines = ["Referral to social prescribing link worker."]
     if needs_text.strip():
-        lines.append(f"Needs discussed: {' '.join(needs_text.split())}")
+        lines.append(f"Seen by GP: {' '.join(needs_text.split())}")
+    about = []
+    if needs:
+        about.append("needs: " + ", ".join(DOMAIN_LABELS.get(d, d) for d in needs))
     if location.strip():
-        lines.append(f"Area: {location.strip()}")
+        about.append(f"area: {location.strip()}")
     if languages:
-        lines.append("Languages: " + ", ".join(language_name(c) for c in languages))
+        about.append("languages: " + ", ".join(language_name(c) for c in languages))
+    if gender in ("female", "male"):
+        about.append("gender: " + ("woman" if gender == "female" else "man"))
+    if about:
+        joined = "; ".join(about)
+        lines.append(joined[0].upper() + joined[1:] + ".")
     items = list(results)
     if items:
-        lines.append("Local options seen in Signpost:")
+        lines.append("Local options found in Signpost (please check they are still running):")
         for i, item in enumerate(items, start=1):
-            r = _resource(item)
-            reasons = list(getattr(item, "reasons", []) or [])
-            extra = f" ({'; '.join(reasons[:3])})" if reasons else ""
-            lines.append(f"{i}. {r.name}{' - ' + r.organisation if r.organisation else ''}{extra}")
+            lines.extend(_option_line(i, item))
     else:
         lines.append("No local option matched in Signpost; please explore with the person.")
+    if unmet:
+        lines.append("Nothing local found for: " + ", ".join(DOMAIN_LABELS.get(d, d) for d in unmet) + ".")
+    near = list(near_misses)
+    if near:
+        lines.append("Nearly fitted: " + "; ".join(f"{m.name} ({RULE_SHORT.get(m.broken, m.broken).lower()})"
+                                                   for m in near[:3]) + ".")
     return "\n".join(lines)
-

@@ -243,13 +243,16 @@ class Recommender:
         return Recommendations(profile.id, results, elig.excluded(), near, point, unmet, order)
 
     def preview(self, text: str, location: str | None, languages: list[str] | None = None,
-                top_k: int = 5) -> Recommendations:
-        """The GP's one-minute look: needs guessed from free text, a postcode or place, languages."""
+                top_k: int = 5, *, gender: str | None = None) -> Recommendations:
+        """The GP's one-minute look: needs guessed from free text, a postcode or place, languages and
+        (optionally) the person's gender, so that women-only or men-only groups are offered to them."""
         vector = self.embedder.encode([text or EMPTY_QUERY])[0]
         needs = domains.needs_from_text(text or "", vector, self.domain_vectors)
         data: dict[str, Any] = {"needs": needs, "goals": text or ""}
         if languages:
             data["languages"] = languages
+        if gender:
+            data["gender"] = gender
         where = location_query(location)
         if where is not None:
             data["location"] = where

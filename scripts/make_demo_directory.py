@@ -957,6 +957,28 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower().replace("'", "")).strip("-")
 
 
+def contact_name(name: str, limit: int = 40) -> str:
+    """The listing's name as an e-mail local part and a web path: whole words only, never cut mid-word
+    ('living-well-with-long-term-conditions', not 'living-well-with-long-term-c')."""
+    words, out = slug(name).split("-"), ""
+    for word in words:
+        if out and len(out) + 1 + len(word) > limit:
+            break
+        out = f"{out}-{word}" if out else word
+    return out
+
+
+# A service that comes to the person (a befriender, a handyperson, a safety visit) is not dropped in to:
+# its how-to-join sentence must not say so.
+COMES_TO_YOU = re.compile(r"visits you|meets you at home|comes to fix|home visits from|weekly visits|"
+                          r"friendly visit|home fire safety visit|a visit before winter|adviser visits", re.IGNORECASE)
+GO_TO_A_VENUE = ("Just turn up.", "Drop in, no need to book.", "New members are welcome any week.",
+                 "Come along for a taster session first if you like.",
+                 "Email or phone and a volunteer will meet you at the door on your first visit.",
+                 "Drop in, or phone for advice if you cannot get out.")
+ARRANGE_A_VISIT = "Phone us, or ask your link worker or GP practice to refer you, and we will arrange the first visit."
+
+
 def jitter(rng: random.Random, lat: float, lon: float, max_km: float = 0.55) -> tuple[float, float]:
     r = max_km * math.sqrt(rng.random())
     a = rng.uniform(0, 2 * math.pi)
@@ -1040,6 +1062,8 @@ def build() -> tuple[list[dict], list[tuple[str, str]]]:
             if "phone" in modes and "in_person" in modes and rng.random() < 0.5:
                 join = rng.choice(("Drop in, or phone for advice if you cannot get out.",
                                    "Call us for phone advice or to book a face-to-face appointment."))
+            if join in GO_TO_A_VENUE and COMES_TO_YOU.search(what):
+                join = ARRANGE_A_VISIT  # no draw from rng: every later listing stays as it was
             q = qualifier(gender, age, interp, what) if ov.get("q", True) else ""
             description = " ".join(s for s in (what, q, join) if s)
 
@@ -1062,7 +1086,7 @@ def build() -> tuple[list[dict], list[tuple[str, str]]]:
                 address = postcode = ""
                 wc = None
             phone = "" if delivery == "online" and rng.random() < 0.5 else f"0141 000 {phones[n]:04d}"
-            base = slug(name)[:28].strip("-")
+            base = contact_name(name)
             email = f"{base}@example.org"
             website = f"https://example.org/{base}"
             rows.append({

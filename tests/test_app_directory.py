@@ -40,9 +40,10 @@ def test_good_edit_appears_in_the_listing_and_its_history(app_db):
     stored = Store(app_db).get("G01")
     assert stored.resource.schedule == "Thursdays 12:00-14:00"
     assert at.text_input(key="ed_schedule").value == "Thursdays 12:00-14:00"
-    history = [e for e in at.expander if e.label == "Change history"][0].dataframe[0].value
-    assert list(history["who"])[:2] == ["local", "test"]
-    assert "schedule: Wednesdays 12:00-14:00 → Thursdays 12:00-14:00" in history["changes"].iloc[0]
+    history = [e for e in at.expander if e.label == "Change history"][0]
+    heads = [m.value for m in history.markdown]
+    assert " · local · update" in heads[0] and " · test · import" in heads[1]
+    assert r"schedule\: Wednesdays 12\:00\-14\:00 → Thursdays 12\:00\-14\:00" in history.caption[0].value
 
 
 def test_conflicting_edit_is_refused_and_kept_in_the_form(app_db):
@@ -106,16 +107,22 @@ def test_verify_and_retire_buttons(app_db):
     assert "marked verified today" in at.success[0].value
     at.selectbox(key="dir_open").set_value("G06").run()
     at.button(key="ed_retire").click().run()
+    assert Store(app_db).get("G06").resource.status == "active"  # a confirmation first, with a reason
+    assert at.button(key="ed_retire_yes").disabled
+    at.button(key="ed_retire_no").click().run()
+    assert not [b for b in at.button if b.key == "ed_retire_yes"]
+    at.button(key="ed_retire").click().run()
+    at.text_input(key="ed_retire_reason").set_value("The shed closed in October").run()
+    at.button(key="ed_retire_yes").click().run()
     stored = Store(app_db).get("G06")
     assert stored.resource.status == "inactive" and stored.resource.last_verified is not None
     assert [e.action for e in Store(app_db).history("G06")] == ["import", "verify", "retire"]
+    assert Store(app_db).history("G06")[-1].changes["reason"] == [None, "The shed closed in October"]
 
 
 def test_filters_narrow_the_table(app_db):
     at = new_app("views/directory.py")
-    at.checkbox(key="dir_stale").check().run()
-    assert list(at.dataframe[0].value["id"]) == ["G06"]
-    at.checkbox(key="dir_stale").uncheck()
+    assert list(at.tabs[1].dataframe[0].value["id"]) == ["G06"]  # the stale listings have their own tab
     at.selectbox(key="dir_lang").set_value("ur").run()
     assert list(at.dataframe[0].value["id"]) == ["G04"]
 

@@ -22,7 +22,7 @@ def test_gp_preview_gives_five_options_with_reasons_and_a_referral_note(app_db):
     assert all(":" in m for m in lines)  # name: reasons
     note = at.code[0].value
     assert note.startswith("Referral to social prescribing link worker.")
-    assert "Needs discussed: lonely since her husband died" in note and "1. " in note
+    assert "Seen by GP: lonely since her husband died" in note and "1. " in note
 
 
 def test_gaps_page_shows_zero_provision(app_db):
@@ -86,3 +86,20 @@ def test_a_role_taken_away_applies_at_once(app_db):
     assert not [s for s in at.selectbox if s.key == "dir_open"] and not [t for t in at.text_input if t.key == "ed_schedule"]
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page("views/directory.py")
+
+
+def test_gaps_counts_what_matching_says_a_listing_serves(app_db):
+    from matcher.recommender import Recommender
+
+    from .app_fixtures import listing
+
+    with Store(app_db) as s:  # no curator domains: what it serves is inferred, by matching's one rule
+        s.create(listing("G09", name="Debt Help Desk", domains=[], description="Free help with debt and benefits."))
+    at = new_app("views/gaps.py")
+    assert not at.exception
+    with Recommender.open(app_db) as rec:
+        served = rec.listing_domains()["G09"][0]
+    by_area = at.dataframe[0].value
+    assert served and "money" in served
+    money = by_area.loc[[ix for ix in by_area.index if ix[1] == "Money"]]
+    assert int(money.to_numpy().sum()) == 2  # the advice line and the new desk

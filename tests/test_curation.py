@@ -187,3 +187,130 @@ def test_an_edit_from_a_form_without_support_types_keeps_the_curators_tags(store
     fields["schedule"] = "Fridays 10:00-12:00"
     edited = curation.edit_listing(store, CURATOR, "T1", fields, store.get("T1").version)
     assert edited.resource.support_types == ["carers_support"] and edited.resource.schedule == "Fridays 10:00-12:00"
+
+
+def test_coverage_counts_matchings_domains_of_every_listing_when_given():
+    items = [listing("B1", domains=["money"]), listing("B2", domains=[])]
+    cov = curation.coverage(items, domains_of={"B1": ["money", "living_conditions"], "B2": ["lifestyle"]})
+    total = cov.groupby("domain").listings.sum()
+    assert total["money"] == 1 and total["living_conditions"] == 1 and total["lifestyle"] == 1
+    assert "not stated" not in set(cov.domain)
+
+
+def test_import_plan_shows_each_fields_old_and_new_value(filled):
+    g02 = filled.get("G02").resource
+    incoming = [listing("I1"), g02.model_copy(update={"schedule": "Fridays 18:00-19:30", "phone": "0141 999 0000"}),
+                filled.get("G01").resource]
+    plan = curation.import_plan(filled, incoming)
+    assert (plan.added, plan.updated, plan.unchanged, plan.older) == (["I1"], ["G02"], ["G01"], [])
+    row = next(r for r in plan.rows if r.id == "G02")
+    assert [(c.field, c.old, c.new) for c in row.changes] == [
+        ("schedule", "Thursdays 19:00-20:30", "Fridays 18:00-19:30"), ("phone", "0141 000 0001", "0141 999 0000")]
+
+
+def test_an_older_export_does_not_undo_a_colleagues_newer_edit_unless_asked(filled):
+    old_export = curation.export_csv(filled, CURATOR)
+    g01 = filled.get("G01")
+    curation.edit_listing(filled, User("ada", "curator"), "G01",
+                          curation.listing_fields(g01.resource) | {"schedule": "Fridays 12:00-14:00"}, g01.version)
+    g06 = filled.get("G06")
+    curation.verify_listing(filled, CURATOR, "G06", g06.version, today=dt.date(2026, 6, 1))
+    incoming = curation.read_upload(old_export, "old.csv")
+    plan = curation.import_plan(filled, incoming)
+    assert sorted(plan.older) == ["G01", "G06"]
+    why = {r.id: r.older for r in plan.rows}
+    assert any("undo ada's change of schedule" in w for w in why["G01"])
+    assert why["G06"] == ["verified 2023-03-01 in the file, 2026-06-01 in the directory"]
+    assert not plan.changed(skip_older=True) and plan.changed(skip_older=False)
+
+    summary = curation.import_listings(filled, CURATOR, incoming)
+    assert sorted(summary.skipped) == ["G01", "G06"] and not summary.updated
+    assert "2 skipped as older than the directory" in str(summary)
+    assert filled.get("G01").resource.schedule == "Fridays 12:00-14:00"
+
+    summary = curation.import_listings(filled, CURATOR, incoming, skip_older=False)
+    assert sorted(summary.updated) == ["G01", "G06"]
+    assert filled.get("G01").resource.schedule == "Wednesdays 12:00-14:00"
+
+
+def test_retire_keeps_the_reason_in_the_audit_trail(filled):
+    g01 = filled.get("G01")
+    curation.retire_listing(filled, CURATOR, "G01", g01.version, reason="  stopped meeting in March ")
+    last = filled.history("G01")[-1]
+    assert last.action == "retire" and last.changes["reason"] == [None, "stopped meeting in March"]
+    assert "reason: stopped meeting in March" in curation.history_rows(filled, "G01")[0]["changes"]
+
+
+def test_bulk_verify_verifies_each_and_reports_conflicts(filled):
+    versions = {"G01": filled.get("G01").version, "G06": filled.get("G06").version + 5}
+    done, conflicts = curation.verify_listings(filled, CURATOR, versions, today=dt.date(2026, 11, 1))
+    assert (done, conflicts) == (["G01"], ["G06"])
+    assert filled.get("G01").resource.last_verified == dt.date(2026, 11, 1)
+    with pytest.raises(PermissionDenied):
+        curation.verify_listings(filled, LINK_WORKER, versions)
+
+
+def test_listing_table_shows_names_not_codes():
+    row = curation.listing_table([listing("T1", languages=["ku", "ar"], domains=["self_care"])]).iloc[0]
+    assert row["languages"] == "Kurdish, Arabic" and row["domains"] == "looking after yourself"
+
+
+def test_stale_contacts_as_csv_and_a_ready_email():
+    from directory import outreach
+
+    r = listing("S1", name="Men's Shed", email="shed@example.org", phone="=1+2")
+    data = outreach.contacts_csv([r]).decode()
+    assert data.splitlines()[0] == "id,name,organisation,email,phone,website,last verified"
+    assert "shed@example.org" in data and "'=1+2" in data
+    link = outreach.update_request(r)
+    assert link.startswith("mailto:shed@example.org?subject=Is%20our%20listing%20of%20Men%27s%20Shed")
+    assert outreach.update_request(listing("S2", email="")) is None
+
+
+def test_a_new_listing_gets_an_id_from_its_name(filled):
+    assert curation.new_listing_id(filled, "Café Côte: Knit & Natter!") == "cafe-cote-knit-natter"
+    fields = curation.listing_fields(listing("x", name="Listing G01")) | {"id": ""}
+    filled.create(listing("listing-g01"))
+    made = curation.add_listing(filled, CURATOR, fields)
+    assert made.id == "listing-g01-2"
+
+
+def test_a_listing_is_placed_from_its_postcode_or_the_place_in_its_address():
+    from matcher.geo import default_gazetteer
+    from matcher.placing import place_listing
+
+    gaz = default_gazetteer()
+    some_postcode = next(iter(gaz._postcodes))  # a postcode the packaged gazetteer holds
+    lat, lon, how = place_listing(some_postcode, "", gaz)
+    assert (lat, lon) == tuple(round(x, 5) for x in gaz.postcode(some_postcode)) and how.startswith("postcode")
+    name = gaz.names()[0]
+    assert place_listing("", f"1 High Street, {name}", gaz)[2] == f"place {name}"
+    assert place_listing("", "nowhere at all", gaz) is None
+
+
+def test_duplicate_pairs_need_near_identical_text_and_an_agreeing_fact():
+    import numpy as np
+
+    from matcher.duplicates import find_pairs
+
+    a = listing("D1", name="Lunch Club", phone="0141 000 0001", postcode="G51 3BD")
+    b = listing("D2", name="Lunch club (Govan)", phone="01410000001", postcode="G51 3BD")
+    c = listing("D3", name="Chess", phone="0141 000 0009", postcode="G1 1AA")
+    v = {"D1": np.array([1.0, 0.0]), "D2": np.array([0.95, 0.2]), "D3": np.array([0.6, 0.8])}
+    pairs = find_pairs([a, b, c], v)
+    assert [(p.a.id, p.b.id) for p in pairs] == [("D1", "D2")]
+    assert {"same phone", "same postcode", "near-identical name"} <= set(pairs[0].why)
+    assert find_pairs([a, b, c], v, dismissed={frozenset({"D1", "D2"})}) == []
+
+
+def test_merge_retires_one_with_the_reason_and_dismissal_is_remembered(filled):
+    curation.merge_duplicate(filled, CURATOR, "G01", "G02", filled.get("G02").version)
+    assert filled.get("G02").resource.status == "inactive"
+    assert filled.history("G02")[-1].changes["reason"] == [None, "duplicate of G01"]
+    version = filled.directory_version()
+    curation.dismiss_duplicate(filled, CURATOR, "G03", "G05")
+    assert curation.dismissed_pairs(filled) == {frozenset({"G03", "G05"})}
+    assert filled.directory_version() == version and filled.get("G03").version == 1  # no listing changed
+    assert curation.history_rows(filled, "G03")[0]["changes"] == "not a duplicate of G05"
+    with pytest.raises(PermissionDenied):
+        curation.dismiss_duplicate(filled, LINK_WORKER, "G03", "G05")

@@ -51,12 +51,21 @@ def test_empty_plan_leaves_space_to_write():
     assert page.count('class="lines"') >= 3
 
 
-def test_referral_note_lists_options_with_reasons():
-    r = listing("P3", name="Community Choir", organisation="Southside Arts")
-    note = referral_text([chosen(r, ["Helps with social relationships, as you described", "0.6 km away"])],
-                         "lonely, COPD", "G51 3AB", ["en", "ur"])
-    assert note.splitlines()[0] == "Referral to social prescribing link worker."
-    assert "Needs discussed: lonely, COPD" in note
-    assert "Area: G51 3AB" in note and "Languages: English, Urdu" in note
-    assert "1. Community Choir - Southside Arts (Helps with social relationships, as you described; 0.6 km away)" in note
+def test_referral_note_is_written_to_the_link_worker_with_why_when_and_how():
+    r = listing("P3", name="Community Choir", organisation="Southside Arts", schedule="Thursdays 19:00-20:30",
+                phone="0141 000 0002", email="choir@example.org", cost="low_cost")
+    item = SimpleNamespace(resource=r, reasons=["Helps with social relationships, as you described"],
+                           needs_met=["social_relationships"], distance_km=0.64)
+    miss = SimpleNamespace(name="Urdu Women's Walking Group", broken="gender")
+    note = referral_text([item], "lonely, COPD", "G51 3AB", ["en", "ur"], needs=["social_relationships", "money"],
+                         unmet=["money"], near_misses=[miss], gender="female")
+    lines = note.splitlines()
+    assert lines[0] == "Referral to social prescribing link worker."
+    assert "Seen by GP: lonely, COPD" in note
+    assert "Needs: social relationships, money; area: G51 3AB; languages: English, Urdu; gender: woman." in note
+    assert "1. Community Choir (Southside Arts): for social relationships, 0.6 km away, low cost" in note
+    assert "   Thursdays 19:00-20:30; 0141 000 0002, choir@example.org" in note
+    assert "Nothing local found for: money." in note
+    assert "Nearly fitted: Urdu Women's Walking Group (gender)." in note
+    assert "you described" not in note and "you " not in note
     assert "No local option matched" in referral_text([])

@@ -219,6 +219,9 @@ def test_each_change_made_in_the_app_names_the_signed_in_curator(own_db):
     for rid, button in (("G02", "ed_verify"), ("G06", "ed_retire"), ("G07", "ed_reactivate")):
         at.selectbox(key="dir_open").set_value(rid).run()
         at.button(key=button).click().run()
+        if button == "ed_retire":  # confirmed, with a reason
+            at.text_input(key="ed_retire_reason").set_value("stopped meeting").run()
+            at.button(key="ed_retire_yes").click().run()
         assert not at.exception and not at.error, [e.value for e in at.error]
     at.selectbox(key="dir_open").set_value("G01").run()
     at.text_input(key="ed_schedule").set_value("Fridays 12:00-14:00")

@@ -96,7 +96,8 @@ def render(prefix: str, errors: dict[str, list[str]], *, new: bool) -> None:
         for msg in errors[""]:
             st.error(ui.text(msg))
     if new:
-        st.text_input("Id (stable, unique: letters, digits, . _ : -)", key=prefix + "id")
+        st.text_input("Id (leave blank to make one from the name)", key=prefix + "id",
+                      help="Stable and unique: letters, digits, . _ : -")
         _err(errors, "id")
     st.text_input("Name of the activity or service", key=prefix + "name")
     _err(errors, "name")
@@ -132,9 +133,14 @@ def render(prefix: str, errors: dict[str, list[str]], *, new: bool) -> None:
         st.text_input("Postcode", key=prefix + "postcode")
         _err(errors, "address", "postcode")
         c, d = st.columns(2)
-        c.text_input("Latitude (decimal degrees)", key=prefix + "latitude")
-        d.text_input("Longitude (decimal degrees)", key=prefix + "longitude")
+        c.text_input("Latitude", key=prefix + "latitude", help="Decimal degrees; found from the postcode or "
+                     "address if left blank, and yours to correct")
+        d.text_input("Longitude", key=prefix + "longitude", help="Decimal degrees, negative west of Greenwich")
         _err(errors, "latitude", "longitude")
+        st.form_submit_button("Find the place from the postcode or address", icon=":material/pin_drop:",
+                              on_click=place_from_postcode, args=(prefix,))
+        if st.session_state.get(prefix + "placed"):
+            st.caption(ui.text(st.session_state[prefix + "placed"]))
         st.selectbox("Wheelchair accessible", WHEELCHAIR_CHOICES, key=prefix + "wheelchair_accessible",
                      format_func=WHEELCHAIR_WORDS.get)
         _err(errors, "wheelchair_accessible")
@@ -149,6 +155,30 @@ def render(prefix: str, errors: dict[str, list[str]], *, new: bool) -> None:
         _err(errors, "last_verified")
         d.selectbox("Status", ["active", "inactive"], key=prefix + "status")
         _err(errors, "status")
+
+
+def place_from_postcode(prefix: str) -> None:
+    """Fill the coordinates from the postcode or the address (the offline gazetteer): run as a callback,
+    before the widgets are drawn, so they show the values."""
+    from matcher.placing import place_listing
+
+    ss = st.session_state
+    found = place_listing(ss.get(prefix + "postcode", ""), ss.get(prefix + "address", ""))
+    if found is None:
+        ss[prefix + "placed"] = "No place found for that postcode or address: type the coordinates."
+        return
+    ss[prefix + "latitude"], ss[prefix + "longitude"] = str(found[0]), str(found[1])
+    ss[prefix + "placed"] = f"Placed from the {found[2]}: check it and correct it if needed."
+
+
+def fill_place(fields: dict[str, str]) -> dict[str, str]:
+    """A listing meeting in person with blank coordinates, placed from its postcode or address."""
+    from matcher.placing import place_listing
+
+    if "in_person" not in fields.get("delivery", "") or fields.get("latitude") or fields.get("longitude"):
+        return fields
+    found = place_listing(fields.get("postcode", ""), fields.get("address", ""))
+    return fields if found is None else {**fields, "latitude": str(found[0]), "longitude": str(found[1])}
 
 
 def issues_by_column(issues: list[Any]) -> dict[str, list[str]]:

@@ -8,7 +8,7 @@ import datetime as dt
 import streamlit as st
 
 import ui
-from directory import curation
+from directory import curation, import_plan
 from directory.accounts import PermissionDenied
 from directory.records import InputError
 
@@ -49,18 +49,46 @@ else:
             # (e.g. a venue without coordinates, imported as inactive), or why there is nothing to import.
             for warning in incoming.warnings:
                 st.warning(ui.text(warning))
-            plan = curation.import_preview(store, incoming)
+            plan = curation.import_plan(store, incoming)
+            skip_older = True
             if incoming:
                 inactive = sum(not r.is_active for r in incoming)
                 st.write(f"**{ui.text(name)}**: {len(incoming)} listings, all valid"
                          + (f" ({inactive} inactive)" if inactive else "") + ". Importing would add "
                          f"{len(plan.added)}, update {len(plan.updated)} and leave {len(plan.unchanged)} unchanged.")
-                st.dataframe(curation.listing_table(incoming, dt.date.today()), hide_index=True, width="stretch",
-                             height=240)
-            c1, c2, _ = st.columns([1, 1, 3])
-            if c1.button("Import these listings", type="primary", key="imp_confirm", disabled=not plan.changed):
+                if plan.older:
+                    st.warning(f"{len(plan.older)} of the updated listings look older than what the directory holds "
+                               "(an earlier export?). Importing them would undo newer work, so they are skipped "
+                               "unless you choose otherwise.")
+                    st.dataframe([{"listing": f"{r.id} · {r.name}", "why": "; ".join(r.older)}
+                                  for r in plan.rows if r.older], hide_index=True, width="stretch")
+                    skip_older = not st.checkbox("Import the older rows too (undoes the newer changes)",
+                                                 key="imp_override")
+                changes = import_plan.change_rows(plan)
+                if changes:
+                    with st.expander(f"What would change, field by field ({len(changes)} field(s) in "
+                                     f"{len(plan.updated)} listing(s))", expanded=len(changes) <= 40):
+                        if len(changes) <= 40:  # as lines, readable on a phone; a long list as a table
+                            for row in plan.rows:
+                                if row.action != "update":
+                                    continue
+                                flag = " (older than the directory)" if row.older else ""
+                                st.markdown(f"**{ui.text(row.id)} · {ui.text(row.name)}**{flag}")
+                                st.markdown("\n".join(
+                                    f"- {ui.text(c.field)}: {ui.text(import_plan.shown(c.old))} → "
+                                    f"{ui.text(import_plan.shown(c.new))}" for c in row.changes))
+                        else:
+                            st.dataframe(changes, hide_index=True, width="stretch")
+                if plan.added:
+                    added = [r for r in incoming if r.id in set(plan.added)]
+                    with st.expander(f"Listings to add ({len(added)})", expanded=len(added) <= 10):
+                        st.dataframe(curation.listing_table(added, dt.date.today()), hide_index=True,
+                                     width="stretch")
+            c1, c2, _ = st.columns([1.4, 1, 2.6])
+            if c1.button("Import these listings", type="primary", key="imp_confirm",
+                         disabled=not plan.changed(skip_older)):
                 try:
-                    summary = curation.import_listings(store, user, incoming)
+                    summary = curation.import_listings(store, user, incoming, skip_older=skip_older)
                 except PermissionDenied as err:
                     ui.denied(err)
                 else:
@@ -77,11 +105,10 @@ if not user.can("export"):
     st.info("Your role cannot export the directory.")
 else:
     stamp = dt.date.today().isoformat()
-    c1, c2, _ = st.columns([1, 1, 3])
-    try:
-        c1.download_button("Download CSV", curation.export_csv(store, user), file_name=f"signpost-{stamp}.csv",
+    try:  # one under the other: a label is never cut to fit a column
+        st.download_button("Download CSV", curation.export_csv(store, user), file_name=f"signpost-{stamp}.csv",
                            mime="text/csv", icon=":material/download:")
-        c2.download_button("Download HSDS (JSON)", curation.export_hsds(store, user),
+        st.download_button("Download HSDS (JSON)", curation.export_hsds(store, user),
                            file_name=f"signpost-{stamp}-hsds.json", mime="application/json",
                            icon=":material/download:")
     except PermissionDenied as err:
