@@ -111,14 +111,14 @@ def _overlaps(a, b) -> bool:
 def place_labels(names: Sequence[tuple[str, float, float]], view: View, avoid: Sequence[tuple[float, float]] = (),
                  char_px: float = 6.6, line_px: float = 12, avoid_px: float = 14) -> list[Label]:
     """Neighbourhood names (text, x km, y km) that fit the view without touching each other or the
-    points in `avoid` (home, markers): each tried at its place, then just above and below it; a name
+    points in `avoid` (home, markers): each tried at its place, then above and below it; a name
     that fits nowhere is left out. Names nearest the centre are placed first."""
     r = avoid_px / view.px_per_km
     taken = [(x - r, y - r, x + r, y + r) for x, y in avoid]
     out: list[Label] = []
     step = (line_px + 2) / view.px_per_km
     for text, x, y in sorted(names, key=lambda n: math.hypot(n[1], n[2])):
-        for dy in (0.0, step, -step):
+        for dy in (0.0, step, -step, 2 * step, -2 * step):
             box = _box(x, y + dy, text, view, char_px, line_px)
             inside = -view.half_km <= box[0] and box[2] <= view.half_km and -view.half_km <= box[1] \
                 and box[3] <= view.half_km

@@ -198,3 +198,30 @@ def test_gazetteer_suggest_ignores_postcodes():
     gaz = Gazetteer([Place("G51", "postcode_district", 55.86, -4.3), Place("Govan", "neighbourhood", 55.86, -4.3)])
     assert gaz.suggest("G52") is None
     assert gaz.suggest("Govn") == "Govan"
+
+
+# ---- click-to-call and e-mail ------------------------------------------------------------------------------
+def test_contact_links_only_for_plain_numbers_and_addresses():
+    from matcher.contacts import mailto_href, tel_href
+
+    assert tel_href("0141 000 0001") == "tel:01410000001"
+    assert tel_href("+44 141 000 0001") == "tel:+441410000001"
+    for bad in ("0141-000-0001", "call 0141", "javascript:alert(1)", "0141 000 0001?x", "123", "", None,
+                "01410000001 ext 2", "+", "0141\n000 0001"):
+        assert tel_href(bad) is None, bad
+    assert mailto_href("choir@example.org") == "mailto:choir@example.org"
+    for bad in ("Choir <choir@example.org>", "a@b", "x@example.org?subject=hi", "javascript:x@example.org",
+                "a b@example.org", "a..b@example.org", "", None, "a@example.org\nBcc: c@d.org"):
+        assert mailto_href(bad) is None, bad
+
+
+# ---- listing text stays text ------------------------------------------------------------------------------
+def test_ui_text_leaves_no_link_icon_or_emoji_pattern():
+    from ui.display import WORD_JOINER, text
+
+    shown = text("Visit www.example.org or https://x.org :material/warning: :smile: a@b.org, 12.5 km")
+    unescaped = shown.replace("\\", "")
+    for pattern in ("www.", "https://", ":material/", ":smile:", "a@b"):
+        assert pattern not in unescaped, pattern
+    assert unescaped.replace(WORD_JOINER, "") == "Visit www.example.org or https://x.org :material/warning: " \
+                                                 ":smile: a@b.org, 12.5 km"  # reads the same
