@@ -78,14 +78,16 @@ def build_map(results, home: tuple[float, float] | None, ring_km: float | None) 
         layers.insert(0, alt.Chart(_frame(ring)).mark_line(color=RED, strokeDash=[6, 4], strokeWidth=2)
                       .encode(**axes, order="k:Q"))
     if home is not None:
+        # A hollow diamond larger than a marker: still seen around a venue marker drawn over it.
         layers.append(alt.Chart(_frame([{"x": 0.0, "y": 0.0, "what": "Where they live"}]))
-                      .mark_point(shape="diamond", size=220, filled=True, color=INK, opacity=1)
+                      .mark_point(shape="diamond", size=900, filled=False, color=INK, strokeWidth=3, opacity=1)
                       .encode(**axes, tooltip=alt.Tooltip("what:N", title="")))
     if markers:
-        rows = [{"x": m.x, "y": m.y, "label": m.label, "names": " / ".join(m.names)} for m in markers]
-        layers.append(alt.Chart(_frame(rows)).mark_circle(size=520, color=BLUE, opacity=1, stroke="white",
-                                                          strokeWidth=2)
-                      .encode(**axes, tooltip=[alt.Tooltip("label:N", title="Options"),
+        # a circle wide enough for its numbers ('1,2,3'): Vega's size is the area in px²
+        rows = [{"x": m.x, "y": m.y, "label": m.label, "names": " / ".join(m.names),
+                 "size": max(26.0, 7.5 * len(m.label) + 10) ** 2} for m in markers]
+        layers.append(alt.Chart(_frame(rows)).mark_circle(color=BLUE, opacity=1, stroke="white", strokeWidth=2)
+                      .encode(**axes, size=alt.Size("size:Q", scale=None, legend=None), tooltip=[alt.Tooltip("label:N", title="Options"),
                                                alt.Tooltip("names:N", title="Name")]))
         layers.append(alt.Chart(_frame(rows)).mark_text(color="white", fontSize=12, fontWeight="bold",
                                                         font="sans-serif").encode(**axes, text="label:N"))
@@ -98,7 +100,7 @@ def caption(has_home: bool, ring_km: float | None, has_markers: bool) -> str:
     """The map's key, saying only what is drawn (no 'red dot' when no place was given)."""
     parts = []
     if has_home:
-        parts.append("◆ where they live")
+        parts.append("black diamond: where they live")
         if ring_km:
             parts.append(f"dashed red ring: {ring_km:g} km, how far they can travel (as the crow flies)")
     else:

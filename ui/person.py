@@ -40,10 +40,35 @@ def holds_a_person(state: MutableMapping[str, Any]) -> bool:
     return any(str(k).startswith(PREFIX + "need_") and state.get(k) is not None for k in state.keys())
 
 
+# The form's widgets as a blank form holds them. They are set (not deleted) when a person is forgotten:
+# a browser keeps showing a widget's last value unless the server sends it a new one.
+FORM_DEFAULTS: dict[str, Any] = {
+    "fs_goals": "", "fs_conditions": "", "fs_languages": ["English"], "fs_age": None, "fs_gender": None,
+    "fs_place": "", "fs_lat": None, "fs_lon": None, "fs_km": 5.0, "fs_digital": "online", "fs_cost": "paid",
+    "fs_wheelchair": False, "fs_keyword": "", "fs_days": [], "fs_free_only": False, "fs_first_name": "",
+    "fs_contact": "", "fs_next_step": "", "fs_show_plan": False, "fs_large_print": False,
+}
+
+
+def form_defaults(domains) -> dict[str, Any]:
+    return {**FORM_DEFAULTS, **{f"fs_need_{d}": None for d in domains}}
+
+
+def init_form(state: MutableMapping[str, Any], domains) -> None:
+    """Give every widget of the form its blank value unless it holds one (widgets take no default of their own)."""
+    for key, value in form_defaults(domains).items():
+        if key not in state:
+            state[key] = list(value) if isinstance(value, list) else value
+
+
 def forget_person(state: MutableMapping[str, Any], notice: str | None = None) -> None:
-    """Delete everything about the person (every `fs_` key); leave `notice` to be shown once."""
+    """Forget everything about the person (every `fs_` key), the form's widgets set back to blank;
+    leave `notice` to be shown once."""
+    from directory.records import DOMAINS
+
     for key in [k for k in state.keys() if str(k).startswith(PREFIX)]:
         del state[key]
+    init_form(state, DOMAINS)
     if notice:
         state[NOTICE] = notice
     else:

@@ -31,6 +31,7 @@ TOP_K = 10
 user = ui.require("match")
 ss = st.session_state
 person.forget_if_idle(ss)
+person.init_form(ss, DOMAINS)
 ss.setdefault("fs_shortlist", {})
 
 head, new = st.columns([5, 1], vertical_alignment="bottom")
@@ -56,7 +57,7 @@ with left, st.form("profile"):
     for i, d in enumerate(DOMAINS):
         cols[i % 2].selectbox(ui.domain_label(d), pf.NEED_CHOICES, key=f"fs_need_{d}", format_func=pf.need_label)
     st.subheader("About them")
-    st.multiselect("Languages they can take part in", ui.LANGUAGE_OPTIONS, default=["English"], key="fs_languages")
+    st.multiselect("Languages they can take part in", ui.LANGUAGE_OPTIONS, key="fs_languages")
     a, b = st.columns(2)
     a.number_input("Age (years)", min_value=0, max_value=130, value=None, step=1, key="fs_age",
                    placeholder="not given")
@@ -69,8 +70,8 @@ with left, st.form("profile"):
         c, d = st.columns(2)
         c.number_input("Latitude", min_value=-90.0, max_value=90.0, value=None, format="%.5f", key="fs_lat")
         d.number_input("Longitude", min_value=-180.0, max_value=180.0, value=None, format="%.5f", key="fs_lon")
-    st.slider("How far they can travel (km, as the crow flies)", min_value=0.5, max_value=30.0, value=5.0,
-              step=0.5, key="fs_km", format="%.1f km")
+    st.slider("How far they can travel (km, as the crow flies)", min_value=0.5, max_value=30.0, step=0.5,
+              key="fs_km", format="%.1f km")
     a, b = st.columns(2)
     a.selectbox("Phone and internet", pf.DIGITAL_CHOICES, key="fs_digital", format_func=pf.DIGITAL_WORDS.get)
     b.selectbox("What they can afford", pf.COST_CHOICES, key="fs_cost", format_func=pf.COST_WORDS.get)
