@@ -15,8 +15,10 @@ KM_PER_DEG_LAT = 110.574
 KM_PER_DEG_LON_EQUATOR = 111.320
 # The view shows this much beyond the ring, so that the ring and the labels near it are whole.
 MARGIN = 1.12
-# With no ring (no place given), the smallest half-width shown, in km.
+# The smallest half-width shown, in km (a few streets either side of home).
 MIN_HALF_KM = 0.8
+# Closing in on venues well inside the ring: the farthest one sits this far in from the edge.
+CLOSE_IN = 1.35
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,7 @@ class View:
     centre: tuple[float, float]
     half_km: float
     size_px: int
+    ring_whole: bool = True  # the travel ring fits in the view (else it runs off the edges)
 
     @property
     def px_per_km(self) -> float:
@@ -66,10 +69,17 @@ def fit_view(centre: tuple[float, float], ring_km: float | None, points: Iterabl
              size_px: int = 340) -> View:
     """The view fitted to the travel ring; with no ring, to the projected `points` (venues).
 
-    Points beyond the ring never widen the view: they are listed beside the map instead."""
+    Points beyond the ring never widen the view: they are listed beside the map instead. When every
+    point lies well inside the ring, the view closes in on them (never below MIN_HALF_KM) so that
+    their markers do not pile up over the person's home; the ring then runs off the edges."""
+    pts = list(points)
     if ring_km:
-        return View(centre, float(ring_km) * MARGIN, size_px)
-    far = max([max(abs(x), abs(y)) for x, y in points] + [0.0])
+        inside = [max(abs(x), abs(y)) for x, y in pts if math.hypot(x, y) <= ring_km]
+        half = float(ring_km) * MARGIN
+        if inside and max(inside) * CLOSE_IN < half:
+            return View(centre, max(max(inside) * CLOSE_IN, MIN_HALF_KM), size_px, ring_whole=False)
+        return View(centre, half, size_px)
+    far = max([max(abs(x), abs(y)) for x, y in pts] + [0.0])
     return View(centre, max(far * MARGIN, MIN_HALF_KM), size_px)
 
 

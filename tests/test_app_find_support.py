@@ -218,7 +218,8 @@ def test_the_map_is_drawn_from_shipped_data_fitted_to_the_ring(app_db):
     marks = [la["mark"]["type"] for la in spec["layer"]]
     assert marks.count("line") == 1 and "circle" in marks and "point" in marks
     domain = spec["layer"][0]["encoding"]["x"]["scale"]["domain"]
-    assert domain[1] == 3.0 * 1.12  # fitted to the 3 km ring
+    # fitted to the 3 km ring, closed in on the venues (all within 1 km): never wider than the ring
+    assert 0.8 <= domain[1] < 3.0 * 1.12
     names = set()
     for ds in chart.proto.datasets:
         import pyarrow as pa

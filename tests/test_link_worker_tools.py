@@ -128,6 +128,10 @@ def test_the_view_fits_the_ring_and_far_points_do_not_widen_it():
     assert x == pytest.approx(1.0, abs=0.01) and y == pytest.approx(1.0, abs=0.01)
     assert all(np.hypot(px, py) == pytest.approx(2.0) for px, py in mapping.ring(2.0))
     assert mapping.fit_view(HOME, None, [(0.5, 0.2)]).half_km == mapping.MIN_HALF_KM
+    # options well inside a 5 km ring: the view closes in on them instead of piling them on home
+    close = mapping.fit_view(HOME, 5.0, [(0.8, 0.1), (0.0, -0.3), (0.0, 30.0)])
+    assert close.half_km == pytest.approx(0.8 * mapping.CLOSE_IN) and not close.ring_whole
+    assert mapping.fit_view(HOME, 2.0, [(1.8, 0.0)]).ring_whole
 
 
 def test_markers_group_when_they_share_a_venue_and_skip_what_is_outside():

@@ -75,13 +75,8 @@ def build_map(results, home: tuple[float, float] | None, ring_km: float | None) 
               .mark_text(fontSize=11, color=GREY, font="sans-serif").encode(**axes, text="name:N")]
     if home is not None and ring_km:
         ring = [{"x": x, "y": y, "k": k} for k, (x, y) in enumerate(mapping.ring(float(ring_km)))]
-        layers.insert(0, alt.Chart(_frame(ring)).mark_line(color=RED, strokeDash=[6, 4], strokeWidth=2)
+        layers.insert(0, alt.Chart(_frame(ring)).mark_line(color=RED, strokeDash=[6, 4], strokeWidth=2, clip=True)
                       .encode(**axes, order="k:Q"))
-    if home is not None:
-        # A hollow diamond larger than a marker: still seen around a venue marker drawn over it.
-        layers.append(alt.Chart(_frame([{"x": 0.0, "y": 0.0, "what": "Where they live"}]))
-                      .mark_point(shape="diamond", size=900, filled=False, color=INK, strokeWidth=3, opacity=1)
-                      .encode(**axes, tooltip=alt.Tooltip("what:N", title="")))
     if markers:
         # a circle wide enough for its numbers ('1,2,3'): Vega's size is the area in px²
         rows = [{"x": m.x, "y": m.y, "label": m.label, "names": " / ".join(m.names),
@@ -91,18 +86,25 @@ def build_map(results, home: tuple[float, float] | None, ring_km: float | None) 
                                                alt.Tooltip("names:N", title="Name")]))
         layers.append(alt.Chart(_frame(rows)).mark_text(color="white", fontSize=12, fontWeight="bold",
                                                         font="sans-serif").encode(**axes, text="label:N"))
+    if home is not None:
+        # Drawn last, small and solid with a white edge: seen even when a venue marker sits on home.
+        layers.append(alt.Chart(_frame([{"x": 0.0, "y": 0.0, "what": "Where they live"}]))
+                      .mark_point(shape="diamond", size=160, filled=True, color=INK, stroke="white", strokeWidth=1.5,
+                                  opacity=1)
+                      .encode(**axes, tooltip=alt.Tooltip("what:N", title="")))
     chart = (alt.layer(*layers).properties(width=SIZE_PX, height=SIZE_PX)
              .configure_view(stroke="#d8dde0", fill="#f7f9fa").configure(background="white"))
-    return MapPlan(chart, caption(home is not None, ring_km, bool(markers)), off + outside)
+    return MapPlan(chart, caption(home is not None, ring_km, bool(markers), view.ring_whole), off + outside)
 
 
-def caption(has_home: bool, ring_km: float | None, has_markers: bool) -> str:
+def caption(has_home: bool, ring_km: float | None, has_markers: bool, ring_whole: bool = True) -> str:
     """The map's key, saying only what is drawn (no 'red dot' when no place was given)."""
     parts = []
     if has_home:
         parts.append("black diamond: where they live")
         if ring_km:
-            parts.append(f"dashed red ring: {ring_km:g} km, how far they can travel (as the crow flies)")
+            edge = "" if ring_whole else " (closed in on the options, so the ring runs off the edges)"
+            parts.append(f"dashed red ring: {ring_km:g} km, how far they can travel (as the crow flies){edge}")
     else:
         parts.append("No place was given, so no distances: the map shows where the options meet")
     if has_markers:

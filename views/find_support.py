@@ -55,13 +55,15 @@ with left, st.form("profile"):
     st.markdown("**Needs**: score each area with them, **1 = greatest need**, 10 = no need")
     cols = st.columns(2)
     for i, d in enumerate(DOMAINS):
-        cols[i % 2].selectbox(ui.domain_label(d), pf.NEED_CHOICES, key=f"fs_need_{d}", format_func=pf.need_label)
+        cols[i % 2].selectbox(ui.domain_label(d), pf.NEED_CHOICES, key=f"fs_need_{d}", format_func=pf.need_label,
+                              placeholder=pf.need_label(None))
     st.subheader("About them")
     st.multiselect("Languages they can take part in", ui.LANGUAGE_OPTIONS, key="fs_languages")
     a, b = st.columns(2)
     a.number_input("Age (years)", min_value=0, max_value=130, value=None, step=1, key="fs_age",
                    placeholder="not given")
     b.selectbox("Gender", pf.GENDER_CHOICES, key="fs_gender", format_func=lambda g: pf.GENDER_WORDS[g],
+                placeholder=pf.GENDER_WORDS[None],
                 help="When not given, women-only and men-only groups are left out.")
     st.subheader("Getting there")
     st.text_input("Where they live: postcode or place", key="fs_place", placeholder="e.g. G51 3AB or Govan",
@@ -133,7 +135,7 @@ def toggle(result) -> None:
 def venue_map(recs) -> None:
     plan = build_map(recs.results, recs.location, ss.get("fs_km_used"))
     if plan.chart is not None:
-        st.altair_chart(plan.chart, width="content")
+        st.altair_chart(plan.chart, width="content", theme=None)  # our own colours and frame
         st.caption(plan.caption)
     if plan.off_map:
         st.markdown("**Not on the map:** " + "; ".join(f"{rank}. {ui.text(name)} ({ui.text(why)})"
