@@ -1,4 +1,4 @@
-"""End to end in a real browser: the app started warm (`serve.py`, what `make app` runs) on a free port,
+"""End to end in a real browser: the app started warm (`scripts/serve_warm.py`, what `make app` runs) on a free port,
 Debian's Chromium driven by Playwright. A link worker fills the form, sees the compact list and the
 offline map, shortlists, downloads the PDF plan and opens the preview, on a desktop (1400×1000) and
 a phone (390×844). Every request the browser makes is recorded: none may leave localhost. The first
@@ -52,7 +52,7 @@ def server(tmp_path):
            "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
     log = open(tmp_path / "streamlit.log", "wb")
     proc = subprocess.Popen(
-        [sys.executable, "serve.py", "--server.port", str(port), "--server.address", "127.0.0.1",
+        [sys.executable, "scripts/serve_warm.py", "--server.port", str(port), "--server.address", "127.0.0.1",
          "--server.headless", "true", "--browser.gatherUsageStats", "false"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
@@ -168,7 +168,8 @@ def desktop_path(browser, server, shots: Path, expect) -> dict[str, float]:
     page.get_by_text("Details, why it fits, contact").first.click()
     expect(page.get_by_role("link", name="Call 0141 000 0001").first).to_have_attribute("href", "tel:01410000001")
 
-    page.get_by_role("button", name="Shortlist", exact=True).first.click()
+    # the lunch club's own button (Streamlit marks each keyed widget with the class st-key-<key>)
+    page.locator(".st-key-fs_pick_G01").get_by_role("button").click()
     expect(page.get_by_role("button", name="✓ Shortlisted")).to_be_visible()
     page.get_by_role("textbox", name="Their first name (optional, printed on the plan)").fill("Mary")
     page.get_by_role("textbox", name="The next step you agreed").fill("Go along on Wednesday; I will phone on Friday.")

@@ -1,7 +1,7 @@
 """Warm the server before it serves: open the directory, load the model, bring the index up to date
 and run one search with no personal data, so that a person's first search is as fast as any other.
 
-`serve.py` calls `warm()` in the server's own process before Streamlit starts, so the resources it
+`scripts/serve_warm.py` calls `warm()` in the server's own process before Streamlit starts, so the resources it
 loads are the ones every page then shares (st.cache_resource is per process).
 """
 
