@@ -229,3 +229,13 @@ def test_ui_text_leaves_no_link_icon_or_emoji_pattern():
         assert pattern not in unescaped, pattern
     assert unescaped.replace(WORD_JOINER, "") == "Visit www.example.org or https://x.org :material/warning: " \
                                                  ":smile: a@b.org, 12.5 km"  # reads the same
+
+
+def test_html_plan_says_how_far_and_what_was_not_found():
+    from matcher.plan import render_plan_html
+
+    item = SimpleNamespace(resource=listing("P3"), reasons=[], distance_km=0.24)
+    page = render_plan_html([item], not_found=["Nothing that fits their limits helps with <money>."])
+    assert "0.2 km from home, as the crow flies" in page
+    assert "What we could not find nearby" in page and "helps with &lt;money&gt;." in page
+    assert "could not find" not in render_plan_html([item])

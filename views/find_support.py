@@ -263,7 +263,7 @@ else:
     c1.download_button("Download the plan (PDF, ready to print)", pdf, file_name="plan.pdf", mime="application/pdf",
                        icon=":material/print:", type="primary", key="fs_pdf")
     c2.toggle("Show the plan", key="fs_show_plan")
-    plan_html = render_plan_html(*args)
+    plan_html = render_plan_html(*args, not_found=not_found)
     c3.download_button("Or as a web page (HTML)", plan_html, file_name="plan.html", mime="text/html",
                        icon=":material/description:", key="fs_html")
     if ss.get("fs_show_plan"):
