@@ -33,7 +33,7 @@ demo: install
 	$(BIN)/signpost demo
 
 app: demo
-	$(BIN)/streamlit run serve.py --server.port $(PORT) --browser.gatherUsageStats false
+	$(BIN)/python scripts/serve_warm.py --server.port $(PORT) --browser.gatherUsageStats false
 
 test: install system-deps
 	$(BIN)/python -m pytest -n 2 -q

@@ -32,6 +32,12 @@ EXCLUSION_WORDS: dict[str, str] = {
     "cost": "Costs more than they can afford",
     "inactive": "No longer running (retired listings)",
 }
+# The `reach` count split by why (matcher.constraints.REACH_PARTS).
+REACH_WORDS: dict[str, str] = {
+    "too_far": "Too far to travel (beyond the distance they gave)",
+    "wheelchair": "Venue not known to be wheelchair accessible",
+    "remote": "Only by phone or online, which they don't use",
+}
 RULE_SHORT: dict[str, str] = {"language": "Language", "age": "Age", "gender": "Gender", "reach": "Getting there",
                               "cost": "Cost", "inactive": "No longer running"}
 

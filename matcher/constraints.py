@@ -22,6 +22,8 @@ from .snapshot import COST_LEVELS, GENDER_CODES, IN_PERSON, ONLINE, PHONE, Snaps
 RULES: tuple[str, ...] = ("inactive", "language", "age", "gender", "reach", "cost")
 # Key order of `excluded` in the JSON answer (contract section 5).
 EXCLUDED_KEYS: tuple[str, ...] = ("language", "age", "gender", "reach", "cost", "inactive")
+# `reach` split by why, for people reading the counts (not part of the contract's JSON).
+REACH_PARTS: tuple[str, ...] = ("too_far", "wheelchair", "remote")
 
 
 # For each 6-bit code of broken rules (bit k = RULES[k] broken): the first rule broken, and how many.
@@ -35,6 +37,9 @@ class Eligibility:
 
     broken: np.ndarray  # uint8 (n,)
     in_person: np.ndarray  # bool (n,): the venue is usable in person (near enough, accessible if needed)
+    # Why reach failed, for the listings it failed (extra detail beyond the contract's one `reach` key):
+    # bool (n,) columns "too_far", "wheelchair", "remote"; None when not computed.
+    reach_why: dict[str, np.ndarray] | None = None
 
     def __post_init__(self) -> None:
         self.eligible = self.broken == 0
@@ -55,6 +60,21 @@ class Eligibility:
     def excluded(self) -> dict[str, int]:
         """Excluded listings counted by the first rule each broke (keys exactly, in order, EXCLUDED_KEYS)."""
         return {key: self._counts[key] for key in EXCLUDED_KEYS}
+
+    def reach_detail(self) -> dict[str, int]:
+        """The listings counted under `reach`, split by why (keys REACH_PARTS, in order): too far (or no
+        known venue), venue not wheelchair accessible, only by phone or online they don't use. Each
+        listing is counted once, under the first of these that holds."""
+        out = dict.fromkeys(REACH_PARTS, 0)
+        counted = _FIRST[self.broken] == RULES.index("reach")
+        if self.reach_why is None:
+            return out
+        left = counted.copy()
+        for part in REACH_PARTS:
+            hit = left & self.reach_why[part]
+            out[part] = int(hit.sum())
+            left &= ~hit
+        return out
 
     def near_miss_mask(self) -> np.ndarray:
         """Active listings that break exactly one rule: those a link worker might choose to bend."""
@@ -106,9 +126,11 @@ def evaluate(snapshot: Snapshot, profile: NeedsProfile, point: tuple[float, floa
     person = GENDER_CODES[profile.gender] if profile.gender in ("female", "male") else -1
     rule(3, (snapshot.gender == 0) | (snapshot.gender == person))
     # 5. reach: one usable delivery mode
-    in_person = (snapshot.delivery & IN_PERSON) != 0
+    offered = (snapshot.delivery & IN_PERSON) != 0
+    in_person = offered.copy()
+    near = np.ones(n, dtype=bool)
     if point is not None:
-        near = np.zeros(n, dtype=bool)
+        near[:] = False
         near[within_radius(snapshot, point, profile.max_distance_km)] = True
         in_person &= near
     if profile.needs_wheelchair_access:
@@ -121,7 +143,10 @@ def evaluate(snapshot: Snapshot, profile: NeedsProfile, point: tuple[float, floa
     rule(4, reach)
     # 6. cost within the person's limit (blank counts as paid)
     rule(5, snapshot.cost <= COST_LEVELS[profile.max_cost])
-    return Eligibility(broken=broken, in_person=in_person)
+    why = {"too_far": offered & ~near,
+           "wheelchair": offered & near & ~in_person,
+           "remote": ~offered}
+    return Eligibility(broken=broken, in_person=in_person, reach_why=why)
 
 
 # ---- how far a rule is broken, in plain words (near misses) -------------------------------------

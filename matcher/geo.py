@@ -24,6 +24,9 @@ from geopy.distance import EARTH_RADIUS  # mean Earth radius in km, as geopy's g
 from directory.postcodes import normalise_postcode, postcode_district
 from directory.records import InputError, ValidationIssue
 
+# How alike (rapidfuzz WRatio, 0-100) a typed place must be to a gazetteer name to be suggested.
+SUGGEST_SCORE = 75
+
 GAZETTEER_CSV = Path(__file__).resolve().parent.parent / "directory" / "data" / "gazetteer.csv"
 EARTH_RADIUS_KM: float = float(EARTH_RADIUS)
 GEOCODER_ENV = "SIGNPOST_GEOCODER"
@@ -99,6 +102,21 @@ class Gazetteer:
         dist = haversine_km(latitude, longitude, [p.latitude for p in hoods], [p.longitude for p in hoods])
         return [p for p, d in zip(hoods, dist, strict=True) if d <= km]
 
+    def suggest(self, text: str) -> str | None:
+        """The gazetteer name nearest a misspelt place ('Gvan' → 'Govan'), or None when none is close.
+
+        Neighbourhood names only: a postcode is checked by its shape, and a near postcode is a
+        different place, not a typo to correct."""
+        from rapidfuzz import fuzz, process, utils
+
+        key = " ".join((text or "").split())
+        if len(place_key(key)) < 3:
+            return None
+        named = {p.name: p for p in self.places if place_key(p.name) in self._names}
+        hit = process.extractOne(key, list(named), scorer=fuzz.WRatio, processor=utils.default_process,
+                                 score_cutoff=SUGGEST_SCORE)
+        return None if hit is None or place_key(hit[0]) == place_key(key) else hit[0]
+
     def postcode(self, text: str) -> tuple[float, float] | None:
         compact = normalise_postcode(text)
         hit = self._postcodes.get(compact)
@@ -133,6 +151,14 @@ def _geocode_online(query: str) -> tuple[float, float] | None:
     geocoder = Nominatim(user_agent=os.environ.get("SIGNPOST_GEOCODER_AGENT", "signpost-social-prescribing"))
     found = geocoder.geocode(query, timeout=10)
     return (found.latitude, found.longitude) if found else None
+
+
+class PlaceNotFound(InputError):
+    """A place the offline gazetteer does not know; `suggestion` is the nearest name it does know."""
+
+    def __init__(self, message: str, suggestion: str | None = None):
+        super().__init__([ValidationIssue(None, "location", message)])
+        self.suggestion = suggestion
 
 
 def _error(message: str) -> InputError:
@@ -172,8 +198,11 @@ def resolve_location(location: Any, gazetteer: Gazetteer | None = None) -> tuple
         text = str(location["place"]).strip()
         found = gaz.place(text) or _geocode_online(text)
         if found is None:
-            raise _error("the place given is not in the offline gazetteer of the area; "
-                         "give a postcode, coordinates or another nearby place")
+            near = gaz.suggest(text)
+            # The suggestion is a gazetteer name, never the person's own words.
+            hint = f"did you mean {near}? Or " if near else ""
+            raise PlaceNotFound(f"the place given is not in the offline gazetteer of the area; {hint}"
+                                "give a postcode, coordinates or another nearby place", near)
         return found
     raise _error("give {latitude, longitude}, {postcode} or {place}")
 

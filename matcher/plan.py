@@ -78,8 +78,11 @@ def _activity(item: Any, number: int) -> str:
     rows = [
         _row("When", r.schedule or "Ask the organisers"),
         _row("Where", where_text(r)),
-        _row("Cost", COST_WORDS.get(r.cost, "Cost not stated")),
     ]
+    distance = getattr(item, "distance_km", None)
+    if distance is not None and "in_person" in r.delivery:
+        rows.append(_row("How far", f"{distance:.1f} km from home, as the crow flies"))
+    rows.append(_row("Cost", COST_WORDS.get(r.cost, "Cost not stated")))
     contacts = contact_lines(r)
     if contacts:
         rows.extend(_row(label, value) for label, value in contacts)
@@ -101,10 +104,12 @@ def _activity(item: Any, number: int) -> str:
 
 
 def render_plan_html(chosen: Sequence[Any], first_name: str | None = None, next_step: str = "",
-                     link_worker_contact: str = "", today: dt.date | None = None) -> str:
+                     link_worker_contact: str = "", today: dt.date | None = None, *,
+                     not_found: Sequence[str] = ()) -> str:
     """The person's plan: one standalone HTML page with print styles and large type.
 
-    `chosen`: results (anything with `.resource` and optionally `.reasons`) or listings.
+    `chosen`: results (anything with `.resource` and optionally `.reasons`) or listings; `not_found`:
+    honest lines about needs nothing local meets (matcher.summary.unmet_lines).
     """
     today = today or dt.date.today()
     name = (first_name or "").strip()
@@ -123,7 +128,9 @@ def render_plan_html(chosen: Sequence[Any], first_name: str | None = None, next_
         f"{escape(today.strftime('%-d %B %Y'))}</div>"
         "<p class=\"howto\">To print: press Ctrl+P (or Cmd+P on a Mac).</p>"
         f"<h2>What we chose together</h2>{activities}"
-        f"<h2>Our next step</h2><div class=\"next\">{step}{blank}</div>"
+        + ("<h2>What we could not find nearby</h2>" + "".join(f"<p>{escape(x)}</p>" for x in not_found)
+           if not_found else "")
+        + f"<h2>Our next step</h2><div class=\"next\">{step}{blank}</div>"
         f"<h2>Your link worker</h2><p>{contact}</p>"
         "</body></html>\n"
     )

@@ -23,7 +23,7 @@ from threadpoolctl import ThreadpoolController
 from directory.records import DOMAINS, Resource
 from directory.store import Store
 
-from . import constraints, domains, ranking, reasons
+from . import constraints, domains, filters, ranking, reasons
 from .embedder import Embedder, load_embedder
 from .geo import Gazetteer, default_gazetteer, haversine_km, location_query, resolve_location
 from .index import IndexUpdate, ListingIndex, index_dir_for
@@ -82,6 +82,8 @@ class Recommendations:
     unmet_needs: list[str] = field(default_factory=list)
     # The needs the results were chosen for, greatest first: rated, or read from the person's words.
     needs: list[str] = field(default_factory=list)
+    # `excluded["reach"]` split by why (constraints.REACH_PARTS); extra detail, not in the contract's JSON.
+    reach_detail: dict[str, int] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         """Exactly the JSON of contract section 5."""
@@ -114,6 +116,7 @@ class Recommender:
         self.last_update = IndexUpdate()  # what the latest update_index did
         self._lock = threading.RLock()
         self._prepared: _Prepared | None = None
+        self._options: dict[tuple, np.ndarray | None] = {}
 
     @classmethod
     def open(cls, db: str | None = None, *, model: str | None = None, index_dir: str | Path | None = None,
@@ -205,12 +208,27 @@ class Recommender:
                 for i in range(len(snap))}
 
     # ---- matching ---------------------------------------------------------------------------------
-    def recommend(self, profile: NeedsProfile | dict, top_k: int = 10) -> Recommendations:
-        """Ranked, explained results that break no rule of contract section 4; near misses apart."""
-        with _THREADS.limit(limits=1, user_api="blas"):
-            return self._recommend(parse_profile(profile), top_k, scored=True)
+    def recommend(self, profile: NeedsProfile | dict, top_k: int = 10, *, keyword: str | None = None,
+                  days: list[int] | None = None) -> Recommendations:
+        """Ranked, explained results that break no rule of contract section 4; near misses apart.
 
-    def _recommend(self, profile: NeedsProfile, top_k: int, scored: bool) -> Recommendations:
+        `keyword` and `days` (0 = Monday) narrow the offer to listings whose words hold the keyword and
+        whose schedule names one of the days (matcher.filters); they are options, not rules, so
+        `excluded` still counts only what the rules left out."""
+        with _THREADS.limit(limits=1, user_api="blas"):
+            return self._recommend(parse_profile(profile), top_k, scored=True, keyword=keyword, days=days)
+
+    def _option_mask(self, snap: Snapshot, keyword: str | None, days: list[int] | None) -> np.ndarray | None:
+        # Reading every listing's words costs a parse per row: kept per directory version and option.
+        key = (snap.version, tuple(filters.keyword_terms(keyword)), tuple(sorted(set(days or ()))))
+        if key not in self._options:
+            if len(self._options) >= 32:
+                self._options.clear()
+            self._options[key] = filters.allowed_mask(snap.resources, keyword, days)
+        return self._options[key]
+
+    def _recommend(self, profile: NeedsProfile, top_k: int, scored: bool, keyword: str | None = None,
+                   days: list[int] | None = None) -> Recommendations:
         top_k = max(int(top_k), 0)
         state = self._prepared
         if state is None:
@@ -227,6 +245,9 @@ class Recommender:
             weights = ranking.need_weights_of(domains.needs_from_text(profile.goals, query, self.domain_vectors))
         serves = ranking.serves_a_need(snap.domains, weights)
         eligible = elig.eligible & (state.labels >= 0) & serves if rated.any() else elig.eligible & (state.labels >= 0)
+        options = self._option_mask(snap, keyword, days)
+        if options is not None:
+            eligible &= options
         rows, rel = self._score(state, profile, point, elig, eligible, query, text, weights)
         picks = ranking.diversify(rel, self._vectors(state, rows), snap.domains[rows], weights, top_k, self.blend)
         if rated.any():
@@ -236,11 +257,13 @@ class Recommender:
         near: list[NearMiss] = []
         if len(results) < top_k:
             mask = elig.near_miss_mask() & (state.labels >= 0) & (serves if rated.any() else True)
+            if options is not None:
+                mask &= options
             near = self._near_misses(state, profile, point, elig, mask, query, text, weights)
         order = ranking.needs_in_order(weights)
         met = {d for r in results for d in r.needs_met}
         unmet = [d for d in order if d not in met] if rated.any() else []
-        return Recommendations(profile.id, results, elig.excluded(), near, point, unmet, order)
+        return Recommendations(profile.id, results, elig.excluded(), near, point, unmet, order, elig.reach_detail())
 
     def preview(self, text: str, location: str | None, languages: list[str] | None = None,
                 top_k: int = 5, *, gender: str | None = None) -> Recommendations:
