@@ -4,7 +4,7 @@
     .venv/bin/python bench/import_memory.py --n 100000 --n 1000000
 
 Each import runs in a fresh process (the CLI's own `main`, in a child of this script) on an empty
-SQLite database; that child reports its peak resident memory (`getrusage` ru_maxrss) and the
+SQLite database; that child reports its peak resident memory (VmHWM) and the
 wall-clock time. `--code DIR` runs another checkout's code (e.g. the old one) for comparison.
 """
 
@@ -26,21 +26,36 @@ sys.path.insert(0, str(HERE.parent))
 
 from directory.records import CSV_COLUMNS, DOMAINS  # noqa: E402
 
-def child(db: str, csv_path: str) -> None:
-    import resource
 
-    # the code under test comes from PYTHONPATH (--code), not from this checkout
+def child(db: str, csv_path: str, code_dir: str) -> None:
+    # the code under test is the checkout given (--code), not necessarily this one: forget what
+    # this script imported and put that checkout first
     for name in [m for m in sys.modules if m.split(".")[0] in ("directory", "cli", "matcher")]:
         del sys.modules[name]
-    sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() not in (HERE, HERE.parent)]
-
+    sys.path.insert(0, code_dir)
+    import directory
     from cli import main
 
+    assert Path(directory.__file__).resolve().is_relative_to(Path(code_dir).resolve()), directory.__file__
     t0 = time.perf_counter()
     code = main(["--db", db, "import", csv_path])
     seconds = time.perf_counter() - t0
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kilobytes
-    print(json.dumps({"exit": code, "seconds": round(seconds, 1), "peak_mb": round(peak_mb)}))
+    print(json.dumps({"exit": code, "seconds": round(seconds, 1), "peak_mb": round(peak_rss_mb())}))
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory. Linux's VmHWM counts from the exec of this program;
+    getrusage's ru_maxrss also carries the forking parent's peak across exec, so it is only the
+    fallback where /proc is missing."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def generate(path: Path, n: int, seed: int = 7) -> None:
@@ -69,7 +84,8 @@ def measure(n: int, tmp: Path, code_dir: Path) -> dict:
         generate(src, n)
     db = tmp / f"import-{n}-{time.time_ns()}.db"
     env = {**os.environ, "PYTHONPATH": str(code_dir)}
-    done = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child", str(db), str(src)],
+    done = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child", str(db), str(src),
+                           str(code_dir)],
                           capture_output=True, text=True, env=env, cwd=code_dir, check=False)
     if done.returncode != 0 and not done.stdout.strip():
         raise SystemExit(f"the import failed: {done.stderr[-2000:]}")
@@ -83,7 +99,7 @@ def main() -> None:
     ap.add_argument("--n", type=int, action="append", help="rows (repeatable); default 100000")
     ap.add_argument("--code", type=Path, default=HERE.parent, help="the checkout whose signpost runs")
     ap.add_argument("--keep", type=Path, default=None, help="a folder to keep the generated CSVs in")
-    ap.add_argument("--child", nargs=2, metavar=("DB", "CSV"), help=argparse.SUPPRESS)
+    ap.add_argument("--child", nargs=3, metavar=("DB", "CSV", "CODE"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
         child(*args.child)

@@ -32,15 +32,15 @@ def shown(url: str) -> str:
         return url.removeprefix("sqlite:///")
     try:
         return sa.engine.make_url(url).render_as_string(hide_password=True)
-    except sa.exc.ArgumentError:
-        return url.split("@")[-1]
+    except (sa.exc.ArgumentError, ValueError):  # ValueError: a port that is not a number
+        return url.split("://")[0] + "://" + url.split("@")[-1] if "@" in url else url
 
 
 def unusable(url: str) -> DatabaseUnusableError | None:
     """A URL that is not SQLite or PostgreSQL, or not a URL at all (checked before connecting)."""
     try:
         parsed = sa.engine.make_url(url)
-    except sa.exc.ArgumentError:
+    except (sa.exc.ArgumentError, ValueError):
         return DatabaseUnusableError(f"--db {shown(url)}: not a database path or URL Signpost can read; give a "
                                      "file path (SQLite) or a postgresql:// URL")
     dialect = parsed.get_backend_name()

@@ -75,7 +75,7 @@ def _package_files(folder: Path) -> dict[str, bytes]:
             try:
                 files[p.name] = read_bounded(p, left, "datapackage table")
             except InputError:
-                if p.is_file() and p.stat().st_size <= left:
+                if not (p.is_file() and p.stat().st_size > left):
                     raise  # not too large: unreadable, a device, a pipe
                 raise InputError.one(f"{folder.name}: its tables together are more than the "
                                      f"{MAX_IMPORT_BYTES // _MB} MB an import may be. Split it into smaller files.") \
