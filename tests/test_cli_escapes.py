@@ -114,7 +114,7 @@ def test_errors_and_warnings_quoting_a_json_value_never_print_a_raw_control_char
     ["import", f"missing{NASTY}.csv"], ["import", f"odd{NASTY}.txt"], ["match", f"none{NASTY}.json"],
     ["match", "-", "--top", NASTY], ["export", "out.csv", "--format", NASTY], [f"command{NASTY}"],
     ["user", "add", "bob", "--role", NASTY], ["--db", f"nosuch{NASTY}://x", "user", "list"],
-    ["--db", f"missing{NASTY}.db", "user", "list"],
+    ["--db", f"missing{NASTY}.db", "user", "list"], ["import", "a.csv", NASTY], ["user", "list", f"--x{NASTY}"],
 ])
 def test_messages_about_arguments_never_print_a_raw_control_character(tmp_path, argv):
     done = subprocess.run([sys.executable, "-m", "cli", "--db", str(tmp_path / "x.db"), *argv], capture_output=True,
