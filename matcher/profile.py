@@ -127,7 +127,7 @@ class NeedsProfile(BaseModel):
 
 
 def _field_of(loc: tuple[Any, ...]) -> str | None:
-    parts = [str(p) for p in loc]
+    parts = [str(p) or '""' for p in loc]  # a key may be empty: it is still named
     if not parts:
         return None
     if parts[0] == "needs" and len(parts) > 1:
@@ -275,9 +275,11 @@ def load_json(text: str, name: str, row: int | None = None) -> Any:
 
     try:
         return json.loads(text, object_pairs_hook=pairs)
-    except ValueError as err:
+    except json.JSONDecodeError as err:
         raise InputError.one(f"{name} is not valid JSON ({err.msg} at line {err.lineno} column {err.colno})",
                              row) from None
+    except ValueError:  # a number of more digits than Python converts (4,300): no profile holds one
+        raise InputError.one(f"{name} holds a number too long to be read: not a profile", row) from None
     except RecursionError:
         raise InputError.one(f"{name} is nested too deeply: not a profile", row) from None
 

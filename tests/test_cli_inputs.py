@@ -221,6 +221,8 @@ BAD_PROFILES = {
     "latitude as text": ("p.json", '{"location": {"latitude": "55.86", "longitude": -4.3}}', ["'location.latitude'"]),
     "latitude true": ("p.json", '{"location": {"latitude": true, "longitude": -4.3}}', ["'location.latitude'"]),
     "location a number": ("p.json", '{"location": 5}', ["'location'", "object"]),
+    "age of 5,000 digits": ("p.json", '{"age": ' + "9" * 5000 + "}", ["p.json", "number too long"]),
+    "an empty key": ("p.json", '{"": 1}', ['\'""\'', "not a field"]),
     "NaN": ("p.json", '{"max_distance_km": NaN}', ["'max_distance_km'"]),
 }
 
