@@ -17,18 +17,19 @@ import sys
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
+from directory import db_errors  # noqa: E402
 from directory.errors import InputError  # noqa: E402
-from directory.store import ConflictError  # noqa: E402
+from directory.store import BusyError, ConflictError, SchemaError, resolve_url  # noqa: E402
 
 from . import directory_cmds, match_cmds, user_cmds  # noqa: E402
-from .output import report_issues, say  # noqa: E402
+from .output import SafeArgumentParser, report_issues, say  # noqa: E402
 from .user_cmds import UsageError  # noqa: E402
 
 __all__ = ["main", "build_parser", "UsageError"]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="signpost", description="Match people to local community support.")
+    parser = SafeArgumentParser(prog="signpost", description="Match people to local community support.")
     parser.add_argument("--db", help="database: a file path (SQLite) or an SQLAlchemy URL; default $SIGNPOST_DB "
                                      "or var/signpost.db")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -46,19 +47,36 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except InputError as err:
-        report_issues(err, getattr(args, "path", None) or getattr(args, "profile", None) or "input")
+        source = getattr(args, "path", None) or getattr(args, "profile", None) or "input"
+        report_issues(err, "standard input" if source == "-" else source)
         return 2
-    except (UsageError, ConflictError, FileNotFoundError) as err:
+    except (UsageError, ConflictError, FileNotFoundError, IsADirectoryError, NotADirectoryError) as err:
         say(f"signpost: {err}")
         return 2
+    except (BusyError, SchemaError) as err:
+        say(f"signpost: {err}")
+        return 1
     except KeyboardInterrupt:
         return 130
-    except Exception as err:  # the last line of defence: a sentence, not a traceback
-        say(f"signpost: failed: {type(err).__name__}: {err}")
+    except Exception as err:  # the last line of defence: a sentence, not a traceback, SQL or data
         if os.environ.get("SIGNPOST_DEBUG"):
             raise
-        return 1
+        return _failed(err, args)
 
+
+def _failed(err: Exception, args: argparse.Namespace) -> int:
+    """A failure no command handled, as one line: a database that cannot be used is named with what
+    is wrong with it (exit 2 when --db is at fault); anything else by its class alone, since its
+    message may quote SQL, a listing or a profile."""
+    problem = db_errors.explain(err, resolve_url(getattr(args, "db", None)))
+    if problem is not None:
+        say(f"signpost: {problem}")
+        return 2 if problem.bad_input else 1
+    if isinstance(err, OSError) and err.strerror:
+        say(f"signpost: failed: {err.strerror}" + (f" ({err.filename})" if err.filename else ""))
+    else:
+        say(f"signpost: failed ({type(err).__name__}); set SIGNPOST_DEBUG=1 to see the details")
+    return 1
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -30,7 +30,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    resources = importer.load(args.path)  # validates everything before the database is opened
+    # Validates everything before the database is opened; a CSV is streamed (checked, then read
+    # again while it is written), so memory does not grow with the file.
+    resources = importer.open_listings(args.path)
     if not resources:  # a valid file with nothing to import (HSDS taxonomies, metadata...)
         for warning in resources.warnings:
             say(warning)

@@ -12,6 +12,7 @@ import argparse
 import json
 from typing import Any
 
+from directory.inputs import strict_int
 from matcher.profile import NeedsProfile, read_profiles
 
 from .output import answer, say
@@ -28,16 +29,28 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("match", help="recommend for a profile: a .json file, a .jsonl batch, or - for stdin")
     p.add_argument("profile", help="a .json profile, a .jsonl file of profiles (one a line), or - for stdin")
-    p.add_argument("--top", type=int, default=10, help="how many results (default 10)")
+    p.add_argument("--top", type=positive_int, default=10, help="how many results (default 10)")
     p.add_argument("--json", action="store_true", help="print the contract's JSON (one object a line)")
     p.add_argument("--model", default=None, help="embedding model: a name under models/ or a path")
     p.set_defaults(func=cmd_match)
 
 
+def positive_int(text: str) -> int:
+    """--top: a whole number of 1 or more, written in ASCII digits (argparse names the option)."""
+    try:
+        value = strict_int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of 1 or more, not '{text}'")
+    return value
+
+
 def cmd_index(args: argparse.Namespace) -> int:
     from matcher.recommender import Recommender
 
-    with Recommender.open(args.db, model=getattr(args, "model", None)) as rec:
+    # `demo` creates the database before indexing it; `index` alone never creates one.
+    with Recommender.open(args.db, model=getattr(args, "model", None), create=args.command == "demo") as rec:
         say_index_warnings(rec)
         say(f"index {rec.index.folder}: {rec.last_update} (model {rec.embedder.name}, "
             f"directory version {rec.directory_version})")
@@ -51,11 +64,8 @@ def say_index_warnings(rec) -> None:
 
 
 def cmd_match(args: argparse.Namespace) -> int:
-    from directory.errors import InputError
     from matcher.recommender import Recommender
 
-    if args.top < 1:
-        raise InputError.one("must be 1 or more", column="--top")
     profiles: list[NeedsProfile] = read_profiles(args.profile)
     with Recommender.open(args.db, model=args.model, create=False) as rec:
         say_index_warnings(rec)

@@ -4,6 +4,7 @@ terminal of the person reading it)."""
 
 from __future__ import annotations
 
+import argparse
 import sys
 
 from directory.errors import InputError
@@ -24,3 +25,13 @@ def report_issues(err: InputError, source: object) -> None:
     say(f"{source}: {len(err.issues)} problem(s); nothing was changed.")
     for issue in err.issues:
         say(f"  {issue}")
+
+
+class SafeArgumentParser(argparse.ArgumentParser):
+    """argparse quotes what was typed ("invalid int value: '...'"), and a file name or argument can
+    hold escapes: its messages reach the terminal through `for_terminal` like everything else."""
+
+    def _print_message(self, message: str, file=None) -> None:
+        if message:
+            file = file or sys.stderr
+            file.write("\n".join(for_terminal(line) for line in message.split("\n")))

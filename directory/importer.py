@@ -10,16 +10,20 @@ nothing to import. Warnings never stop an import; errors always do."""
 from __future__ import annotations
 
 import csv
+import io
 import math
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 from . import csv_io, hsds
-from .records import InputError, Loaded, ValidationIssue
+from .inputs import MAX_IMPORT_BYTES, MB, open_bounded, read_bounded
+from .records import InputError, Loaded, Resource, ValidationIssue
 
-# An upload bigger than this is refused before it is read (a directory of 100k listings is ~60 MB).
-MAX_IMPORT_BYTES = 200 * 1024 * 1024
-_MB = 1024 * 1024  # megabytes as Streamlit counts them: server.maxUploadSize = 200 is this same limit
+# The largest import (a directory of 100k listings is ~60 MB): a file, a folder's files together, an
+# upload. Every file is read through `inputs.open_bounded`, which stops at this while reading: a size
+# reported by the file system is not trusted (a link to /dev/zero reports 0 bytes).
+_MB = MB  # megabytes as Streamlit counts them: server.maxUploadSize = 200 is this same limit
 
 
 def _too_large(name: str, size: int) -> InputError:
@@ -55,26 +59,54 @@ def _datapackage_table(path: Path) -> bool:
     folder = path.parent
     if not ((folder / "datapackage.json").is_file() or (folder / "services.csv").is_file()):
         return False
-    try:
-        with path.open(encoding="utf-8-sig", errors="replace", newline="") as f:
-            header = next(csv.reader(f), [])
-    except OSError:
-        return False
+    with open_bounded(path, MAX_IMPORT_BYTES, "spreadsheet") as f:
+        first = f.readline(64 * 1024).decode("utf-8-sig", errors="replace")
+    header = next(csv.reader([first]), [])
     return "delivery" not in {h.strip() for h in header}
 
 
-def _check_size(path: Path) -> None:
-    size = sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) if path.is_dir() else path.stat().st_size
-    if size > MAX_IMPORT_BYTES:
-        raise _too_large(path.name, size)
+def open_listings(path: str | os.PathLike) -> Loaded | csv_io.CsvListings:
+    """What `signpost import` writes: for a contract CSV, the listings streamed from the file (checked
+    in full first, then read again while they are written, so memory does not grow with the file);
+    for HSDS, the `load`ed list. Either way every problem is an InputError before anything is written."""
+    path = Path(path)
+    if detect_format(path) != "csv" or _datapackage_table(path):
+        return load(path)
+    return StreamedCsv(path)
+
+
+class StreamedCsv:
+    """A contract CSV validated in one pass (no listing kept), iterated again for writing."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.warnings: list[ValidationIssue] = []
+        with open_bounded(path, MAX_IMPORT_BYTES, "spreadsheet") as stream:
+            checking = csv_io.CsvListings(stream, path.name)
+            for _ in checking:
+                pass
+        checking.check()
+        self.count = checking.count
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self) -> Iterator[Resource]:
+        # The file is read again: should it have changed since the check, its problems stop the
+        # import at the end (the caller's transaction is rolled back), so nothing half-read is kept.
+        with open_bounded(self.path, MAX_IMPORT_BYTES, "spreadsheet") as stream:
+            listings = csv_io.CsvListings(stream, self.path.name)
+            yield from listings
+        listings.check()
 
 
 def load(path: str | os.PathLike) -> Loaded:
+    """Every listing of a file or datapackage folder, validated, in a list (InputError otherwise)."""
     path = Path(path)
     if not path.exists():
         raise InputError([ValidationIssue(None, None, f"{path} does not exist")])
-    _check_size(path)
     fmt = detect_format(path)
+    name = path.name or str(path)
     if fmt == "csv":
         if _datapackage_table(path):
             raise InputError([ValidationIssue(None, None, f"{path.name} is one table of the HSDS datapackage in "
@@ -82,10 +114,11 @@ def load(path: str | os.PathLike) -> Loaded:
                                                           "folder (or its datapackage.json) instead")])
         return Loaded(csv_io.read_csv(path))
     if fmt == "hsds-json":
-        return hsds.read_json(path)
+        return hsds.parse_json_bytes(read_bounded(path, MAX_IMPORT_BYTES, "HSDS file"), name)
     if fmt == "zip":
-        return hsds.read_zip_bytes(path.read_bytes(), path.name)
-    return hsds.read_datapackage(path.parent if path.is_file() else path)
+        return hsds.read_zip_bytes(read_bounded(path, MAX_IMPORT_BYTES, "zip file"), name)
+    folder = path.parent if path.is_file() else path
+    return hsds.read_datapackage(folder)
 
 
 def load_bytes(data: bytes, filename: str) -> Loaded:
@@ -94,7 +127,7 @@ def load_bytes(data: bytes, filename: str) -> Loaded:
         raise _too_large(filename, len(data))
     suffix = Path(filename).suffix.lower()
     if suffix == ".csv":
-        return Loaded(csv_io.parse_csv(csv_io.decode(data), source=filename))
+        return Loaded(csv_io.parse_stream(io.BytesIO(data), source=filename))
     if suffix == ".json":
         return hsds.parse_json_bytes(data, source=filename)
     if suffix == ".zip":

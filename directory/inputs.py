@@ -11,6 +11,7 @@ Every file, upload and profile enters through these functions, so one rule holds
 from __future__ import annotations
 
 import datetime as dt
+import io
 import math
 import os
 import re
@@ -21,6 +22,9 @@ from pathlib import Path
 from .errors import InputError, ValidationIssue
 
 MB = 1024 * 1024
+# The most any one import may be, in all its files together (Streamlit's server.maxUploadSize = 200
+# is this same limit in MiB; a directory of 100k listings is ~60 MB).
+MAX_IMPORT_BYTES = 200 * MB
 
 # C0 and C1 controls (tab and newline are kept where text may have lines), DEL, and the Unicode
 # bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069) that make a
@@ -32,8 +36,32 @@ _FLOAT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
 
 
 # ---- bytes ---------------------------------------------------------------------------------------
-def read_bounded(path: str | os.PathLike, limit: int, what: str = "file") -> bytes:
-    """The bytes of a regular file, refusing anything else and anything over `limit` while reading."""
+class BoundedReader(io.RawIOBase):
+    """A regular file opened for reading that raises `InputError` (too large) as soon as more than
+    `limit` bytes have been read from it, whatever its size said when it was opened."""
+
+    def __init__(self, fh, limit: int, name: str, what: str):
+        super().__init__()
+        self._fh, self._limit, self._name, self._what, self.read_so_far = fh, limit, name, what, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        n = self._fh.readinto(memoryview(buffer)[: max(0, min(len(buffer), self._limit + 1 - self.read_so_far))])
+        self.read_so_far += n
+        if self.read_so_far > self._limit:
+            raise too_large(self._name, self._limit, self._what)
+        return n
+
+    def close(self) -> None:
+        self._fh.close()
+        super().close()
+
+
+def open_bounded(path: str | os.PathLike, limit: int, what: str = "file") -> io.BufferedReader:
+    """A regular file for reading in pieces, refusing anything else (a folder, a device such as
+    /dev/zero, a FIFO, a socket) and any read past `limit` bytes (InputError)."""
     path = Path(path)
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
@@ -45,16 +73,20 @@ def read_bounded(path: str | os.PathLike, limit: int, what: str = "file") -> byt
         raise InputError.one(f"{path} cannot be read (permission denied)") from None
     except OSError as err:
         raise InputError.one(f"{path} cannot be read ({err.strerror})") from None
-    with os.fdopen(fd, "rb") as fh:
-        mode = os.fstat(fh.fileno()).st_mode
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
         if stat.S_ISDIR(mode):
             raise InputError.one(f"{path} is a folder, not a {what}")
-        if not stat.S_ISREG(mode):
-            raise InputError.one(f"{path} is not a regular file (a device, pipe or socket), so it is not read")
-        data = fh.read(limit + 1)
-    if len(data) > limit:
-        raise too_large(path.name, limit, what)
-    return data
+        raise InputError.one(f"{path} is not a regular file (a device, pipe or socket), so it is not read")
+    fh = os.fdopen(fd, "rb", buffering=0)
+    return io.BufferedReader(BoundedReader(fh, limit, path.name, what), buffer_size=1024 * 1024)
+
+
+def read_bounded(path: str | os.PathLike, limit: int, what: str = "file") -> bytes:
+    """The bytes of a regular file, refusing anything else and anything over `limit` while reading."""
+    with open_bounded(path, limit, what) as fh:
+        return fh.read()
 
 
 def read_stream_bounded(stream, limit: int, name: str = "standard input") -> bytes:
@@ -66,7 +98,9 @@ def read_stream_bounded(stream, limit: int, name: str = "standard input") -> byt
 
 
 def too_large(name: str, limit: int, what: str = "file") -> InputError:
-    return InputError.one(f"{name} is more than the {limit / MB:g} MB a {what} may be. Split it into smaller files.")
+    article = "an" if what[:1].lower() in "aeiou" else "a"
+    return InputError.one(f"{name} is more than the {limit / MB:g} MB {article} {what} may be. Split it into "
+                          "smaller files.")
 
 
 def stdin_bytes(limit: int) -> bytes:

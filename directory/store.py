@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import hashlib
+import itertools
 import json
 import logging
 import os
@@ -24,6 +25,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from . import db_errors
 from .identity import identity_key
 from .records import Resource, reactivated
 
@@ -36,6 +38,8 @@ SUPPORT_TYPES_SCHEMA = 4
 # How long an SQLite writer waits for another one before giving up (BusyError, nothing written).
 # Writes are short transactions: bench/load_edits.py's 2 x 500 racing edits never waited near this.
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+# Listings an import compares and writes at a time (one transaction for all of them).
+IMPORT_BATCH = 1000
 
 
 
@@ -129,6 +133,16 @@ class ConflictError(Exception):
                 f"(you had version {expected}, it is now version {current}); reload it and apply your change again"
             )
         super().__init__(msg)
+
+
+class ImportConflictError(ConflictError):
+    """Another change wrote some of the same listings while this import was being written: nothing
+    of this import was saved."""
+
+    def __init__(self) -> None:
+        Exception.__init__(self, "another change added or changed some of the same listings while this import "
+                                 "was being saved; nothing was imported: run the import again")
+        self.resource_id, self.expected, self.current = None, 0, None
 
 
 class SchemaError(RuntimeError):
@@ -290,23 +304,41 @@ class Store:
     """The directory's database. Cheap to create; holds one SQLAlchemy engine."""
 
     def __init__(self, db: str | os.PathLike | None = None, *, create: bool = True):
+        """Open (with `create`, create when missing) the database `db` names. Whatever makes it
+        unusable (not SQLite or PostgreSQL, a missing driver, not a database file, a folder that
+        cannot be written, a server that does not answer) is a DatabaseUnusableError naming it,
+        with no file or folder left behind by a command that only reads."""
         self.url = resolve_url(db)
+        if (problem := db_errors.unusable(self.url)) is not None:
+            raise problem
         path = sqlite_path(self.url)
-        if path is not None:
-            if not create and not path.exists():
-                raise FileNotFoundError(f"no directory database at {path}")
-            path.parent.mkdir(parents=True, exist_ok=True)
-            # hide_parameters: SQL parameters are people's records (referrals/); they stay out of
-            # SQLAlchemy's log lines and error messages even when its logging is turned up.
-            self.engine: Engine = sa.create_engine(self.url, hide_parameters=True)
-            sa.event.listen(self.engine, "connect", _on_sqlite_connect)
-        else:
-            self.engine = sa.create_engine(self.url, pool_pre_ping=True, hide_parameters=True)
+        if path is not None and not create and not path.exists():
+            raise FileNotFoundError(f"no directory database at {path}: check --db (or $SIGNPOST_DB); only "
+                                    "'import', 'demo', 'user add' and 'referrals import' create one")
+        try:
+            if path is not None:
+                if path.parent == DEFAULT_DB.parent:
+                    path.parent.mkdir(parents=True, exist_ok=True)  # var/, the default place
+                elif not path.parent.is_dir():  # a mistyped --db names a folder that is not there
+                    raise db_errors.DatabaseUnusableError(
+                        f"the folder {path.parent} does not exist, so there is no database {path.name} in it: "
+                        "check --db, or create the folder first")
+                # hide_parameters: SQL parameters are people's records (referrals/); they stay out of
+                # SQLAlchemy's log lines and error messages even when its logging is turned up.
+                self.engine: Engine = sa.create_engine(self.url, hide_parameters=True)
+                sa.event.listen(self.engine, "connect", _on_sqlite_connect)
+            else:
+                self.engine = sa.create_engine(self.url, pool_pre_ping=True, hide_parameters=True)
+        except (sa.exc.ArgumentError, ModuleNotFoundError, OSError) as err:
+            raise (db_errors.explain(err, self.url) or err) from err
         try:
             self._migrate()
-        except Exception:
+        except SchemaError:
             self.engine.dispose()
             raise
+        except Exception as err:
+            self.engine.dispose()
+            raise (db_errors.explain(err, self.url) or err) from err
 
     @property
     def path(self) -> Path | None:
@@ -558,26 +590,57 @@ class Store:
             self._bump(conn)
             return self._written(conn, new.id)
 
-    def import_resources(self, incoming: Iterable[Resource], actor: str | None = None) -> ImportSummary:
+    @contextmanager
+    def _importing(self) -> Iterator[Connection]:
+        """The write transaction of an import, taken before the existing listings are read, so that
+        two imports of the same new ids run one after the other and the second sees the first's
+        rows: SQLite's BEGIN IMMEDIATE takes the write lock at once; PostgreSQL's SHARE ROW EXCLUSIVE
+        lock on the listings lets readers through but no other writer. A unique-key collision that
+        still happens (a listing created by hand meanwhile) is a one-line ConflictError."""
+        try:
+            with self._writing() as conn:
+                if self.is_sqlite:
+                    conn.exec_driver_sql("BEGIN IMMEDIATE")
+                elif self.engine.dialect.name == "postgresql":
+                    conn.execute(sa.text("LOCK TABLE resources IN SHARE ROW EXCLUSIVE MODE"))
+                yield conn
+        except sa.exc.IntegrityError as err:
+            raise ImportConflictError() from err
+
+    def import_resources(self, incoming: Iterable[Resource], actor: str | None = None,
+                         batch_size: int = IMPORT_BATCH) -> ImportSummary:
         """Add new listings and update changed ones by id, all in one transaction (all or nothing).
 
-        Re-importing the same listings writes nothing at all.
+        `incoming` is read once, `batch_size` listings at a time (each compared by content hash with
+        the stored rows of the same ids), so an import of a million streamed listings holds one
+        batch in memory, not the file. Re-importing the same listings writes nothing at all.
         """
         actor = actor or default_actor()
-        incoming = list(incoming)
-        seen: set[str] = set()
-        for res in incoming:
-            if res.id in seen:
-                raise ValueError(f"listing id {res.id} appears more than once in one import; nothing was changed")
-            seen.add(res.id)
         summary = ImportSummary()
-        with self.engine.connect() as conn:
-            existing = {
-                r.id: r for r in conn.execute(sa.select(resources)).all()
-            }
+        seen: set[str] = set()
+        at = now_iso()
+        with self._importing() as conn:
+            items = iter(incoming)
+            while batch := tuple(itertools.islice(items, batch_size)):
+                for res in batch:
+                    if res.id in seen:
+                        raise ValueError(f"listing id {res.id} appears more than once in one import; "
+                                         "nothing was changed")
+                    seen.add(res.id)
+                self._import_batch(conn, batch, summary, actor, at)
+            if summary.changed:
+                self._bump(conn)
+            else:
+                conn.rollback()  # nothing to write: leave the database exactly as it was
+        return summary
+
+    def _import_batch(self, conn: Connection, batch: tuple[Resource, ...], summary: ImportSummary,
+                      actor: str, at: str) -> None:
+        ids = [r.id for r in batch]
+        existing = {r.id: r for r in conn.execute(sa.select(resources).where(resources.c.id.in_(ids))).all()}
         to_add: list[Resource] = []
         to_update: list[tuple[StoredResource, Resource]] = []
-        for res in incoming:
+        for res in batch:
             row = existing.get(res.id)
             if row is None:
                 to_add.append(res)
@@ -587,28 +650,16 @@ class Store:
                 summary.updated.append(res.id)
             else:
                 summary.unchanged.append(res.id)
-        if not summary.changed:
-            return summary
-        at = now_iso()
-        with self._writing() as conn:
-            if to_add:
-                conn.execute(
-                    resources.insert(),
-                    [
-                        dict(id=r.id, data=canonical_json(r), content_hash=content_hash(r), status=r.status,
-                             version=1, created_at=at, updated_at=at, support_types=";".join(r.support_types))
-                        for r in to_add
-                    ],
-                )
-                conn.execute(
-                    audit.insert(),
-                    [
-                        dict(resource_id=r.id, action="import", actor=actor, at=at, version=1,
-                             changes=json.dumps(_diff({}, r.content()), sort_keys=True, ensure_ascii=False))
-                        for r in to_add
-                    ],
-                )
-            for old, new in sorted(to_update, key=lambda pair: pair[1].id):  # one lock order for all writers
-                self._replace(conn, old, new, old.version, actor, at, "import")
-            self._bump(conn)
-        return summary
+        if to_add:
+            conn.execute(resources.insert(), [
+                dict(id=r.id, data=canonical_json(r), content_hash=content_hash(r), status=r.status,
+                     version=1, created_at=at, updated_at=at, support_types=";".join(r.support_types))
+                for r in to_add
+            ])
+            conn.execute(audit.insert(), [
+                dict(resource_id=r.id, action="import", actor=actor, at=at, version=1,
+                     changes=json.dumps(_diff({}, r.content()), sort_keys=True, ensure_ascii=False))
+                for r in to_add
+            ])
+        for old, new in sorted(to_update, key=lambda pair: pair[1].id):  # one lock order for all writers
+            self._replace(conn, old, new, old.version, actor, at, "import")

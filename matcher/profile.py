@@ -17,6 +17,8 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    StrictBool,
+    StrictFloat,
     StrictInt,
     ValidationError,
     field_validator,
@@ -40,8 +42,8 @@ class Location(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    latitude: float | None = None
-    longitude: float | None = None
+    latitude: StrictFloat | None = None  # JSON numbers only: "55.86" or true is not a latitude
+    longitude: StrictFloat | None = None
     postcode: str | None = None
     place: str | None = None
 
@@ -82,9 +84,9 @@ class NeedsProfile(BaseModel):
     age: Annotated[StrictInt, Field(ge=0, le=130)] | None = None
     gender: Literal["female", "male", "other"] | None = None
     location: Location | None = None
-    max_distance_km: Annotated[float, Field(gt=0, allow_inf_nan=False)] = 5.0
+    max_distance_km: Annotated[StrictFloat, Field(gt=0, allow_inf_nan=False)] = 5.0
     digital_access: Literal["none", "phone", "online"] = "online"
-    needs_wheelchair_access: bool = False
+    needs_wheelchair_access: StrictBool = False
     max_cost: Literal["free", "low_cost", "paid"] = "paid"
 
     @field_validator("needs", mode="before")
@@ -125,14 +127,20 @@ class NeedsProfile(BaseModel):
 
 
 def _field_of(loc: tuple[Any, ...]) -> str | None:
-    parts = [str(p) for p in loc]
+    parts = [str(p) or '""' for p in loc]  # a key may be empty: it is still named
     if not parts:
         return None
     if parts[0] == "needs" and len(parts) > 1:
         return f"needs.{parts[1]}"
+    if parts[0] == "location" and len(parts) > 1 and parts[1] in Location.model_fields:
+        return f"location.{parts[1]}"
     if parts[0] in ("location", "languages", "conditions"):
         return parts[0]
     return parts[0]
+
+
+_KINDS = {"string_type": "text (in quotes)", "list_type": "a list ([...])", "dict_type": "an object ({...})",
+          "model_type": "an object ({...})"}
 
 
 def _message(e: dict[str, Any]) -> str:
@@ -148,6 +156,12 @@ def _message(e: dict[str, Any]) -> str:
         return f"is not allowed: {msg.removeprefix('Input should be ')}"
     if etype in ("int_type", "int_parsing", "int_from_float"):
         return "must be a whole number"
+    if etype in ("float_type", "float_parsing"):
+        return "must be a number (written without quotes)"
+    if etype in ("bool_type", "bool_parsing"):
+        return "must be true or false (without quotes)"
+    if etype in ("string_type", "list_type", "dict_type", "model_type"):
+        return f"must be {_KINDS[etype]}"
     if etype in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         return f"is out of range: it should be {msg.removeprefix('Input should be ')}"
     if etype == "missing":
@@ -261,9 +275,11 @@ def load_json(text: str, name: str, row: int | None = None) -> Any:
 
     try:
         return json.loads(text, object_pairs_hook=pairs)
-    except ValueError as err:
+    except json.JSONDecodeError as err:
         raise InputError.one(f"{name} is not valid JSON ({err.msg} at line {err.lineno} column {err.colno})",
                              row) from None
+    except ValueError:  # a number of more digits than Python converts (4,300): no profile holds one
+        raise InputError.one(f"{name} holds a number too long to be read: not a profile", row) from None
     except RecursionError:
         raise InputError.one(f"{name} is nested too deeply: not a profile", row) from None
 

@@ -14,6 +14,8 @@ Each target is a parser as outside data reaches it, with a Hypothesis strategy o
 - ``hsds-datapackage``: zipped HSDS 3.0 and 1.1 CSV datapackages (`….zip`) with the same cell
   and header mutations, tables dropped, datapackage.json garbled, odd member names, and the zip
   bytes themselves corrupted.
+- ``profile-file``: a profile file (.json, or a .jsonl batch) read by `read_profiles`: the profiles
+  below with duplicate keys, huge numbers, deep nesting, bad UTF-8, cut short, or random bytes.
 - ``profile``: the needs profile as the CLI reads it (`parse_profile` then `resolve_location`):
   random JSON values, dicts of profile fields with random values, and the contract's example
   profile mutated.
@@ -31,9 +33,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import tempfile
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from hypothesis import strategies as st
@@ -42,7 +46,7 @@ from directory import hsds, importer
 from directory.hsds.documents import SERVICE_KEYS
 from directory.records import InputError, Resource, ValidationIssue
 from matcher.geo import resolve_location
-from matcher.profile import NeedsProfile, parse_profile
+from matcher.profile import NeedsProfile, parse_profile, read_profiles
 
 # ---- seeds: small valid inputs the mutations start from -------------------------------------------
 
@@ -520,6 +524,46 @@ def profile_values(draw) -> Any:
     return draw(mutated_json(doc, values))
 
 
+@st.composite
+def profile_files(draw) -> tuple[str, bytes]:
+    """A profile file as `signpost match` reads it: (".json" or ".jsonl", its bytes). One profile or
+    a batch of them, generated as above, then written with duplicate keys, numbers beyond any float,
+    nesting 100,000 deep, in a wrong encoding, cut short, or as random bytes."""
+    suffix = draw(st.sampled_from([".json", ".json", ".jsonl"]))
+    count = 1 if suffix == ".json" else draw(st.integers(0, 4))
+    texts = [dumps(draw(profile_values())) for _ in range(count)]
+    kind = draw(st.sampled_from(["plain"] * 4 + ["duplicate", "huge", "deep", "cut", "bytes", "encoded"]))
+    if kind == "duplicate" and texts and texts[0].startswith("{") and len(texts[0]) > 2:
+        key = draw(st.sampled_from(PROFILE_FIELDS))
+        texts[0] = "{" + f'"{key}": 1, "{key}": 2, ' + texts[0][1:]
+    elif kind == "huge" and texts:
+        key = draw(st.sampled_from(["age", "max_distance_km"]))
+        texts[0] = "{" + f'"{key}": {draw(st.sampled_from(RAW_NUMBERS))}' + "}"
+    elif kind == "deep":
+        texts.append(deep(draw(st.sampled_from([900, 5000, 100_000])), draw(st.sampled_from(["[", "{"]))).text)
+    text = "\n".join(texts)
+    if kind == "cut":
+        text = text[: draw(st.integers(0, len(text)))]
+    if kind == "bytes":
+        return suffix, draw(st.binary(max_size=300))
+    if kind == "encoded":
+        return suffix, draw(encoded(text))
+    return suffix, text.encode("utf-8", errors="surrogatepass")
+
+
+def _read_profile_file(value: tuple[str, bytes]) -> NeedsProfile:
+    """The profiles of a generated file, read as `signpost match` reads one (a NeedsProfile back:
+    the property checks one; a batch's every profile went through the same validation)."""
+    suffix, data = value
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"fuzz-profile{suffix}"
+        path.write_bytes(data)
+        profiles = read_profiles(str(path))
+    if not profiles or not all(isinstance(p, NeedsProfile) for p in profiles):
+        raise AssertionError(f"read_profiles returned {profiles!r}")
+    return profiles[0]
+
+
 def to_python(value: Any) -> Any:
     """A generated value as `json.loads` would give it back (Raw pieces parsed; what JSON cannot hold, dropped)."""
     return json.loads(dumps(value)) if _has_raw(value) else value
@@ -553,6 +597,7 @@ TARGETS: dict[str, Target] = {
     "hsds-json": Target("hsds-json", hsds_json_bytes, _load("services.json"), "services.json"),
     "hsds-datapackage": Target("hsds-datapackage", datapackage_zip, _load("package.zip"), "package.zip"),
     "profile": Target("profile", profile_values, _profile, "needs profile"),
+    "profile-file": Target("profile-file", profile_files, _read_profile_file, "fuzz-profile"),
 }
 
 
@@ -598,6 +643,10 @@ FOUND = [
      _flip(_OK_ZIP, len(_OK_ZIP) - 6, 1)),
     ("hsds-datapackage", "central directory 'version needed' 0x80: NotImplementedError in zipfile.ZipFile",
      _flip(_OK_ZIP, _CD + 6, 0x80)),
+    # found in matcher/profile.py by the profile-file target
+    ("profile-file", "age of 5,000 digits: int conversion limit ValueError, AttributeError in load_json",
+     (".json", b'{"age": ' + b"9" * 5000 + b"}")),
+    ("profile-file", "an empty key: an issue naming no field", (".json", b'{"": null}')),
 ]
 
 
@@ -630,7 +679,7 @@ def outcome(target: Target, value: Any) -> str:
             if not well_formed or not located(issue, target.source):
                 raise BadRejection(f"issue names no row or field, or says nothing: {issue!r}") from None
         return "rejected"
-    if target.name == "profile":
+    if target.name.startswith("profile"):
         if not isinstance(result, NeedsProfile):
             raise BadResult(f"not a NeedsProfile: {result!r}")
     else:

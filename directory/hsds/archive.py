@@ -10,13 +10,14 @@ import zipfile
 import zlib
 from pathlib import PurePosixPath
 
+from ..inputs import MAX_IMPORT_BYTES
 from ..records import InputError, Loaded, ValidationIssue
 from .datapackage import read_package
 from .documents import parse_json_bytes
 from .values import Issues
 
 MAX_ZIP_MEMBERS = 500
-MAX_ZIP_TOTAL_BYTES = 200 * 1024 * 1024  # the same ceiling as importer.MAX_IMPORT_BYTES
+MAX_ZIP_TOTAL_BYTES = MAX_IMPORT_BYTES
 MAX_ZIP_RATIO = 200  # a deflated CSV shrinks ~5-20x; hundreds-fold is a zip bomb
 _CHUNK = 1024 * 1024
 

@@ -9,6 +9,7 @@ import os
 from collections import defaultdict
 from pathlib import Path, PurePosixPath
 
+from ..inputs import MAX_IMPORT_BYTES, MB, read_bounded
 from ..records import InputError, Loaded, ValidationIssue
 from . import strict_json
 from .mapping import Service, listings, nothing
@@ -267,17 +268,29 @@ def read_package(files: dict[str, bytes], source: str) -> Loaded:
     return listings(services, issues)
 
 
+def package_files(folder: Path) -> dict[str, bytes]:
+    """The tables of a datapackage folder, each read through the bounded reader and all together within
+    the import limit (a device, a pipe or a file growing while read is refused)."""
+    files: dict[str, bytes] = {}
+    left = MAX_IMPORT_BYTES
+    for p in sorted(folder.iterdir()):
+        if p.suffix.lower() == ".csv" or p.name == "datapackage.json":
+            try:
+                files[p.name] = read_bounded(p, left, "datapackage table")
+            except InputError:
+                if not (p.is_file() and p.stat().st_size > left):
+                    raise  # not too large: unreadable, a device, a pipe
+                raise InputError.one(f"{folder.name}: its tables together are more than the "
+                                     f"{MAX_IMPORT_BYTES // MB} MB an import may be. Split it into smaller files.") \
+                    from None
+            left -= len(files[p.name])
+    return files
+
+
 def read_datapackage(folder: str | os.PathLike) -> Loaded:
     """The listings of an HSDS CSV datapackage folder: 3.0 tabular, or 1.1/2.0 (told apart by
     their file names and datapackage.json)."""
     folder = Path(folder)
     if not folder.is_dir():
         raise InputError([ValidationIssue(None, None, f"{folder} is not a folder")])
-    files = {}
-    for p in sorted(folder.iterdir()):
-        if p.is_file() and (p.suffix.lower() == ".csv" or p.name == "datapackage.json"):
-            try:
-                files[p.name] = p.read_bytes()
-            except OSError as err:
-                raise InputError([ValidationIssue(None, None, f"{p.name} cannot be read: {err.strerror}")]) from None
-    return read_package(files, folder.name)
+    return read_package(package_files(folder), folder.name or str(folder))

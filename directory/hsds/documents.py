@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from ..inputs import MAX_IMPORT_BYTES, read_bounded
 from ..records import InputError, Loaded, ValidationIssue
 from . import strict_json
 from .datapackage import tabular_json
@@ -194,8 +195,4 @@ def read_json(path: str | os.PathLike) -> Loaded:
     """The listings of an HSDS 3.0 JSON file: a service, an organization with its services, a
     service_at_location, a list of any of these, or an API page ({"contents": [...]})."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        raise InputError([ValidationIssue(None, None, f"{path.name} cannot be read: {err.strerror}")]) from None
-    return parse_json_bytes(data, path.name)
+    return parse_json_bytes(read_bounded(path, MAX_IMPORT_BYTES, "HSDS file"), path.name)
