@@ -11,26 +11,17 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 import os
 from collections.abc import Iterator
 from pathlib import Path
 
 from . import csv_io, hsds
-from .inputs import MAX_IMPORT_BYTES, MB, open_bounded, read_bounded
+from .inputs import MAX_IMPORT_BYTES, open_bounded, read_bounded, too_large
 from .records import InputError, Loaded, Resource, ValidationIssue
 
 # The largest import (a directory of 100k listings is ~60 MB): a file, a folder's files together, an
 # upload. Every file is read through `inputs.open_bounded`, which stops at this while reading: a size
 # reported by the file system is not trusted (a link to /dev/zero reports 0 bytes).
-_MB = MB  # megabytes as Streamlit counts them: server.maxUploadSize = 200 is this same limit
-
-
-def _too_large(name: str, size: int) -> InputError:
-    # Rounded up, so that a file just over the limit never reads as "200 MB; the limit is 200 MB".
-    return InputError([ValidationIssue(None, None, f"{name} is {math.ceil(size / _MB * 10) / 10:.1f} MB: more than "
-                                                   f"the {MAX_IMPORT_BYTES // _MB} MB an import may be. Split it "
-                                                   "into smaller files.")])
 
 
 def detect_format(path: Path) -> str:
@@ -124,7 +115,7 @@ def load(path: str | os.PathLike) -> Loaded:
 def load_bytes(data: bytes, filename: str) -> Loaded:
     """The same, for an upload held in memory (the app). Datapackages are uploaded as a .zip."""
     if len(data) > MAX_IMPORT_BYTES:
-        raise _too_large(filename, len(data))
+        raise too_large(filename, MAX_IMPORT_BYTES, "import", len(data))
     suffix = Path(filename).suffix.lower()
     if suffix == ".csv":
         return Loaded(csv_io.parse_stream(io.BytesIO(data), source=filename))

@@ -73,7 +73,11 @@ def open_bounded(path: str | os.PathLike, limit: int, what: str = "file") -> io.
         raise InputError.one(f"{path} cannot be read (permission denied)") from None
     except OSError as err:
         raise InputError.one(f"{path} cannot be read ({err.strerror})") from None
-    mode = os.fstat(fd).st_mode
+    info = os.fstat(fd)
+    mode = info.st_mode
+    if stat.S_ISREG(mode) and info.st_size > limit:  # said at once; the limit still holds while reading
+        os.close(fd)
+        raise too_large(path.name, limit, what, info.st_size)
     if not stat.S_ISREG(mode):
         os.close(fd)
         if stat.S_ISDIR(mode):
@@ -97,10 +101,12 @@ def read_stream_bounded(stream, limit: int, name: str = "standard input") -> byt
     return data
 
 
-def too_large(name: str, limit: int, what: str = "file") -> InputError:
-    article = "an" if what[:1].lower() in "aeiou" else "a"
-    return InputError.one(f"{name} is more than the {limit / MB:g} MB {article} {what} may be. Split it into "
-                          "smaller files.")
+def too_large(name: str, limit: int, what: str = "file", size: int | None = None) -> InputError:
+    """'big.csv is 200.1 MB: more than the 200 MB an import may be' (the size rounded up, so a file just
+    over the limit never reads as being the limit)."""
+    whose = "an import" if limit == MAX_IMPORT_BYTES else ("an " if what[:1].lower() in "aeiou" else "a ") + what
+    said = f"is {math.ceil(size / MB * 10) / 10:.1f} MB: more" if size is not None else "is more"
+    return InputError.one(f"{name} {said} than the {limit / MB:g} MB {whose} may be. Split it into smaller files.")
 
 
 def stdin_bytes(limit: int) -> bytes:

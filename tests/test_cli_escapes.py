@@ -53,8 +53,8 @@ def hostile_db(tmp_path, monkeypatch):
             data = json.loads(conn.execute(sa.select(resources.c.data).where(resources.c.id == rid)).scalar_one())
             data["name"] = f"{data['name']} {NASTY}"
             conn.execute(resources.update().where(resources.c.id == rid).values(data=json.dumps(data)))
-        conn.execute(users.insert().values(username=f"eve{NASTY}", password_hash="x", role="viewer",
-                                           created_at="2026-01-01T00:00:00+00:00"))
+        conn.execute(users.insert().values(username=f"eve{NASTY}", identity_key=f"eve{NASTY}", password_hash="x",
+                                           role="viewer", created_at="2026-01-01T00:00:00+00:00"))
     monkeypatch.setenv("SIGNPOST_INDEX_DIR", str(tmp_path / "index"))
     return str(db)
 
