@@ -139,6 +139,7 @@ class Directory:
         held = state.labels >= 0
         self.vectors[held] = self.rec.index.vectors[state.labels[held]]
         self.rec.embedder = CachedEmbedder(embedder)
+        self._memo_signals()
         self.bm25 = BM25Okapi([tokens(t) for t in self.snap.texts])
         self.cases: list[Case] = []
         for line in Path(profiles).read_text(encoding="utf-8").splitlines():
@@ -150,6 +151,19 @@ class Directory:
                 grades = {rid: g for rid, g in case["relevant"].items()
                           if rid in self.snap.row_of and mask[self.snap.row_of[rid]]}
                 self.cases.append(Case(case["id"], profile, point, mask, grades, len(case["relevant"])))
+
+    def _memo_signals(self) -> None:
+        """Remember each match's candidate signals: they depend on the profile, the query text and
+        whether per-need queries fetch candidates, not on the fusion weights the grid varies."""
+        inner, memo = self.rec._signals, {}
+
+        def signals(state, profile, point, elig, mask, query, text, weights):
+            key = (profile.model_dump_json(), text, self.rec.blend.per_need > 0, mask.tobytes())
+            if key not in memo:
+                memo[key] = inner(state, profile, point, elig, mask, query, text, weights)
+            return memo[key]
+
+        self.rec._signals = signals
 
     def _top(self, scores: np.ndarray, mask: np.ndarray) -> list[str]:
         s = np.where(mask, scores, -np.inf)
@@ -198,11 +212,13 @@ class Directory:
 
 # ---- the tunables: every constant of the blend chosen by --lodo ------------------------------------
 GRID: dict[str, list] = {
+    "fusion": ["rank", "score"],
+    "query": ["words", "all"],
     "semantic": [0.45],
-    "lexical": [0.0, 0.15, 0.30],
-    "coverage": [0.15, 0.3],
-    "distance": [0.0, 0.1],
-    "per_need": [0.0, 0.5],
+    "per_need": [0.0, 0.25, 0.5],
+    "lexical": [0.0, 0.15, 0.3, 0.6],
+    "coverage": [0.0, 0.15, 0.3],
+    "condition": [0.0, 0.15],
     "diversity": [0.0, 0.1],
 }
 

@@ -23,7 +23,7 @@ from threadpoolctl import ThreadpoolController
 from directory.records import DOMAINS, Resource
 from directory.store import Store
 
-from . import constraints, domains, ranking, reasons
+from . import conditions, constraints, domains, ranking, reasons
 from .embedder import Embedder, load_embedder
 from .geo import Gazetteer, default_gazetteer, haversine_km, location_query, resolve_location
 from .index import IndexUpdate, ListingIndex, index_dir_for
@@ -221,7 +221,7 @@ class Recommender:
         snap = state.snapshot
         point = resolve_location(profile.location, self.gazetteer)
         elig = constraints.evaluate(snap, profile, point)
-        text = ranking.query_text(profile) or EMPTY_QUERY
+        text = ranking.match_text(profile, self.blend) or EMPTY_QUERY
         query = self.embedder.encode([text])[0]
         weights = ranking.need_weights(profile)
         rated = weights > 0
@@ -282,22 +282,35 @@ class Recommender:
 
     def _score(self, state: _Prepared, profile: NeedsProfile, point, elig, mask: np.ndarray,
                query: np.ndarray, text: str, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        rows, signals = self._signals(state, profile, point, elig, mask, query, text, weights)
+        if len(rows) == 0:
+            return rows, np.zeros(0)
+        return rows, ranking.relevance(signals, self.blend)
+
+    def _signals(self, state: _Prepared, profile: NeedsProfile, point, elig, mask: np.ndarray,
+                 query: np.ndarray, text: str, weights: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """The candidate rows and each signal of ranking.SIGNALS over them."""
         need_idx = np.flatnonzero(weights > 0)
         queries = np.vstack([query[None, :], self.domain_vectors[need_idx]]) if self.blend.per_need > 0 else query[None, :]
         rows = self._candidates(state, mask, queries, [(int(j), self.domain_vectors[j]) for j in need_idx])
         if len(rows) == 0:
-            return rows, np.zeros(0)
-        vecs = self._vectors(state, rows)
-        sem = vecs @ query
-        if self.blend.per_need > 0 and len(need_idx):
-            per = (vecs @ self.domain_vectors[need_idx].T) * weights[need_idx]
-            sem = (1 - self.blend.per_need) * sem + self.blend.per_need * per.max(axis=1) / weights[need_idx].max()
-        lex = state.lexicon.scores(text, rows)
-        cover = ranking.coverage(state.snapshot.domains[rows], weights)
+            return rows, {}
         snap = state.snapshot
+        vecs = self._vectors(state, rows)
+        per = np.zeros(len(rows))
+        if len(need_idx):
+            per = ((vecs @ self.domain_vectors[need_idx].T) * weights[need_idx]).max(axis=1) / weights[need_idx].max()
+        lex = state.lexicon.scores(text, rows)
         dist = self._distances(snap, rows, point)
-        near = ranking.nearness(dist, elig.in_person[rows], profile.max_distance_km, self.blend, point is not None)
-        return rows, ranking.relevance(sem, lex, cover, near, self.blend)
+        return rows, {
+            "semantic": vecs @ query,
+            "per_need": per,
+            "lexical": lex / lex.max() if lex.max() > 0 else lex,
+            "coverage": ranking.coverage(snap.domains[rows], weights),
+            "condition": conditions.names_a_condition(profile.conditions, [snap.texts[r] for r in rows]),
+            "distance": ranking.nearness(dist, elig.in_person[rows], profile.max_distance_km, self.blend,
+                                         point is not None),
+        }
 
     @staticmethod
     def _distances(snap: Snapshot, rows: np.ndarray, point) -> np.ndarray:
