@@ -9,6 +9,7 @@ too similar to ones already picked, so that three needs get three kinds of help.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,23 +35,25 @@ class Blend:
     bench/quality.py --lodo (Glasgow, Bradford, Western Sydney), see bench/README.md.
     """
 
-    # Every weight below and `fusion`/`query`: LODO on bench/quality.py --lodo (576 variants; the
-    # variant chosen on the other two directories for each held-out one), see bench/README.md.
-    # Raw-score blend beat reciprocal-rank fusion of the signals in every fold.
+    # Every weight below and `fusion`/`query`: leave-one-directory-out on bench/quality.py --lodo
+    # (Glasgow, Bradford, Western Sydney; 360 variants in the last run): the variant chosen on the
+    # other two directories when Bradford or Western Sydney was held out, and the best over all
+    # three; see bench/README.md. Raw-score blend beat reciprocal-rank fusion of the signals, and
+    # the person's words alone beat the needs' labels in front of them, in every fold.
     fusion: str = "score"
     # "words": embed and match the person's words (goals, conditions), the needs' labels only when
     # there are none; "all": the needs' labels in front of the words (the single-directory design).
     query: str = "words"
     semantic: float = 0.45
-    per_need: float = 0.5
+    # Similarity to the closest single sentence of the person's words (one need said per sentence).
+    sentences: float = 0.45
+    per_need: float = 0.75
     lexical: float = 0.15
-    # 0: once a listing must serve a rated need (contract section 5), crediting how many it serves
-    # favoured broad services over the one the person described, on every held-out directory.
-    coverage: float = 0.0
-    condition: float = 0.15
+    coverage: float = 0.15
+    condition: float = 0.3
     distance: float = 0.0
     # MMR: weight of redundancy against relevance; served needs count this much less each time.
-    # 0: LODO on bench/quality.py --lodo (MMR 0.1 lost 0.005 pooled); cover_needs still gives each
+    # 0: LODO on bench/quality.py --lodo (MMR 0.1 lost in every fold); cover_needs still gives each
     # rated need a place.
     diversity: float = 0.0
     served_discount: float = 0.5
@@ -84,6 +87,19 @@ def words_text(profile: NeedsProfile) -> str:
     if profile.conditions:
         parts.append("Living with " + ", ".join(profile.conditions) + ".")
     return " ".join(parts)
+
+
+_SENTENCE_END = re.compile(r"[.!?;\n]+")
+MAX_SENTENCES = 6
+
+
+def sentences(profile: NeedsProfile) -> list[str]:
+    """Each thing the person said, one sentence each (and their conditions as one): empty when
+    there is only one, which the whole text already is."""
+    parts = [p.strip() for p in _SENTENCE_END.split(profile.goals) if len(p.split()) >= 2]
+    if profile.conditions:
+        parts.append("Living with " + ", ".join(profile.conditions))
+    return parts[:MAX_SENTENCES] if len(parts) > 1 else []
 
 
 def match_text(profile: NeedsProfile, blend: Blend) -> str:
@@ -164,7 +180,7 @@ def nearness(distance_km: np.ndarray, in_person_usable: np.ndarray, max_km: floa
     return np.where(in_person_usable & ~np.isnan(distance_km), near, blend.remote_nearness)
 
 
-SIGNALS = ("semantic", "per_need", "lexical", "coverage", "condition", "distance")
+SIGNALS = ("semantic", "sentences", "per_need", "lexical", "coverage", "condition", "distance")
 
 
 def reciprocal_ranks(values: np.ndarray, k: float) -> np.ndarray:

@@ -222,12 +222,13 @@ class Recommender:
         point = resolve_location(profile.location, self.gazetteer)
         elig = constraints.evaluate(snap, profile, point)
         text = ranking.match_text(profile, self.blend) or EMPTY_QUERY
-        query = self.embedder.encode([text])[0]
+        parts = ranking.sentences(profile) if self.blend.sentences > 0 else []
+        query = self._embed_query(text, parts)
         weights = ranking.need_weights(profile)
         rated = weights > 0
         if not rated.any() and profile.goals.strip():
             # Contract section 5: when no need is rated, the needs are read from the person's words.
-            weights = ranking.need_weights_of(domains.needs_from_text(profile.goals, query, self.domain_vectors))
+            weights = ranking.need_weights_of(domains.needs_from_text(profile.goals, query[0], self.domain_vectors))
         serves = ranking.serves_a_need(snap.domains, weights)
         eligible = elig.eligible & (state.labels >= 0) & serves if rated.any() else elig.eligible & (state.labels >= 0)
         rows, rel = self._score(state, profile, point, elig, eligible, query, text, weights)
@@ -260,6 +261,16 @@ class Recommender:
             return self._recommend(parse_profile(data), max(int(top_k), 0), scored=False)
 
     # ---- steps ------------------------------------------------------------------------------------
+    def _embed_query(self, text: str, parts: list[str]) -> np.ndarray:
+        """Row 0: the query vector; then one row per sentence of the person's words, if any. With
+        sentences, the query is their mean direction: one forward pass over the same words, so no
+        slower than embedding the whole text (bench/speed.py budget)."""
+        if not parts:
+            return self.embedder.encode([text])
+        vecs = self.embedder.encode(parts)
+        mean = vecs.mean(axis=0)
+        return np.vstack([mean / max(float(np.linalg.norm(mean)), 1e-9), vecs])
+
     def _vectors(self, state: _Prepared, rows: np.ndarray) -> np.ndarray:
         return self.index.vectors[state.labels[rows]]
 
@@ -289,7 +300,9 @@ class Recommender:
 
     def _signals(self, state: _Prepared, profile: NeedsProfile, point, elig, mask: np.ndarray,
                  query: np.ndarray, text: str, weights: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-        """The candidate rows and each signal of ranking.SIGNALS over them."""
+        """The candidate rows and each signal of ranking.SIGNALS over them. `query`: the embedded text
+        (row 0), then one row per sentence of the person's words (ranking.sentences), if any."""
+        query, parts = query[0], query[1:]
         need_idx = np.flatnonzero(weights > 0)
         queries = np.vstack([query[None, :], self.domain_vectors[need_idx]]) if self.blend.per_need > 0 else query[None, :]
         rows = self._candidates(state, mask, queries, [(int(j), self.domain_vectors[j]) for j in need_idx])
@@ -302,8 +315,10 @@ class Recommender:
             per = ((vecs @ self.domain_vectors[need_idx].T) * weights[need_idx]).max(axis=1) / weights[need_idx].max()
         lex = state.lexicon.scores(text, rows)
         dist = self._distances(snap, rows, point)
+        sem = vecs @ query
         return rows, {
-            "semantic": vecs @ query,
+            "semantic": sem,
+            "sentences": (vecs @ parts.T).max(axis=1) if len(parts) else sem,
             "per_need": per,
             "lexical": lex / lex.max() if lex.max() > 0 else lex,
             "coverage": ranking.coverage(snap.domains[rows], weights),
