@@ -1,16 +1,22 @@
-"""Ranking quality of the matcher on the labelled dev profiles, beside two baselines.
+"""Ranking quality of the matcher on several labelled directories, beside three baselines.
 
-    .venv/bin/python bench/quality.py              # matcher vs BM25 vs dense, and the blend variants tried
-    .venv/bin/python bench/quality.py --domains    # domain inference against curator domains
+    .venv/bin/python bench/quality.py              # every directory: matcher vs BM25, dense, RRF(BM25, dense)
+    .venv/bin/python bench/quality.py --lodo       # leave-one-directory-out: tune on the others, report held-out
+    .venv/bin/python bench/quality.py --domains    # domain inference against curator domains (demo directory)
 
-Loads `directory/data/demo_directory.csv` into a temporary SQLite database, indexes it with the
-real model through `Recommender.open`, and runs every profile of `bench/data/devset.jsonl`
-({"id", "persona", "profile", "relevant": {listing id: grade}}). The baselines rank the same
-eligible listings (contract section 4 applied first, the same mask for all three): BM25 keyword
-search (rank_bm25) and plain dense retrieval with the same model and the same query text.
-Figures: nDCG@10 (gain 2^grade - 1, ideal over judged listings the profile may be sent to),
-recall@10 (share of those eligible relevant listings in the top 10), and exclusion errors (results
-breaking a rule of section 4, checked one listing at a time by a plain reference below).
+Each directory (Glasgow demo, Bradford, Western Sydney) is loaded into a temporary SQLite database,
+indexed with the real model through `Recommender.open` (with its own gazetteer) and every labelled
+profile ({"id", "persona", "profile", "relevant": {listing id: grade}}) is matched. The baselines rank
+the same eligible listings (contract section 4 applied first, the same mask for every system): BM25
+keyword search (rank_bm25), plain dense retrieval with the same model, and their reciprocal rank
+fusion (k = 60), all reading the same query text. Figures: nDCG@10 (gain 2^grade - 1, ideal over
+judged listings the profile may be sent to), recall@10 (share of those in the top 10), exclusion
+errors (results breaking a rule of section 4, checked one listing at a time by tests/reference.py),
+and the same nDCG for three subgroups: no English, no internet, wheelchair users.
+
+`--lodo`: every tunable of `matcher.ranking.Blend` in GRID is scored on every directory once; for
+each held-out directory the variant with the best mean nDCG@10 over the OTHER directories is chosen
+and its held-out figures reported (the held-out directory never takes part in choosing).
 """
 
 from __future__ import annotations
@@ -22,7 +28,8 @@ import math
 import re
 import sys
 import tempfile
-from dataclasses import replace
+import time
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -33,41 +40,30 @@ sys.path.insert(0, str(ROOT))
 from rank_bm25 import BM25Okapi  # noqa: E402
 
 from directory import csv_io  # noqa: E402
-from directory.records import DOMAINS, Resource  # noqa: E402
 from directory.store import Store  # noqa: E402
 from matcher import constraints, domains  # noqa: E402
 from matcher.embedder import load_embedder  # noqa: E402
-from matcher.geo import haversine_km, resolve_location  # noqa: E402
+from matcher.geo import Gazetteer, resolve_location  # noqa: E402
 from matcher.profile import NeedsProfile, parse_profile  # noqa: E402
 from matcher.ranking import Blend, query_text  # noqa: E402
 from matcher.recommender import Recommender  # noqa: E402
+from tests.reference import reference_first_broken  # noqa: E402
 
-DEMO = ROOT / "directory" / "data" / "demo_directory.csv"
-DEVSET = ROOT / "bench" / "data" / "devset.jsonl"
+DEV = ROOT / "bench" / "data" / "dev"
+DIRECTORIES: dict[str, tuple[Path, Path, Path | None]] = {
+    "glasgow": (ROOT / "directory" / "data" / "demo_directory.csv", ROOT / "bench" / "data" / "devset.jsonl", None),
+    "bradford": (DEV / "bradford" / "directory.csv", DEV / "bradford" / "profiles.jsonl",
+                 DEV / "bradford" / "gazetteer.csv"),
+    "western-sydney": (DEV / "western-sydney" / "directory.csv", DEV / "western-sydney" / "profiles.jsonl",
+                       DEV / "western-sydney" / "gazetteer.csv"),
+}
 K = 10
-
-
-# ---- the contract, one listing at a time (an independent check of the vectorised mask) -----------
-def breaks_a_rule(r: Resource, p: NeedsProfile, point) -> bool:
-    if r.status != "active":
-        return True
-    if not (set(r.languages) & set(p.languages) or r.interpreter_available):
-        return True
-    if p.age is not None and ((r.min_age is not None and p.age < r.min_age) or
-                              (r.max_age is not None and p.age > r.max_age)):
-        return True
-    if r.gender is not None and r.gender != p.gender:
-        return True
-    reach = False
-    if "in_person" in r.delivery:
-        near = point is None or float(haversine_km(point[0], point[1], r.latitude, r.longitude)) <= p.max_distance_km
-        reach |= near and (not p.needs_wheelchair_access or r.wheelchair_accessible is True)
-    reach |= "phone" in r.delivery and p.digital_access in ("phone", "online")
-    reach |= "online" in r.delivery and p.digital_access == "online"
-    if not reach:
-        return True
-    level = {"free": 0, "low_cost": 1, "paid": 2, None: 2}
-    return level[r.cost] > level[p.max_cost]
+RRF_K = 60
+SUBGROUPS = {
+    "no English": lambda p: "en" not in p.languages,
+    "no internet": lambda p: p.digital_access != "online",
+    "wheelchair": lambda p: p.needs_wheelchair_access,
+}
 
 
 # ---- metrics --------------------------------------------------------------------------------------
@@ -88,37 +84,67 @@ def tokens(text: str) -> list[str]:
 
 
 class CachedEmbedder:
-    """The real embedder, remembering query vectors: the blend search re-asks the same queries."""
+    """The real embedder, remembering query vectors: the grid search re-asks the same queries."""
 
     def __init__(self, embedder):
         self._inner, self._memo = embedder, {}
         self.name, self.dim = embedder.name, embedder.dim
 
     def encode(self, texts, batch_size=64, progress=None):
-        if len(texts) != 1:
+        if len(texts) > 8:
             return self._inner.encode(texts, batch_size=batch_size, progress=progress)
-        if texts[0] not in self._memo:
-            self._memo[texts[0]] = self._inner.encode(texts)
-        return self._memo[texts[0]]
+        key = tuple(texts)
+        if key not in self._memo:
+            self._memo[key] = self._inner.encode(texts)
+        return self._memo[key]
 
 
-class Bench:
-    def __init__(self, directory: Path = DEMO, devset: Path = DEVSET):
-        self.tmp = tempfile.TemporaryDirectory(prefix="signpost-quality-")
-        db = str(Path(self.tmp.name) / "demo.db")
+@dataclass
+class Case:
+    id: str
+    profile: NeedsProfile
+    point: tuple[float, float] | None
+    mask: np.ndarray
+    grades: dict[str, int]  # judged listings the person may be sent to
+    judged: int
+
+
+@dataclass
+class Figures:
+    ndcg: list[float]
+    recall: list[float]
+    errors: int
+    shown: int
+
+    @property
+    def mean(self) -> float:
+        return float(np.mean(self.ndcg)) if self.ndcg else float("nan")
+
+
+class Directory:
+    """One labelled directory: its store, index, recommender and cases; the baselines' scores."""
+
+    def __init__(self, name: str, embedder, tmp: Path, cache: Path | None = None):
+        csv_path, profiles, gaz = DIRECTORIES[name]
+        self.name = name
+        db = str(tmp / f"{name}.db")
+        index_dir = (cache or tmp) / f"{name}-ix"
         with Store(db) as store:
-            store.import_resources(csv_io.read_csv(directory), actor="bench")
-        self.embedder = load_embedder()
-        self.rec = Recommender.open(db, index_dir=Path(self.tmp.name) / "ix", embedder=self.embedder)
+            store.import_resources(csv_io.read_csv(csv_path), actor="bench")
+        gazetteer = Gazetteer.load(gaz) if gaz is not None else None
+        self.embedder = embedder
+        self.rec = Recommender.open(db, index_dir=index_dir, embedder=embedder, gazetteer=gazetteer)
         state = self.rec._prepared
         self.snap = state.snapshot
-        self.vectors = np.zeros((len(self.snap), self.embedder.dim), dtype=np.float32)
+        self.vectors = np.zeros((len(self.snap), embedder.dim), dtype=np.float32)
         held = state.labels >= 0
         self.vectors[held] = self.rec.index.vectors[state.labels[held]]
-        self.rec.embedder = CachedEmbedder(self.embedder)
+        self.rec.embedder = CachedEmbedder(embedder)
+        self.threshold = (domains.SIMILARITY_THRESHOLD, domains.MIN_INFERRED)
+        self._memo_signals()
         self.bm25 = BM25Okapi([tokens(t) for t in self.snap.texts])
-        self.cases = []
-        for line in Path(devset).read_text(encoding="utf-8").splitlines():
+        self.cases: list[Case] = []
+        for line in Path(profiles).read_text(encoding="utf-8").splitlines():
             if line.strip():
                 case = json.loads(line)
                 profile = parse_profile(case["profile"])
@@ -126,120 +152,212 @@ class Bench:
                 mask = constraints.evaluate(self.snap, profile, point).eligible & held
                 grades = {rid: g for rid, g in case["relevant"].items()
                           if rid in self.snap.row_of and mask[self.snap.row_of[rid]]}
-                self.cases.append((case["id"], profile, point, mask, grades, case["relevant"]))
+                self.cases.append(Case(case["id"], profile, point, mask, grades, len(case["relevant"])))
 
-    def baseline(self, scores: np.ndarray, mask: np.ndarray) -> list[str]:
+    def _memo_signals(self) -> None:
+        """Remember each match's candidate signals: they depend on the profile, the query text and
+        whether per-need queries fetch candidates, not on the fusion weights the grid varies."""
+        inner, memo = self.rec._signals, {}
+        self.forget = memo.clear
+
+        def signals(state, profile, point, elig, mask, query, text, weights):
+            key = (profile.model_dump_json(), text, self.rec.blend.per_need > 0, len(query), mask.tobytes())
+            if key not in memo:
+                memo[key] = inner(state, profile, point, elig, mask, query, text, weights)
+            return memo[key]
+
+        self.rec._signals = signals
+
+    def set_threshold(self, threshold: tuple[float, int]) -> None:
+        """Infer listings' domains again with another (domains.SIMILARITY_THRESHOLD, domains.MIN_INFERRED)."""
+        self.threshold = threshold
+        domains.SIMILARITY_THRESHOLD, domains.MIN_INFERRED = threshold
+        self.rec.install(self.snap)
+        self.snap = self.rec._prepared.snapshot
+        self.forget()
+
+    def _top(self, scores: np.ndarray, mask: np.ndarray) -> list[str]:
         s = np.where(mask, scores, -np.inf)
         top = np.argsort(-s, kind="stable")[: min(K, int(mask.sum()))]
         return [self.snap.ids[i] for i in top]
 
-    def run(self, system: str, blend: Blend | None = None, cases=None) -> dict[str, float]:
+    def _rrf(self, a: np.ndarray, b: np.ndarray, mask: np.ndarray) -> list[str]:
+        fused = np.zeros(len(a))
+        for s in (a, b):
+            order = np.argsort(-np.where(mask, s, -np.inf), kind="stable")
+            fused[order] += 1.0 / (RRF_K + np.arange(1, len(order) + 1))
+        return self._top(fused, mask)
+
+    def ranked(self, system: str, case: Case, blend: Blend | None = None) -> list[str]:
+        text = query_text(case.profile) or "community support"
+        if system == "matcher":
+            self.rec.blend = blend or Blend()
+            return [r.id for r in self.rec.recommend(case.profile, top_k=K).results]
+        lexical = np.asarray(self.bm25.get_scores(tokens(text))) if system in ("bm25", "rrf") else None
+        dense = self.vectors @ self.embedder_encode(text) if system in ("dense", "rrf") else None
+        if system == "bm25":
+            return self._top(lexical, case.mask)
+        if system == "dense":
+            return self._top(dense, case.mask)
+        return self._rrf(lexical, dense, case.mask)
+
+    def embedder_encode(self, text: str) -> np.ndarray:
+        return self.rec.embedder.encode([text])[0]
+
+    def run(self, system: str, blend: Blend | None = None, cases: list[Case] | None = None) -> Figures:
         cases = self.cases if cases is None else cases
-        nd, rc, errors, shown = [], [], 0, 0
-        for _cid, profile, point, mask, grades, _ in cases:
-            text = query_text(profile) or "community support"
-            if system == "bm25":
-                ranked = self.baseline(np.asarray(self.bm25.get_scores(tokens(text))), mask)
-            elif system == "dense":
-                ranked = self.baseline(self.vectors @ self.embedder.encode([text])[0], mask)
-            else:
-                self.rec.blend = blend or Blend()
-                ranked = [r.id for r in self.rec.recommend(profile, top_k=K).results]
-            errors += sum(breaks_a_rule(self.snap.resources[self.snap.row_of[rid]], profile, point) for rid in ranked)
-            shown += len(ranked)
-            nd.append(ndcg(ranked, grades))
-            rc.append(recall(ranked, grades))
-        return {"ndcg": float(np.mean(nd)), "recall": float(np.mean(rc)), "errors": errors, "shown": shown}
+        out = Figures([], [], 0, 0)
+        for case in cases:
+            ranked = self.ranked(system, case, blend)
+            out.errors += sum(reference_first_broken(self.snap.resources[self.snap.row_of[rid]], case.profile,
+                                                     case.point) is not None for rid in ranked)
+            out.shown += len(ranked)
+            out.ndcg.append(ndcg(ranked, case.grades))
+            out.recall.append(recall(ranked, case.grades))
+        return out
+
+    def subgroup(self, figures: Figures, name: str) -> float:
+        vals = [v for c, v in zip(self.cases, figures.ndcg, strict=True) if SUBGROUPS[name](c.profile)]
+        return float(np.mean(vals)) if vals else float("nan")
 
 
-GRID = {
-    "semantic": [0.3, 0.45, 0.6],
-    "lexical": [0.0, 0.15, 0.3],
-    "coverage": [0.15, 0.3, 0.45],
-    "distance": [0.0, 0.1],
-    "per_need": [0.0, 0.5],
-    "diversity": [0.0, 0.15, 0.3],
+# ---- the tunables: every constant of the blend chosen by --lodo ------------------------------------
+GRID: dict[str, list] = {
+    # Fixed after earlier runs of --lodo (bench/README.md): "rank" (RRF of the signals) lost to "score",
+    # query "all" to "words", diversity 0.1 to 0, lexical 0 to 0.15, condition 0 to 0.15, in every fold.
+    "fusion": ["score"],
+    "query": ["words"],
+    "semantic": [0.45],
+    "sentences": [0.0, 0.2, 0.45],
+    "per_need": [0.25, 0.5, 0.75],
+    "lexical": [0.15, 0.3],
+    "coverage": [0.0, 0.15],
+    "condition": [0.15, 0.3],
+    "diversity": [0.0],
 }
+# How listings' domains are inferred (domains.SIMILARITY_THRESHOLD, domains.MIN_INFERRED): it decides
+# which listings serve a rated need, so it is chosen with the blend.
+THRESHOLDS = [(0.40, 1), (0.30, 2), (0.40, 2)]  # (0.40, 3) and (0.35, 1) lost in earlier runs
 
 
-def variants():
-    keys = list(GRID)
-    for values in itertools.product(*(GRID[k] for k in keys)):
+def variants(grid: dict[str, list] = GRID):
+    keys = list(grid)
+    for values in itertools.product(*(grid[k] for k in keys)):
         yield replace(Blend(), **dict(zip(keys, values, strict=True)))
 
 
-def describe(b: Blend) -> str:
-    return (f"sem {b.semantic:.2f} lex {b.lexical:.2f} cov {b.coverage:.2f} dist {b.distance:.2f} "
-            f"per-need {b.per_need:.1f} mmr {b.diversity:.2f}")
+def describe(b: Blend, grid: dict[str, list] = GRID) -> str:
+    return " ".join(f"{k}={getattr(b, k)}" for k in grid if len(grid[k]) > 1)
 
 
-def quality(bench: Bench, search: bool) -> None:
-    print(f"{len(bench.cases)} dev profiles over {len(bench.snap)} listings (model {bench.embedder.name})")
-    dropped = sum(len(c[5]) - len(c[4]) for c in bench.cases)
-    print(f"judged listings a profile may not be sent to (left out of the ideal ranking): {dropped}")
-    bm25, dense, ours = bench.run("bm25"), bench.run("dense"), bench.run("matcher")
-    better = max(bm25["ndcg"], dense["ndcg"])
-    print(f"\n{'system':<28} {'nDCG@10':>8} {'recall@10':>10} {'exclusion errors':>17}")
-    for name, m in (("BM25 (same filters)", bm25), ("dense (same filters)", dense), ("matcher (default blend)", ours)):
-        print(f"{name:<28} {m['ndcg']:8.3f} {m['recall']:10.3f} {m['errors']:>8} of {m['shown']}")
-    print(f"matcher / better baseline = {ours['ndcg'] / better:.2f}x (target 1.25x)")
-    if not search:
-        return
-    print("\nblend variants (whole dev set):")
-    scored = []
-    for b in variants():
-        m = bench.run("matcher", b)
-        scored.append((m["ndcg"], m["recall"], b))
-    scored.sort(key=lambda t: -t[0])
-    for nd, rc, b in scored[:10]:
-        print(f"  {describe(b)}  nDCG {nd:.3f} recall {rc:.3f}")
-    print("  ...")
-    for nd, rc, b in scored[-3:]:
-        print(f"  {describe(b)}  nDCG {nd:.3f} recall {rc:.3f}")
-    for label, pred in (("one query", lambda b: b.per_need == 0), ("query per need", lambda b: b.per_need > 0),
-                        ("no MMR", lambda b: b.diversity == 0), ("MMR", lambda b: b.diversity > 0),
-                        ("no lexical", lambda b: b.lexical == 0), ("lexical", lambda b: b.lexical > 0)):
-        best = max(nd for nd, _, b in scored if pred(b))
-        print(f"  best with {label:<15} nDCG {best:.3f}")
-    # honesty check: choose on one half of the profiles, measure on the other
-    half_a, half_b = bench.cases[0::2], bench.cases[1::2]
-    cv = []
-    for train, test in ((half_a, half_b), (half_b, half_a)):
-        best = max(variants(), key=lambda b: bench.run("matcher", b, train)["ndcg"])
-        cv.append(bench.run("matcher", best, test)["ndcg"])
-    print(f"  2-fold cross-validated nDCG@10 of choosing the blend: {np.mean(cv):.3f}")
+def print_table(d: Directory, rows: list[tuple[str, Figures]], best_baseline: float) -> None:
+    print(f"\n{d.name}: {len(d.cases)} profiles over {len(d.snap)} listings")
+    print(f"  {'system':<26} {'nDCG@10':>8} {'ratio':>6} {'recall@10':>10} {'excl. errors':>13}   "
+          + "  ".join(f"{s:>11}" for s in SUBGROUPS))
+    counts = "  ".join(f"{'n=' + str(sum(f(c.profile) for c in d.cases)):>11}" for f in SUBGROUPS.values())
+    print(f"  {'':<26} {'':>8} {'':>6} {'':>10} {'':>13}   {counts}")
+    for name, m in rows:
+        subs = "  ".join(f"{d.subgroup(m, s):11.3f}" for s in SUBGROUPS)
+        print(f"  {name:<26} {m.mean:8.3f} {m.mean / best_baseline:5.2f}x {np.mean(m.recall):10.3f} "
+              f"{m.errors:>6} of {m.shown:<4}   {subs}")
 
 
-def domain_inference(bench: Bench) -> None:
-    snap = bench.snap
-    curated = np.flatnonzero(snap.curated_domains.any(axis=1) & (bench.rec._prepared.labels >= 0))
-    vecs = bench.vectors[curated]
+def baselines(d: Directory) -> list[tuple[str, Figures]]:
+    return [("BM25", d.run("bm25")), ("dense", d.run("dense")), ("RRF(BM25, dense) k=60", d.run("rrf"))]
+
+
+def evaluate_all(dirs: list[Directory]) -> None:
+    for d in dirs:
+        base = baselines(d)
+        best = max(m.mean for _, m in base)
+        print_table(d, [*base, ("matcher (default Blend)", d.run("matcher"))], best)
+
+
+def score_grid(dirs: list[Directory]) -> tuple[list[tuple[tuple[float, int], Blend]], np.ndarray]:
+    """nDCG@10 of every (threshold, blend) variant on every directory."""
+    grid = [(t, b) for t in THRESHOLDS for b in variants()]
+    scores = np.zeros((len(grid), len(dirs)))
+    for i, (t, b) in enumerate(grid):
+        for j, d in enumerate(dirs):
+            if d.threshold != t:
+                d.set_threshold(t)
+            scores[i, j] = d.run("matcher", b).mean
+    return grid, scores
+
+
+def name_of(variant: tuple[tuple[float, int], Blend]) -> str:
+    return f"threshold={variant[0][0]} min_inferred={variant[0][1]} {describe(variant[1])}"
+
+
+def lodo(dirs: list[Directory]) -> None:
+    shipped = dirs[0].threshold  # the module's constants, before the grid varies them
+    t0 = time.perf_counter()
+    grid, scores = score_grid(dirs)
+    print(f"{len(grid)} variants scored on {len(dirs)} directories in {time.perf_counter() - t0:.0f} s")
+    summary = []
+    for j, d in enumerate(dirs):
+        others = [i for i in range(len(dirs)) if i != j]
+        pick = int(np.argmax(scores[:, others].mean(axis=1)))
+        threshold, chosen = grid[pick]
+        d.set_threshold(shipped)
+        base = baselines(d)
+        best = max(m.mean for _, m in base)
+        default = d.run("matcher")
+        d.set_threshold(threshold)
+        held = d.run("matcher", chosen)
+        print(f"\nheld out {d.name}: chosen on {', '.join(dirs[i].name for i in others)}: {name_of(grid[pick])}"
+              f" (train nDCG {scores[pick, others].mean():.3f}; best possible on held-out {scores[:, j].max():.3f})")
+        print_table(d, [*base, ("matcher (shipped defaults)", default), ("matcher (LODO-chosen)", held)], best)
+        summary.append((d, held.mean, best, held))
+    print("\nLODO summary (held-out nDCG@10, ratio to the best baseline, subgroups / held-out figure):")
+    for d, m, best, held in summary:
+        subs = "  ".join(f"{s} {d.subgroup(held, s) / m:.2f}" for s in SUBGROUPS)
+        print(f"  {d.name:<16} {m:.3f} / {best:.3f} = {m / best:.2f}x   {subs}")
+    every = [v for *_, h in summary for v in h.ndcg]
+    print(f"  pooled held-out nDCG@10 over {len(every)} profiles: {np.mean(every):.3f}")
+    order = np.argsort(-scores.mean(axis=1))
+    print("\nbest variants over all directories (for the shipped defaults; per-directory nDCG):")
+    for i in order[:8]:
+        print(f"  {name_of(grid[i])}: " + " ".join(f"{v:.3f}" for v in scores[i]) + f"  mean {scores[i].mean():.3f}")
+
+
+def domain_inference(d: Directory) -> None:
+    snap = d.snap
+    curated = np.flatnonzero(snap.curated_domains.any(axis=1) & (d.rec._prepared.labels >= 0))
+    vecs = d.vectors[curated]
     texts = [snap.texts[i] for i in curated]
     truth = snap.curated_domains[curated]
-    print(f"domain inference on {len(curated)} curator-labelled listings (their domains hidden)")
+    print(f"{d.name}: domain inference on {len(curated)} curator-labelled listings (their domains hidden)")
     for t in (0.2, 0.25, 0.3, 0.35, 0.4, 0.45):
-        guess = domains.infer_domains(vecs, texts, bench.rec.domain_vectors, threshold=t)
+        guess = domains.infer_domains(vecs, texts, d.rec.domain_vectors, threshold=t)
         tp = (guess & truth).sum()
         p, r = tp / max(guess.sum(), 1), tp / max(truth.sum(), 1)
         print(f"  threshold {t:.2f}: precision {p:.3f} recall {r:.3f} F1 {2 * p * r / max(p + r, 1e-9):.3f}")
     kw = domains.keyword_domains(texts)
     tp = (kw & truth).sum()
     print(f"  keywords alone: precision {tp / max(kw.sum(), 1):.3f} recall {tp / max(truth.sum(), 1):.3f}")
-    _ = DOMAINS
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description="matcher quality benchmark")
+    ap.add_argument("--lodo", action="store_true", help="leave-one-directory-out choice of every tunable")
     ap.add_argument("--domains", action="store_true", help="evaluate domain inference instead")
-    ap.add_argument("--no-search", action="store_true", help="skip the blend variants")
-    ap.add_argument("--directory", type=Path, default=DEMO, help="contract CSV (default: the demo directory)")
-    ap.add_argument("--devset", type=Path, default=DEVSET, help="labelled profiles (default: bench/data/devset.jsonl)")
+    ap.add_argument("--only", nargs="+", choices=list(DIRECTORIES), help="directories to load")
+    ap.add_argument("--cache", type=Path, default=ROOT / "bench" / "out" / "quality-index",
+                    help="where listing vectors are kept between runs (only changed listings are re-embedded)")
     args = ap.parse_args()
-    bench = Bench(args.directory, args.devset)
-    if args.domains:
-        domain_inference(bench)
-    else:
-        quality(bench, search=not args.no_search)
+    embedder = load_embedder()
+    with tempfile.TemporaryDirectory(prefix="signpost-quality-") as tmp:
+        dirs = [Directory(n, embedder, Path(tmp), args.cache) for n in (args.only or DIRECTORIES)]
+        if args.domains:
+            for d in dirs:
+                domain_inference(d)
+        elif args.lodo:
+            lodo(dirs)
+        else:
+            evaluate_all(dirs)
+        for d in dirs:
+            d.rec.close()
 
 
 if __name__ == "__main__":

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
 # Each family, one a line: words a person may type for the condition  =>  words a listing may use for it.
 _FAMILIES = r"""
 diabet|blood sugar|pre-?diabet                      => diabet\w*|blood sugar|pre-?diabet\w*
@@ -57,3 +59,11 @@ def condition_in_text(condition: str, text: str) -> str | None:
             if hit:
                 return hit.group(0)
     return None
+
+
+def names_a_condition(conditions: list[str], texts: list[str]) -> np.ndarray:
+    """(len(texts),) 1.0 where the text names one of the person's conditions (in its own words), else 0."""
+    wanted = [listing for person, listing in _COMPILED if any(person.search(c) for c in conditions)]
+    if not wanted:
+        return np.zeros(len(texts))
+    return np.array([float(any(rx.search(t) for rx in wanted)) for t in texts])

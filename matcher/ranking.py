@@ -1,44 +1,64 @@
 """Scoring and diversity: how eligible candidates are ordered.
 
-A candidate's relevance blends four columns computed over all candidates at once: semantic
-similarity (to the profile's own words and to each need), lexical match (TF-IDF over listing
-text), need coverage (which of the person's needs the listing serves, lower readings weighing more)
-and nearness. Then MMR picks results one by one, discounting needs already served and listings
+A candidate's relevance fuses signals computed over all candidates at once (see `Blend`): semantic
+similarity to the person's own words and to each need, lexical match (BM25 of the person's words),
+need coverage (which of the person's needs the listing serves, lower readings weighing more), a
+condition the listing names, and nearness. Then MMR picks results one by one, discounting needs already served and listings
 too similar to ones already picked, so that three needs get three kinds of help.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
+from scipy.stats import rankdata
 
 from directory.records import DOMAIN_LABELS, DOMAINS
 
+from .lexical import Lexicon  # noqa: F401  (re-exported: ranking.Lexicon)
 from .profile import NeedsProfile
 
 
 @dataclass(frozen=True)
 class Blend:
-    """Weights of the ranking blend, chosen on bench/quality.py (42 dev profiles, demo directory).
+    """How a candidate's signals are fused into one relevance, and the MMR that follows.
 
-    Best of 324 variants: semantic 0.45, lexical 0.30, coverage 0.15, distance 0, one query per need
-    (0.5), no MMR: nDCG@10 0.751; the same with MMR 0.1 scores 0.739 with the best recall@10 (0.536),
-    and is kept so that near-identical listings do not crowd out other needs (see bench/README.md).
+    Signals (each over the candidates of one match): `semantic`, similarity of the listing to the
+    embedded query (the person's own words: goals and conditions); `per_need`, its similarity to the
+    description of each rated need, weighted by the need; `lexical`, BM25 of the person's words on the
+    listing text (stemmed); `coverage`, which rated needs its domains serve; `condition`, whether it
+    names one of the person's conditions; `distance`, nearness. With `fusion = "rank"` each signal
+    enters as its reciprocal rank (RRF, `rrf_k`), so no signal's scale decides; "score" blends raw
+    values. Defaults: the values chosen by leave-one-directory-out cross-validation on
+    bench/quality.py --lodo (Glasgow, Bradford, Western Sydney), see bench/README.md.
     """
 
+    # Every weight below and `fusion`/`query`: leave-one-directory-out on bench/quality.py --lodo
+    # (Glasgow, Bradford, Western Sydney; 216 variants in the last run): the best over all three
+    # directories, which is what a fourth directory would get; the held-out figures of choosing
+    # on two directories at a time are in bench/README.md. Raw-score blend beat reciprocal-rank fusion of the signals, and
+    # the person's words alone beat the needs' labels in front of them, in every fold.
+    fusion: str = "score"
+    # "words": embed and match the person's words (goals, conditions), the needs' labels only when
+    # there are none; "all": the needs' labels in front of the words (the single-directory design).
+    query: str = "words"
     semantic: float = 0.45
-    lexical: float = 0.30
+    # Similarity to the closest single sentence of the person's words (one need said per sentence).
+    sentences: float = 0.2
+    per_need: float = 0.75
+    lexical: float = 0.15
     coverage: float = 0.15
-    # Nearness adds nothing on the dev set (0.751 → 0.736 at 0.1): travel is a rule, not a preference.
+    condition: float = 0.3
     distance: float = 0.0
-    # Share of the semantic score that comes from one query per need domain (0 = one query only):
-    # best with one query 0.703, with a query per need 0.751.
-    per_need: float = 0.5
     # MMR: weight of redundancy against relevance; served needs count this much less each time.
-    diversity: float = 0.1
+    # 0: LODO on bench/quality.py --lodo (MMR 0.1 lost in every fold); cover_needs still gives each
+    # rated need a place.
+    diversity: float = 0.0
     served_discount: float = 0.5
+    # Reciprocal-rank constant of `fusion = "rank"` (60: Cormack et al.'s default).
+    rrf_k: float = 60.0
     # Candidates fetched from the index per query before re-ranking.
     candidates: int = 200
     # Nearness of an in-person venue decays as exp(-km / (decay_share * max_distance_km)).
@@ -48,11 +68,20 @@ class Blend:
 
 
 def query_text(profile: NeedsProfile) -> str:
-    """The profile in words, greatest need first: what the embedding model and TF-IDF read."""
+    """The profile in words, greatest need first: what the baselines of bench/quality.py read."""
     parts = []
     needs = [DOMAIN_LABELS[d] for d, r in profile.needs_by_priority() if r < 10]
     if needs:
         parts.append("Support with " + ", ".join(needs) + ".")
+    words = words_text(profile)
+    if words:
+        parts.append(words)
+    return " ".join(parts)
+
+
+def words_text(profile: NeedsProfile) -> str:
+    """What the person said (goals) and lives with (conditions), without the needs' labels."""
+    parts = []
     if profile.goals.strip():
         parts.append(profile.goals.strip())
     if profile.conditions:
@@ -60,22 +89,24 @@ def query_text(profile: NeedsProfile) -> str:
     return " ".join(parts)
 
 
-class Lexicon:
-    """TF-IDF over listing texts, fitted once per snapshot; scores only the candidate rows."""
+_SENTENCE_END = re.compile(r"[.!?;\n]+")
+MAX_SENTENCES = 6
 
-    def __init__(self, texts: list[str]):
-        self._vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True, strip_accents="unicode",
-                                           token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z]+\b")
-        try:
-            self._matrix = self._vectorizer.fit_transform(texts).tocsr()
-        except ValueError:  # no usable words at all (an empty directory)
-            self._matrix = None
 
-    def scores(self, query: str, rows: np.ndarray) -> np.ndarray:
-        if self._matrix is None or not query.strip() or len(rows) == 0:
-            return np.zeros(len(rows))
-        q = self._vectorizer.transform([query])
-        return np.asarray((self._matrix[rows] @ q.T).todense()).ravel()
+def sentences(profile: NeedsProfile) -> list[str]:
+    """Each thing the person said, one sentence each (and their conditions as one): empty when
+    there is only one, which the whole text already is."""
+    parts = [p.strip() for p in _SENTENCE_END.split(profile.goals) if len(p.split()) >= 2]
+    if profile.conditions:
+        parts.append("Living with " + ", ".join(profile.conditions))
+    return parts[:MAX_SENTENCES] if len(parts) > 1 else []
+
+
+def match_text(profile: NeedsProfile, blend: Blend) -> str:
+    """The text a match embeds and reads for keywords, as `blend.query` says."""
+    if blend.query == "words":
+        return words_text(profile) or query_text(profile)
+    return query_text(profile)
 
 
 def need_weights(profile: NeedsProfile) -> np.ndarray:
@@ -149,10 +180,26 @@ def nearness(distance_km: np.ndarray, in_person_usable: np.ndarray, max_km: floa
     return np.where(in_person_usable & ~np.isnan(distance_km), near, blend.remote_nearness)
 
 
-def relevance(semantic: np.ndarray, lexical: np.ndarray, cover: np.ndarray, near: np.ndarray,
-              blend: Blend) -> np.ndarray:
-    return (blend.semantic * semantic + blend.lexical * lexical + blend.coverage * cover
-            + blend.distance * near)
+SIGNALS = ("semantic", "sentences", "per_need", "lexical", "coverage", "condition", "distance")
+
+
+def reciprocal_ranks(values: np.ndarray, k: float) -> np.ndarray:
+    """(k + 1) / (k + rank) of each value among all (rank 1 = greatest; ties share their mean rank),
+    so the best candidate of every signal gets 1 and a signal equal everywhere adds a constant."""
+    return (k + 1) / (k + rankdata(-values, method="average"))
+
+
+def relevance(signals: dict[str, np.ndarray], blend: Blend) -> np.ndarray:
+    """(c,) one relevance per candidate: the signals named in SIGNALS, fused as `blend.fusion` says."""
+    n = len(next(iter(signals.values())))
+    out = np.zeros(n)
+    for name in SIGNALS:
+        weight = getattr(blend, name)
+        if weight == 0 or name not in signals:
+            continue
+        col = signals[name]
+        out += weight * (reciprocal_ranks(col, blend.rrf_k) if blend.fusion == "rank" else col)
+    return out
 
 
 def diversify(rel: np.ndarray, vectors: np.ndarray, domains: np.ndarray, weights: np.ndarray,

@@ -23,7 +23,7 @@ from threadpoolctl import ThreadpoolController
 from directory.records import DOMAINS, Resource
 from directory.store import Store
 
-from . import constraints, domains, filters, ranking, reasons
+from . import conditions, constraints, domains, filters, ranking, reasons
 from .embedder import Embedder, load_embedder
 from .geo import Gazetteer, default_gazetteer, haversine_km, location_query, resolve_location
 from .index import IndexUpdate, ListingIndex, index_dir_for
@@ -236,13 +236,14 @@ class Recommender:
         snap = state.snapshot
         point = resolve_location(profile.location, self.gazetteer)
         elig = constraints.evaluate(snap, profile, point)
-        text = ranking.query_text(profile) or EMPTY_QUERY
-        query = self.embedder.encode([text])[0]
+        text = ranking.match_text(profile, self.blend) or EMPTY_QUERY
+        parts = ranking.sentences(profile) if self.blend.sentences > 0 else []
+        query = self._embed_query(text, parts)
         weights = ranking.need_weights(profile)
         rated = weights > 0
         if not rated.any() and profile.goals.strip():
             # Contract section 5: when no need is rated, the needs are read from the person's words.
-            weights = ranking.need_weights_of(domains.needs_from_text(profile.goals, query, self.domain_vectors))
+            weights = ranking.need_weights_of(domains.needs_from_text(profile.goals, query[0], self.domain_vectors))
         serves = ranking.serves_a_need(snap.domains, weights)
         eligible = elig.eligible & (state.labels >= 0) & serves if rated.any() else elig.eligible & (state.labels >= 0)
         options = self._option_mask(snap, keyword, days)
@@ -283,6 +284,16 @@ class Recommender:
             return self._recommend(parse_profile(data), max(int(top_k), 0), scored=False)
 
     # ---- steps ------------------------------------------------------------------------------------
+    def _embed_query(self, text: str, parts: list[str]) -> np.ndarray:
+        """Row 0: the query vector; then one row per sentence of the person's words, if any. With
+        sentences, the query is their mean direction: one forward pass over the same words, so no
+        slower than embedding the whole text (bench/speed.py budget)."""
+        if not parts:
+            return self.embedder.encode([text])
+        vecs = self.embedder.encode(parts)
+        mean = vecs.mean(axis=0)
+        return np.vstack([mean / max(float(np.linalg.norm(mean)), 1e-9), vecs])
+
     def _vectors(self, state: _Prepared, rows: np.ndarray) -> np.ndarray:
         return self.index.vectors[state.labels[rows]]
 
@@ -305,22 +316,39 @@ class Recommender:
 
     def _score(self, state: _Prepared, profile: NeedsProfile, point, elig, mask: np.ndarray,
                query: np.ndarray, text: str, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        rows, signals = self._signals(state, profile, point, elig, mask, query, text, weights)
+        if len(rows) == 0:
+            return rows, np.zeros(0)
+        return rows, ranking.relevance(signals, self.blend)
+
+    def _signals(self, state: _Prepared, profile: NeedsProfile, point, elig, mask: np.ndarray,
+                 query: np.ndarray, text: str, weights: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """The candidate rows and each signal of ranking.SIGNALS over them. `query`: the embedded text
+        (row 0), then one row per sentence of the person's words (ranking.sentences), if any."""
+        query, parts = query[0], query[1:]
         need_idx = np.flatnonzero(weights > 0)
         queries = np.vstack([query[None, :], self.domain_vectors[need_idx]]) if self.blend.per_need > 0 else query[None, :]
         rows = self._candidates(state, mask, queries, [(int(j), self.domain_vectors[j]) for j in need_idx])
         if len(rows) == 0:
-            return rows, np.zeros(0)
-        vecs = self._vectors(state, rows)
-        sem = vecs @ query
-        if self.blend.per_need > 0 and len(need_idx):
-            per = (vecs @ self.domain_vectors[need_idx].T) * weights[need_idx]
-            sem = (1 - self.blend.per_need) * sem + self.blend.per_need * per.max(axis=1) / weights[need_idx].max()
-        lex = state.lexicon.scores(text, rows)
-        cover = ranking.coverage(state.snapshot.domains[rows], weights)
+            return rows, {}
         snap = state.snapshot
+        vecs = self._vectors(state, rows)
+        per = np.zeros(len(rows))
+        if len(need_idx):
+            per = ((vecs @ self.domain_vectors[need_idx].T) * weights[need_idx]).max(axis=1) / weights[need_idx].max()
+        lex = state.lexicon.scores(text, rows)
         dist = self._distances(snap, rows, point)
-        near = ranking.nearness(dist, elig.in_person[rows], profile.max_distance_km, self.blend, point is not None)
-        return rows, ranking.relevance(sem, lex, cover, near, self.blend)
+        sem = vecs @ query
+        return rows, {
+            "semantic": sem,
+            "sentences": (vecs @ parts.T).max(axis=1) if len(parts) else sem,
+            "per_need": per,
+            "lexical": lex / lex.max() if lex.max() > 0 else lex,
+            "coverage": ranking.coverage(snap.domains[rows], weights),
+            "condition": conditions.names_a_condition(profile.conditions, [snap.texts[r] for r in rows]),
+            "distance": ranking.nearness(dist, elig.in_person[rows], profile.max_distance_km, self.blend,
+                                         point is not None),
+        }
 
     @staticmethod
     def _distances(snap: Snapshot, rows: np.ndarray, point) -> np.ndarray:

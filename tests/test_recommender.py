@@ -14,7 +14,7 @@ from matcher.profile import parse_profile
 from matcher.recommender import Recommender
 
 from .matcher_fixtures import GAZETTEER, HOME, listing, offset
-from .test_constraints import reference_distance, reference_first_broken
+from .reference import reference_distance, reference_first_broken
 
 WORDS = ["walking group", "benefits advice", "choir", "befriending", "food bank", "yoga", "debt help",
          "housing repairs", "mindfulness", "diabetes education", "volunteering", "lunch club"]
