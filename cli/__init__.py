@@ -2,7 +2,8 @@
 
     signpost [--db URL_OR_PATH] COMMAND ...
 
-Each command lives in a small module beside this one (`directory_cmds`, `match_cmds`, `user_cmds`)
+Each command lives in a small module beside this one (`directory_cmds`, `match_cmds`, `user_cmds`,
+`referral_cmds`)
 and is a few lines over a library function that tests also call. Exit status 0 on success, 2 on bad
 input (a message on stderr naming what is wrong), 1 on other failure. Progress goes to stderr;
 stdout carries only the answer.
@@ -17,10 +18,11 @@ import sys
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
+from directory.accounts import PermissionDenied  # noqa: E402
 from directory.errors import InputError  # noqa: E402
-from directory.store import ConflictError  # noqa: E402
+from directory.store import ConflictError, NotFoundError  # noqa: E402
 
-from . import directory_cmds, match_cmds, user_cmds  # noqa: E402
+from . import directory_cmds, match_cmds, referral_cmds, user_cmds  # noqa: E402
 from .output import report_issues, say  # noqa: E402
 from .user_cmds import UsageError  # noqa: E402
 
@@ -32,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--db", help="database: a file path (SQLite) or an SQLAlchemy URL; default $SIGNPOST_DB "
                                      "or var/signpost.db")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (directory_cmds, match_cmds, user_cmds):
+    for module in (directory_cmds, match_cmds, user_cmds, referral_cmds):
         module.add_commands(sub)
     return parser
 
@@ -48,8 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as err:
         report_issues(err, getattr(args, "path", None) or getattr(args, "profile", None) or "input")
         return 2
-    except (UsageError, ConflictError, FileNotFoundError) as err:
-        say(f"signpost: {err}")
+    except (UsageError, ConflictError, FileNotFoundError, PermissionDenied, NotFoundError) as err:
+        say(f"signpost: {err}")  # NotFoundError: e.g. no record has this NHS number (never repeated)
         return 2
     except KeyboardInterrupt:
         return 130
