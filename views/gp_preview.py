@@ -47,3 +47,6 @@ if recs is not None:
     st.caption("Copy this into your referral to the link worker (copy button at the top right of the box).")
     st.code(referral_text(recs.results, ss.get("gp_text") or "", ss.get("gp_place") or "",
                           ui.language_codes(ss.get("gp_languages") or [])), language=None, wrap_lines=True)
+
+ui.gp_refer_panel(user, ss.get("gp_recs"), ss.get("gp_text") or "", ss.get("gp_place") or "",
+                  ss.get("gp_languages") or [])  # send what the GP saw to the link worker service
