@@ -80,6 +80,29 @@ def sign_in(page, url: str, name: str) -> None:
     page.get_by_role("button", name="Sign in", exact=True).click()
 
 
+def settle(page) -> None:
+    """Wait until the app has finished running the page (Streamlit's status widget is gone)."""
+    page.wait_for_timeout(300)
+    page.get_by_test_id("stStatusWidget").wait_for(state="detached")
+
+
+def pick(page, box, option: str) -> None:
+    """Choose an option of a selectbox: open it (again, if a rerun closed it) and click the option."""
+    for _ in range(4):
+        settle(page)
+        box.click()
+        found = page.get_by_role("option", name=option, exact=True)
+        try:
+            found.wait_for(timeout=5000)
+        except Exception:  # playwright's TimeoutError: the list did not open
+            page.keyboard.press("Escape")
+            continue
+        found.click()
+        settle(page)
+        return
+    raise AssertionError(f"the option {option!r} never showed")
+
+
 def go(page, title: str) -> None:
     page.get_by_test_id("stSidebar").get_by_role("link", name=title, exact=True).click()
     page.get_by_role("heading", name=title, exact=True).first.wait_for()
@@ -178,13 +201,11 @@ def walk(page, url: str, db: Path, shots: Path, expect) -> None:
         ishbel = next(c for c in R.caseload(store, User("ann", "link_worker")) if c.name == "Ishbel Grant")
         first, second = [o.listing_name for o in R.view_person(store, User("ann", "link_worker"),
                                                                 ishbel.person_id).onward]
-    page.get_by_role("combobox", name="Status", exact=True).first.click()
-    page.get_by_role("option", name="accepted", exact=True).click()
+    pick(page, page.get_by_role("combobox", name="Status", exact=True).first, "accepted")
     page.get_by_role("checkbox", name="Attended").first.check(force=True)
     page.get_by_role("button", name="Save", exact=True).first.click()
     expect(page.get_by_text("accepted · attended")).to_be_visible()
-    page.get_by_role("combobox", name="Status", exact=True).nth(1).click()
-    page.get_by_role("option", name="rejected", exact=True).click()
+    pick(page, page.get_by_role("combobox", name="Status", exact=True).nth(1), "rejected")
     page.get_by_role("textbox", name="Reason (when needed)").nth(1).fill("The choir is full until spring")
     page.get_by_role("button", name="Save", exact=True).nth(1).click()
     expect(page.get_by_text("rejected (The choir is full until spring)")).to_be_visible()
@@ -192,12 +213,15 @@ def walk(page, url: str, db: Path, shots: Path, expect) -> None:
     page.get_by_role("button", name="Add the note").click()
     expect(page.get_by_text(NOTE)).to_be_visible()
     for stage, scores in (("start", ("3", "4", "3", "8")), ("discharge", ("7", "7", "6", "3"))):
-        choose(page, "When", stage)
+        pick(page, page.get_by_role("combobox", name="When", exact=True), stage)
         for question, value in zip(ONS4_QUESTIONS.values(), scores, strict=True):
             page.get_by_label(question, exact=True).fill(value)
         page.get_by_role("button", name="Record", exact=True).click()
-        expect(page.get_by_text("Recorded.")).to_be_visible()
+        settle(page)
     expect(page.locator('[data-testid="stVegaLiteChart"]').first).to_be_visible()
+    with Store(db) as store:
+        outcomes = R.view_person(store, User("ann", "link_worker"), ishbel.person_id).outcomes
+    assert [(o.stage, o.ons4["anxiety"]) for o in outcomes] == [("start", 8), ("discharge", 3)]
     with page.expect_download() as got:
         page.get_by_role("button", name="Letter to the GP: referral accepted (PDF)").click()
     assert Path(got.value.path()).read_bytes().startswith(b"%PDF")
@@ -205,7 +229,7 @@ def walk(page, url: str, db: Path, shots: Path, expect) -> None:
     shoot(page, shots / "4-person.png", 3200)
 
     # close the case: the closing letter
-    choose(page, "New status", "completed")
+    pick(page, page.get_by_role("combobox", name="New status", exact=True), "completed")
     page.get_by_role("button", name="Change status").click()
     with page.expect_download() as got:
         page.get_by_role("button", name="Letter to the GP: referral closed (PDF)").click()

@@ -94,9 +94,9 @@ if not person.onward:
 for o in person.onward:
     with st.container(border=True):
         reason = f" ({o.status_reason})" if o.status_reason else ""
-        need = f" for {ui.domain_label(o.need).lower()}" if o.need else ""
+        need = f" for {ui.text(ui.domain_label(o.need).lower())}" if o.need else ""
         first = f" · first contact {o.first_contact_on}" if o.first_contact_on else ""
-        st.markdown(f"**{ui.text(o.listing_name)}**{ui.text(need)} · **{ui.text(o.status + reason)}**"
+        st.markdown(f"**{ui.text(o.listing_name)}**{need} · **{ui.text(o.status + reason)}**"
                     f"{' · attended' if o.attended else ''}{first}")
         nxt = [o.status, *sorted(NEXT_STATUSES.get(o.status, ()))]
         if len(nxt) > 1:

@@ -23,8 +23,8 @@ if not made:
              "administrator).")
 for ref in made:
     with st.container(border=True):
-        number = f" · NHS number {ref.nhs_number}" if ref.nhs_number else ""
-        st.markdown(f"**{ui.text(ref.name)}**{ui.text(number)} · referred {ui.text(ref.authored_on[:10])}")
+        number = f" · NHS number {ui.text(ref.nhs_number)}" if ref.nhs_number else ""
+        st.markdown(f"**{ui.text(ref.name)}**{number} · referred {ui.text(ref.authored_on[:10])}")
         reason = f" ({ref.status_reason})" if ref.status_reason else ""
         st.markdown(f"**Status:** {ui.text(ref.status + reason)}")
         for listing, status in ref.onward:
