@@ -82,8 +82,20 @@ def sign_in(page, url: str, name: str) -> None:
 
 def settle(page) -> None:
     """Wait until the app has finished running the page (Streamlit's status widget is gone)."""
-    page.wait_for_timeout(300)
+    page.wait_for_timeout(800)
     page.get_by_test_id("stStatusWidget").wait_for(state="detached")
+
+
+def eventually(check, seconds: float = 30):
+    """What the page wrote, read from the database once its run has finished."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return check()
+        except AssertionError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
 
 
 def pick(page, box, option: str) -> None:
@@ -219,18 +231,24 @@ def walk(page, url: str, db: Path, shots: Path, expect) -> None:
         page.get_by_role("button", name="Record", exact=True).click()
         settle(page)
     expect(page.locator('[data-testid="stVegaLiteChart"]').first).to_be_visible()
-    with Store(db) as store:
-        outcomes = R.view_person(store, User("ann", "link_worker"), ishbel.person_id).outcomes
-    assert [(o.stage, o.ons4["anxiety"]) for o in outcomes] == [("start", 8), ("discharge", 3)]
+
+    def recorded():
+        with Store(db) as store:
+            outcomes = R.view_person(store, User("ann", "link_worker"), ishbel.person_id).outcomes
+        assert [(o.stage, o.ons4["anxiety"]) for o in outcomes] == [("start", 8), ("discharge", 3)]
+
+    eventually(recorded)
     with page.expect_download() as got:
         page.get_by_role("button", name="Letter to the GP: referral accepted (PDF)").click()
     assert Path(got.value.path()).read_bytes().startswith(b"%PDF")
+    settle(page)
     page.get_by_role("heading", name="Well-being and needs (ONS4, needs re-rated)").scroll_into_view_if_needed()
     shoot(page, shots / "4-person.png", 3200)
 
     # close the case: the closing letter
     pick(page, page.get_by_role("combobox", name="New status", exact=True), "completed")
     page.get_by_role("button", name="Change status").click()
+    settle(page)
     with page.expect_download() as got:
         page.get_by_role("button", name="Letter to the GP: referral closed (PDF)").click()
     assert Path(got.value.path()).read_bytes().startswith(b"%PDF")

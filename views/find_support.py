@@ -159,7 +159,8 @@ def venue_map(recs) -> None:
     layers.insert(0, pdk.Layer("TextLayer", names, get_position="[lon, lat]", get_text="name", get_size=12,
                                get_color=[90, 90, 90, 200]))
     deck = pdk.Deck(layers=layers, initial_view_state=pdk.ViewState(latitude=centre[0], longitude=centre[1], zoom=zoom),
-                    tooltip={"text": "{label} {name}"}, map_style=None)
+                    tooltip={"text": "{label} {name}"},
+                    map_provider="mapbox", map_style={"version": 8, "sources": {}, "layers": []})  # no basemap: no request
     st.pydeck_chart(deck, height=330)
     st.caption("Red dot: where the person lives; red ring (zoom out to see all of it): how far they can travel. "
                "Blue numbers: the options below. Grey: neighbourhoods. Phone and online options are not on the map.")
