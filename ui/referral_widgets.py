@@ -204,7 +204,7 @@ def outcome_rows(outcomes) -> tuple[list[dict], list[dict]]:
     """ONS4 answers and needs re-rated as (when, measure, score) rows, in the order recorded."""
     ons4, needs = [], []
     for n, o in enumerate(outcomes):
-        when = f"{n + 1}. {o.stage} {o.day}"
+        when = f"{n + 1}. {o.stage}, {o.day:%d %b}" if len(outcomes) < 4 else f"{n + 1}. {o.stage}"
         ons4 += [{"when": when, "measure": ONS4_SHORT[k], "score": v} for k, v in o.ons4.items()]
         needs += [{"when": when, "measure": domain_label(k), "score": v} for k, v in o.needs.items()]
     return ons4, needs
@@ -216,12 +216,12 @@ def outcome_chart(outcomes) -> None:
     if not ons4 and not needs:
         st.caption("Nothing recorded yet: record ONS4 and the needs re-rated at the start, then at discharge.")
         return
-    left, right = st.columns(2)
-    for column, rows, title, low in ((left, ons4, "ONS4 well-being (0-10)", 0),
-                                     (right, needs, "Needs re-rated (1 = greatest need)", 1)):
-        if not rows:
-            continue
+    charts = [(rows, title, low) for rows, title, low in ((ons4, "ONS4 well-being (0-10; anxiety: lower is better)", 0),
+                                                          (needs, "Needs re-rated (1 = greatest need)", 1)) if rows]
+    for column, (rows, title, low) in zip(st.columns(len(charts)), charts, strict=True):
         chart = alt.Chart(alt.Data(values=rows), title=title).mark_line(point=True).encode(
-            x=alt.X("when:O", title=None, sort=None), y=alt.Y("score:Q", scale=alt.Scale(domain=[low, 10])),
-            color=alt.Color("measure:N", title=None), tooltip=["when:O", "measure:N", "score:Q"])
-        column.altair_chart(chart.properties(height=240), width="stretch")
+            x=alt.X("when:O", title=None, sort=None, axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("score:Q", title=None, scale=alt.Scale(domain=[low, 10])),
+            color=alt.Color("measure:N", title=None, legend=alt.Legend(orient="bottom", columns=2, labelLimit=260)),
+            tooltip=["when:O", "measure:N", "score:Q"])
+        column.altair_chart(chart.properties(height=260), width="stretch")

@@ -12,7 +12,14 @@ import referrals
 import ui
 from directory.accounts import PermissionDenied
 from directory.records import DOMAINS
-from referrals.records import CLOSED_STATUSES, CONTACT_METHODS, NEXT_STATUSES, ONS4_QUESTIONS, OUTCOME_STAGES
+from referrals.records import (
+    CLOSED_STATUSES,
+    CONTACT_METHODS,
+    NEXT_STATUSES,
+    ONS4_QUESTIONS,
+    OUTCOME_STAGES,
+    TASK_STATUSES,
+)
 from ui.referral_widgets import PERSON_KEY, act, show_flash
 
 user = ui.require("person")
@@ -68,14 +75,14 @@ for ref in person.referrals:
         shown = (ref.preview or {}).get("options") or []
         if shown:
             st.markdown("**Options the GP saw:** " + ui.text(", ".join(o.get("name", "") for o in shown)))
-        nxt = sorted(NEXT_STATUSES.get(ref.status, ()))
+        nxt = [t for t in TASK_STATUSES if t in NEXT_STATUSES.get(ref.status, ())]
         if nxt:
             with st.form(f"pp_status_{ref.id}"):
                 a, b = st.columns(2)
-                a.selectbox("New status", nxt, key=f"pp_to_{ref.id}")
+                a.selectbox("New status", nxt, index=None, placeholder="choose", key=f"pp_to_{ref.id}")
                 b.text_input("Reason (needed for rejected, cancelled, on-hold, failed)", key=f"pp_why_{ref.id}")
                 if st.form_submit_button("Change status"):
-                    act(lambda ref=ref: referrals.set_status(store, user, ref.id, ss[f"pp_to_{ref.id}"],
+                    act(lambda ref=ref: referrals.set_status(store, user, ref.id, ss.get(f"pp_to_{ref.id}") or "",
                                                                 ss.get(f"pp_why_{ref.id}") or None),
                            "Status changed.", rerun=True)
         kinds = [k for k, shown in (("accepted", ref.status not in ("draft", "requested", "rejected",
@@ -85,7 +92,7 @@ for ref in person.referrals:
             st.download_button(f"Letter to the GP: referral {kind} (PDF)",
                                referrals.gp_letter(store, user, ref.id, kind), key=f"pp_letter_{ref.id}_{kind}",
                                file_name=f"referral-{ref.id}-{kind}.pdf", mime="application/pdf",
-                               icon=":material/download:")
+                               icon=":material/download:", on_click="ignore")
 
 # ---- referrals on to listings --------------------------------------------------------------------------------
 st.subheader("Referred to")

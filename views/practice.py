@@ -37,4 +37,5 @@ for ref in made:
             except InputError:
                 continue
             st.download_button(f"Letter: referral {kind} (PDF)", pdf, file_name=f"referral-{ref.referral_id}-{kind}.pdf",
-                               mime="application/pdf", key=f"pr_letter_{ref.referral_id}", icon=":material/download:")
+                               mime="application/pdf", key=f"pr_letter_{ref.referral_id}", icon=":material/download:",
+                               on_click="ignore")
