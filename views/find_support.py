@@ -104,6 +104,8 @@ def toggle(result) -> None:
 
 
 MAP_HALF_PX = 140  # half the map's height, less a margin for the markers
+# An empty map style, inline: without one Streamlit fetches a basemap from cartocdn.com, off this machine.
+NO_BASEMAP = 'data:application/json,{"version":8,"sources":{},"layers":[]}'
 
 
 def _metres_per_px_at_zoom_0(latitude: float) -> float:
@@ -160,7 +162,7 @@ def venue_map(recs) -> None:
                                get_color=[90, 90, 90, 200]))
     deck = pdk.Deck(layers=layers, initial_view_state=pdk.ViewState(latitude=centre[0], longitude=centre[1], zoom=zoom),
                     tooltip={"text": "{label} {name}"},
-                    map_provider="mapbox", map_style={"version": 8, "sources": {}, "layers": []})  # no basemap: no request
+                    map_style=NO_BASEMAP)
     st.pydeck_chart(deck, height=330)
     st.caption("Red dot: where the person lives; red ring (zoom out to see all of it): how far they can travel. "
                "Blue numbers: the options below. Grey: neighbourhoods. Phone and online options are not on the map.")
