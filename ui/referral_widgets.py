@@ -220,8 +220,8 @@ def outcome_chart(outcomes) -> None:
                                                           (needs, "Needs re-rated (1 = greatest need)", 1)) if rows]
     for column, (rows, title, low) in zip(st.columns(len(charts)), charts, strict=True):
         chart = alt.Chart(alt.Data(values=rows), title=title).mark_line(point=True).encode(
-            x=alt.X("when:O", title=None, sort=None, axis=alt.Axis(labelAngle=0)),
+            x=alt.X("when:O", title=None, sort=None, axis=alt.Axis(labelAngle=0, labelLimit=220)),
             y=alt.Y("score:Q", title=None, scale=alt.Scale(domain=[low, 10])),
             color=alt.Color("measure:N", title=None, legend=alt.Legend(orient="bottom", columns=2, labelLimit=260)),
             tooltip=["when:O", "measure:N", "score:Q"])
-        column.altair_chart(chart.properties(height=260), width="stretch")
+        column.altair_chart(chart, width="stretch", height=320)

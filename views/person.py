@@ -31,7 +31,7 @@ show_flash()
 
 people = {c.person_id: c.name for c in referrals.caseload(store, user, scope="team")}
 if ss.get(PERSON_KEY) is not None and ss[PERSON_KEY] not in people:
-    people[ss[PERSON_KEY]] = "(the record you opened)"
+    people[ss[PERSON_KEY]] = ss.get("pp_names", {}).get(ss[PERSON_KEY], "(the record you opened)")  # closed
 ids = [None, *people]
 ss["pp_person"] = ss.get(PERSON_KEY) if ss.get(PERSON_KEY) in people else None
 st.selectbox("Whose record", ids, key="pp_person", format_func=lambda p: "choose a person" if p is None
@@ -45,6 +45,7 @@ try:
 except (PermissionDenied, KeyError) as err:
     ui.denied(err)
     st.stop()
+ss.setdefault("pp_names", {})[pid] = person.name  # this session only: the picker names a closed record
 
 # ---- who -----------------------------------------------------------------------------------------------------
 st.header(ui.text(person.name))
