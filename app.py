@@ -28,6 +28,10 @@ PAGES = [
     # (permission, file, title, icon)
     ("match", "views/find_support.py", "Find support", ":material/volunteer_activism:"),
     ("preview", "views/gp_preview.py", "GP preview", ":material/stethoscope:"),
+    ("practice", "views/practice.py", "Our referrals", ":material/outbox:"),
+    ("referrals", "views/caseload.py", "Referrals", ":material/inbox:"),
+    ("person", "views/person.py", "Person", ":material/person:"),
+    ("outcomes", "views/outcomes.py", "Listing outcomes", ":material/monitoring:"),
     ("browse", "views/directory.py", "Directory", ":material/menu_book:"),
     ("import", "views/import_export.py", "Import & export", ":material/upload_file:"),
     ("browse", "views/gaps.py", "Gaps", ":material/grid_view:"),

@@ -2,7 +2,8 @@
 
     signpost [--db URL_OR_PATH] COMMAND ...
 
-Each command lives in a small module beside this one (`directory_cmds`, `match_cmds`, `user_cmds`)
+Each command lives in a small module beside this one (`directory_cmds`, `match_cmds`, `user_cmds`,
+`referral_cmds`)
 and is a few lines over a library function that tests also call. Exit status 0 on success, 2 on bad
 input (a message on stderr naming what is wrong), 1 on other failure. Progress goes to stderr;
 stdout carries only the answer.
@@ -18,10 +19,11 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 from directory import db_errors  # noqa: E402
+from directory.accounts import PermissionDenied  # noqa: E402
 from directory.errors import InputError  # noqa: E402
-from directory.store import BusyError, ConflictError, SchemaError, resolve_url  # noqa: E402
+from directory.store import BusyError, ConflictError, NotFoundError, SchemaError, resolve_url  # noqa: E402
 
-from . import directory_cmds, match_cmds, user_cmds  # noqa: E402
+from . import directory_cmds, match_cmds, referral_cmds, user_cmds  # noqa: E402
 from .output import SafeArgumentParser, report_issues, say  # noqa: E402
 from .user_cmds import UsageError  # noqa: E402
 
@@ -33,7 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--db", help="database: a file path (SQLite) or an SQLAlchemy URL; default $SIGNPOST_DB "
                                      "or var/signpost.db")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (directory_cmds, match_cmds, user_cmds):
+    for module in (directory_cmds, match_cmds, user_cmds, referral_cmds):
         module.add_commands(sub)
     return parser
 
@@ -50,8 +52,9 @@ def main(argv: list[str] | None = None) -> int:
         source = getattr(args, "path", None) or getattr(args, "profile", None) or "input"
         report_issues(err, "standard input" if source == "-" else source)
         return 2
-    except (UsageError, ConflictError, FileNotFoundError, IsADirectoryError, NotADirectoryError) as err:
-        say(f"signpost: {err}")
+    except (UsageError, ConflictError, FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionDenied,
+            NotFoundError) as err:
+        say(f"signpost: {err}")  # NotFoundError: e.g. no record has this NHS number (never repeated)
         return 2
     except (BusyError, SchemaError) as err:
         say(f"signpost: {err}")

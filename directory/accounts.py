@@ -30,11 +30,14 @@ __all__ = ["ROLES", "PERMISSIONS", "PermissionDenied", "User", "SYSTEM", "SSO_ON
 ROLES: tuple[str, ...] = ("gp", "link_worker", "curator", "admin")
 
 # What each role may do. The UI shows only what a role may do, and every action checks again.
+# The referral pages follow referrals.access: "referrals" (inbox, worklist, handover) and "person" (a
+# record) for link workers, "practice" (the referrals a practice made) for GPs, "outcomes" (per-listing
+# figures, no person) for link workers, curators and admins.
 PERMISSIONS: dict[str, frozenset[str]] = {
-    "gp": frozenset({"preview"}),
-    "link_worker": frozenset({"preview", "match"}),
-    "curator": frozenset({"preview", "match", "browse", "edit", "import", "export", "index"}),
-    "admin": frozenset({"preview", "match", "browse", "edit", "import", "export", "index", "accounts"}),
+    "gp": frozenset({"preview", "practice"}),
+    "link_worker": frozenset({"preview", "match", "referrals", "person", "outcomes"}),
+    "curator": frozenset({"preview", "match", "browse", "edit", "import", "export", "index", "outcomes"}),
+    "admin": frozenset({"preview", "match", "browse", "edit", "import", "export", "index", "accounts", "outcomes"}),
 }
 
 # Checked on the NFKC form, so fullwidth "Ａｄａ" is stored as "Ada" (and is the account "ada").

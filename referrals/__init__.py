@@ -47,7 +47,7 @@ from .records import (
 )
 from .schema import REFERRAL_SCHEMA_VERSION
 from .staff import assign_staff
-from .worklist import worklist
+from .worklist import caseload, worklist
 
 __all__ = [
     "DEFAULT_RETENTION_DAYS", "PurgeReport", "erase_person", "erase_record", "export_bundle", "gp_letter",
@@ -55,7 +55,7 @@ __all__ = [
     "ACTIONS", "PERMISSIONS", "REFERRAL_SCHEMA_VERSION", "SYSTEM_USER", "TASK_STATUSES",
     "AuditRecord", "CaseSummary", "ImportResult", "InboxItem", "ListingOutcome", "Person", "PracticeReferral",
     "Worklist",
-    "accept_referral", "add_note", "assign_staff", "demographics_from_form", "handover", "inbox",
+    "accept_referral", "add_note", "assign_staff", "caseload", "demographics_from_form", "handover", "inbox",
     "listing_outcomes", "outcome_labels", "practice_referrals", "record_contact", "record_outcome",
     "record_person", "refer_from_preview", "refer_to_listing", "reject_referral", "schedule_contact",
     "set_status", "trail", "update_onward", "view_person", "viewers", "worklist",

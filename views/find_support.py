@@ -272,3 +272,5 @@ else:
         # reach the app. The plan itself has no scripts and every piece of text is escaped.
         src = "data:text/html;charset=utf-8;base64," + base64.b64encode(plan_html.encode("utf-8")).decode("ascii")
         st.iframe(src, height=720)
+
+ui.shortlist_referral_panel(user, list(ss["fs_shortlist"].values()))  # record the person, refer them on

@@ -71,3 +71,6 @@ if recs is not None:
                           ui.language_codes(ss.get("gp_languages") or []), needs=recs.needs,
                           unmet=recs.unmet_needs, near_misses=recs.near_misses, gender=ss.get("gp_gender")),
             language=None, wrap_lines=True)
+
+ui.gp_refer_panel(user, ss.get("gp_recs"), ss.get("gp_text") or "", ss.get("gp_place") or "",
+                  ss.get("gp_languages") or [])  # send what the GP saw to the link worker service
