@@ -48,6 +48,7 @@ with st.sidebar:
     else:
         st.write(f"Signed in as **{ui.text(user.username)}** ({ui.ROLE_WORDS.get(user.role, user.role)})")
         st.button("Sign out", on_click=ui.sign_out)
-    st.caption("Nothing about a person is saved: closing the tab forgets it.")
+    st.caption("Nothing about a person is saved unless you save their record, with their consent; "
+               "closing the tab forgets the rest.")
 
 nav.run()
