@@ -51,13 +51,22 @@ _COMPILED = [(re.compile(p, re.IGNORECASE), re.compile(rf"\b(?:{w})\b", re.IGNOR
              for p, w in _families(_FAMILIES)]
 
 
-def condition_in_text(condition: str, text: str) -> str | None:
-    """The listing's own words for the person's condition, if the listing names it; else None."""
+_CLAUSE = re.compile(r"[^,.!?;:()\n]+")
+
+
+def condition_clause(condition: str, text: str) -> str | None:
+    """The clause of a listing's text that names the person's condition in its own words (the one
+    naming it as the person did, when there is one), e.g. 'for people with COPD'; None if none does."""
     for person, listing in _COMPILED:
-        if person.search(condition):
-            hit = listing.search(text)
-            if hit:
-                return hit.group(0)
+        if not person.search(condition):
+            continue
+        hits = list(listing.finditer(text))
+        if not hits:
+            continue
+        best = next((h for h in hits if h.group(0).casefold() in condition.casefold()), hits[0])
+        for clause in _CLAUSE.finditer(text):
+            if clause.start() <= best.start() < clause.end():
+                return clause.group(0).strip()
     return None
 
 

@@ -8,12 +8,14 @@ access is claimed only when the listing says so; domains inferred from the text 
 
 from __future__ import annotations
 
+from directory import support_types as support_vocab
 from directory.languages import language_name
 from directory.records import Resource
 from directory.vocabulary import COST_WORDS, DOMAIN_LABELS
 
-from .conditions import condition_in_text
+from .conditions import condition_clause
 from .profile import NeedsProfile
+from .support_types import Evidence, listing_evidence
 
 MAX_NEED_REASONS = 2
 
@@ -39,14 +41,14 @@ def need_reasons(needs_met: list[str], profile: NeedsProfile, inferred: bool, sc
 
 
 def condition_reasons(resource: Resource, profile: NeedsProfile) -> list[str]:
-    """A condition the person lives with that the listing names: quoted on both sides."""
-    text = f"{resource.name} {resource.description} {' '.join(resource.categories)}"
-    out = []
+    """A condition the person lives with that the listing names, quoted on both sides:
+    "For people with COPD: you live with COPD"."""
+    text = f"{resource.name}. {resource.description}. {'; '.join(resource.categories)}"
     for condition in profile.conditions:
-        said = condition_in_text(condition, text)
+        said = condition_clause(condition, text)
         if said:
-            out.append(f"For people with {said}: you live with {condition}")
-    return out[:1]
+            return [f"{said[0].upper()}{said[1:]}: you live with {condition}"]
+    return []
 
 
 def language_reason(resource: Resource, profile: NeedsProfile) -> str | None:
@@ -91,11 +93,34 @@ def reach_reasons(resource: Resource, profile: NeedsProfile, distance_km: float 
     return out
 
 
+def support_type_reasons(resource: Resource, person_types: dict[str, Evidence] | None) -> list[str]:
+    """The kind of help the person asked for in their own words, quoted on both sides: "Support for
+    carers of people with dementia: you said “I look after my mum, who has dementia”"."""
+    if not person_types:
+        return []
+    text = f"{resource.name}. {resource.description}"
+    for key, said in person_types.items():
+        shown = listing_evidence(key, text)
+        if shown is None and key not in resource.support_types:
+            continue
+        offer = shown or support_vocab.label(key)
+        if said.source == "goals":
+            return [f"{offer}: you said “{said.quote}”"]
+        if said.source == "conditions":
+            return [f"{offer}: you live with {said.quote}"]
+        return [f"{offer}: you speak {said.quote}"]
+    return []
+
+
 def reasons_for(resource: Resource, profile: NeedsProfile, needs_met: list[str], inferred: bool,
-                distance_km: float | None, scored: bool = True) -> list[str]:
-    """All reasons for one result, most important first. `scored`: the person rated their needs."""
+                distance_km: float | None, scored: bool = True,
+                person_types: dict[str, Evidence] | None = None) -> list[str]:
+    """All reasons for one result, most important first. `scored`: the person rated their needs;
+    `person_types`: the support types read from their words (matcher.support_types.types_from_profile)."""
     out = need_reasons(needs_met, profile, inferred, scored)
-    out.extend(condition_reasons(resource, profile))
+    out.extend(support_type_reasons(resource, person_types))
+    if not any(": you live with" in x for x in out):
+        out.extend(condition_reasons(resource, profile))
     lang = language_reason(resource, profile)
     if lang:
         out.append(lang)

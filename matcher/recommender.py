@@ -23,7 +23,7 @@ from threadpoolctl import ThreadpoolController
 from directory.records import DOMAINS, Resource
 from directory.store import Store
 
-from . import conditions, constraints, domains, filters, ranking, reasons
+from . import conditions, constraints, domains, filters, ranking, reasons, support_types
 from .embedder import Embedder, load_embedder
 from .geo import Gazetteer, default_gazetteer, haversine_km, location_query, resolve_location
 from .index import IndexUpdate, ListingIndex, index_dir_for
@@ -253,7 +253,9 @@ class Recommender:
         picks = ranking.diversify(rel, self._vectors(state, rows), snap.domains[rows], weights, top_k, self.blend)
         if rated.any():
             picks = ranking.cover_needs(picks, rel, snap.domains[rows], weights, top_k)
-        results = [self._result(state, profile, point, int(rows[p]), rank + 1, float(rel[p]), scored, weights)
+        person_types = support_types.types_from_profile(profile)  # for reasons quoting the person's words
+        results = [self._result(state, profile, point, int(rows[p]), rank + 1, float(rel[p]), scored, weights,
+                                person_types)
                    for rank, p in enumerate(picks)]
         near: list[NearMiss] = []
         if len(results) < top_k:
@@ -358,7 +360,7 @@ class Recommender:
         return haversine_km(point[0], point[1], np.degrees(snap.lat[rows]), np.degrees(snap.lon[rows]))
 
     def _result(self, state: _Prepared, profile: NeedsProfile, point, row: int, rank: int, score: float,
-                scored: bool, weights: np.ndarray) -> Result:
+                scored: bool, weights: np.ndarray, person_types: dict | None = None) -> Result:
         snap = state.snapshot
         res = snap.resources[row]
         exact = None
@@ -367,7 +369,8 @@ class Recommender:
         dist = None if exact is None else round(exact, 1)
         doms = [d for j, d in enumerate(DOMAINS) if snap.domains[row, j]]
         met = [d for d in ranking.needs_in_order(weights) if snap.domains[row, DOMAINS.index(d)]]
-        why = reasons.reasons_for(res, profile, met, bool(snap.domains_inferred[row]), exact, scored)
+        why = reasons.reasons_for(res, profile, met, bool(snap.domains_inferred[row]), exact, scored,
+                                  person_types)
         return Result(res.id, rank, round(score, 4), res.name, dist, doms, met, list(res.delivery), why, res)
 
     def _near_misses(self, state: _Prepared, profile: NeedsProfile, point, elig, mask: np.ndarray, query, text,

@@ -80,3 +80,30 @@ def test_venue_access_is_not_offered_for_a_venue_out_of_reach():
     p = parse_profile({"digital_access": "phone", "max_distance_km": 5})
     why = reasons_for(r, p, [], False, 8.0)
     assert "By phone" in why and "Wheelchair accessible" not in why and not any("km away" in w for w in why)
+
+
+def test_a_reason_quotes_the_evidence_on_both_sides():
+    """The kind of help the person asked for in their own words, quoted from the listing and from them."""
+    from matcher.support_types import types_from_profile
+
+    carers = listing("C1", name="Carers' Centre", domains=["social_relationships"],
+                     description="Support for carers of people with dementia: a cuppa, advice and a break.")
+    p = parse_profile({"needs": {"social_relationships": 2},
+                       "goals": "I look after my mum, who has dementia, and I am exhausted."})
+    why = reasons_for(carers, p, ["social_relationships"], False, 1.2, True, types_from_profile(p))
+    said = [w for w in why if "you said" in w]
+    assert said == ["Support for carers of people with dementia: you said “look after my mum, who has dementia”"]
+    offer, quote = said[0].split(": you said ")
+    assert offer in carers.description and quote.strip("“”") in p.goals  # both sides verbatim
+    # a job club shares words with nothing the person said: no such reason
+    jobs = listing("J1", name="Job Club", description="Help with CVs and applications.", domains=["work_volunteering"])
+    assert not any("you said" in w for w in reasons_for(jobs, p, [], False, 1.2, True, types_from_profile(p)))
+
+
+def test_a_condition_is_a_reason_where_the_listing_names_it():
+    p = parse_profile({"needs": {"managing_symptoms": 2}, "conditions": ["COPD"]})
+    choir = listing("B1", name="Breathe Easy Choir", description="Singing for lung health, for people with COPD.",
+                    domains=["managing_symptoms"])
+    assert "For people with COPD: you live with COPD" in reasons_for(choir, p, ["managing_symptoms"], False, 0.4)
+    walk = listing("W1", name="Health Walk", description="A gentle walk.", domains=["lifestyle"])
+    assert not any("you live with" in w for w in reasons_for(walk, p, [], False, 0.4))
