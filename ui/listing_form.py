@@ -14,6 +14,8 @@ import streamlit as st
 import ui
 from directory.languages import language_name
 from directory.records import COST_LEVELS, DELIVERY_MODES, DOMAINS
+from directory.support_types import SUPPORT_TYPE_KEYS
+from directory.support_types import label as support_label
 from directory.vocabulary import LISTING_COST_WORDS, OPEN_TO_WORDS, YES_NO_WORDS
 
 GENDER_CHOICES = ["", "female", "male"]
@@ -32,7 +34,7 @@ def _split(value: str) -> list[str]:
 
 TEXT_COLUMNS = ("id", "name", "organisation", "description", "categories", "min_age", "max_age", "address",
                 "postcode", "latitude", "longitude", "schedule", "phone", "email", "website", "last_verified")
-WIDGET_COLUMNS = (*TEXT_COLUMNS, "domains", "languages", "delivery", "interpreter_available", "gender", "cost",
+WIDGET_COLUMNS = (*TEXT_COLUMNS, "domains", "support_types", "languages", "delivery", "interpreter_available", "gender", "cost",
                   "wheelchair_accessible", "status")
 
 
@@ -41,6 +43,7 @@ def widget_values(fields: dict[str, str]) -> dict[str, Any]:
     out: dict[str, Any] = {col: fields.get(col, "") for col in TEXT_COLUMNS}
     out["categories"] = "; ".join(_split(fields.get("categories", "")))
     out["domains"] = [d for d in _split(fields.get("domains", "")) if d in DOMAINS]
+    out["support_types"] = [k for k in _split(fields.get("support_types", "")) if k in SUPPORT_TYPE_KEYS]
     langs = _split(fields.get("languages", "")) or ["en"]
     out["languages"] = [language_name(c) for c in langs]
     out["delivery"] = [m for m in _split(fields.get("delivery", "")) if m in DELIVERY_MODES]
@@ -57,6 +60,7 @@ def row_of(values: dict[str, Any]) -> dict[str, str]:
     """Widget values (by column) as a contract CSV row (strings; lists joined with ';')."""
     out: dict[str, str] = {col: str(values.get(col, "") or "") for col in TEXT_COLUMNS}
     out["domains"] = ";".join(values.get("domains", []))
+    out["support_types"] = ";".join(values.get("support_types", []))
     out["languages"] = ";".join(ui.language_codes(values.get("languages", [])))
     out["delivery"] = ";".join(values.get("delivery", []))
     out["interpreter_available"] = "true" if values.get("interpreter_available") else "false"
@@ -110,6 +114,11 @@ def render(prefix: str, errors: dict[str, list[str]], *, new: bool) -> None:
         st.multiselect("Needs domains it meets (blank: inferred from the text)", DOMAINS, key=prefix + "domains",
                        format_func=ui.domain_label)
         _err(errors, "domains")
+        st.multiselect("Kinds of support it gives (blank: inferred from the text)", SUPPORT_TYPE_KEYS,
+                       key=prefix + "support_types", format_func=support_label,
+                       help="From Signpost's vocabulary of support types (docs/support-types.md). Left blank, "
+                            "matching reads them from the name and description.")
+        _err(errors, "support_types")
         st.multiselect("Languages it is held in", ui.LANGUAGE_OPTIONS, key=prefix + "languages")
         _err(errors, "languages")
         st.checkbox("Interpreter available", key=prefix + "interpreter_available")
