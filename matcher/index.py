@@ -32,6 +32,7 @@ import numpy as np
 from directory.store import DEFAULT_DB, sqlite_path
 
 from . import index_files as files
+from .shared_vectors import SharedVectors
 from .snapshot import Snapshot
 
 # 2: meta.json records each file's size and checksum, so a damaged or foreign file is never used.
@@ -299,8 +300,23 @@ class ListingIndex:
         if version is not None:
             self.directory_version = version
 
-    def update(self, snapshot: Snapshot, embedder, progress: Progress | None = None) -> IndexUpdate:
-        """Bring the index to the snapshot: embed only text the cache has not seen, drop retired listings."""
+    def _fill_cache(self, missing: list[str], text_of: dict[str, str], embedder, progress: Progress | None,
+                    shared: SharedVectors | None) -> int:
+        """Put the vectors of `missing` text hashes in the cache: from the shared table when there is
+        one (embedding only what no process has stored), else from the model. Returns texts embedded."""
+        if shared is None:
+            self.cache.put(missing, embedder.encode([text_of[h] for h in missing], progress=progress))
+            return len(missing)
+        before = shared.embedded
+        found = shared.embed_missing(missing, text_of.__getitem__,
+                                     lambda texts: embedder.encode(texts, progress=progress))
+        self.cache.put(missing, np.stack([found[h] for h in missing]))
+        return shared.embedded - before
+
+    def update(self, snapshot: Snapshot, embedder, progress: Progress | None = None,
+               shared: SharedVectors | None = None) -> IndexUpdate:
+        """Bring the index to the snapshot: embed only text neither the cache nor `shared` (the vectors
+        every process on the database shares) holds, drop retired listings."""
         if embedder.name != self.model or embedder.dim != self.dim:
             raise ValueError(f"index is for model {self.model} (dim {self.dim}), not {embedder.name}")
         result = IndexUpdate()
@@ -325,9 +341,7 @@ class ListingIndex:
         missing = sorted({snapshot.text_hashes[r] for r in todo if snapshot.text_hashes[r] not in self.cache})
         if missing:
             text_of = {snapshot.text_hashes[r]: snapshot.texts[r] for r in todo}
-            vectors = embedder.encode([text_of[h] for h in missing], progress=progress)
-            self.cache.put(missing, vectors)
-            result.embedded = len(missing)
+            result.embedded = self._fill_cache(missing, text_of, embedder, progress, shared)
         if todo:
             self._append([snapshot.ids[r] for r in todo], [snapshot.content_hashes[r] for r in todo],
                          [snapshot.text_hashes[r] for r in todo],

@@ -28,6 +28,7 @@ from .embedder import Embedder, load_embedder
 from .geo import Gazetteer, default_gazetteer, haversine_km, location_query, resolve_location
 from .index import IndexUpdate, ListingIndex, index_dir_for
 from .profile import NeedsProfile, parse_profile
+from .shared_vectors import SharedVectors
 from .snapshot import Snapshot
 
 NEAR_MISSES = 3
@@ -114,6 +115,8 @@ class Recommender:
         self.last_update = IndexUpdate()  # what the latest update_index did
         self._lock = threading.RLock()
         self._prepared: _Prepared | None = None
+        # Vectors shared through the database by every process on it (None without a store).
+        self.shared = None if store is None else SharedVectors(store, embedder.name, embedder.dim)
 
     @classmethod
     def open(cls, db: str | None = None, *, model: str | None = None, index_dir: str | Path | None = None,
@@ -167,7 +170,7 @@ class Recommender:
         with self._lock:
             version, stored = self.store.snapshot()
             snapshot = Snapshot.from_stored(version, stored)
-            update = self.index.update(snapshot, self.embedder, progress)
+            update = self.index.update(snapshot, self.embedder, progress, shared=self.shared)
             update.total = len(self.index)
             self.index.save_if_changed()
             self.install(snapshot)
