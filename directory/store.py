@@ -28,7 +28,7 @@ from .identity import identity_key
 from .records import Resource, reactivated
 
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "var" / "signpost.db"
-SCHEMA_VERSION = 3  # 3: users.identity_key (UNIQUE), account_audit, sign_in_failures
+SCHEMA_VERSION = 4  # 3: users.identity_key (UNIQUE), account_audit, sign_in_failures; 4: resources.changed_at
 # How long an SQLite writer waits for another one before giving up (BusyError, nothing written).
 # Writes are short transactions: bench/load_edits.py's 2 x 500 racing edits never waited near this.
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -55,6 +55,9 @@ resources = sa.Table(
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("created_at", sa.String(32), nullable=False),
     sa.Column("updated_at", sa.String(32), nullable=False),
+    # The directory version this row's last write produced: `changes_since` reads only newer rows.
+    sa.Column("changed_at", sa.Integer, nullable=False, server_default="0"),
+    sa.Index("ix_resources_changed_at", "changed_at"),
 )
 
 audit = sa.Table(
@@ -266,6 +269,25 @@ def _add_identity_keys(conn: Connection, url: str) -> None:
     conn.execute(sa.text("CREATE UNIQUE INDEX IF NOT EXISTS uq_users_identity_key ON users (identity_key)"))
 
 
+def _add_change_marker(conn: Connection) -> None:
+    """Schema 4: resources.changed_at (0 for rows written before it) and its index. Safe to repeat."""
+    if not sa.inspect(conn).has_table("resources"):
+        return  # created with the column by create_all
+    if "changed_at" not in {c["name"] for c in sa.inspect(conn).get_columns("resources")}:
+        conn.execute(sa.text("ALTER TABLE resources ADD COLUMN changed_at INTEGER NOT NULL DEFAULT 0"))
+    conn.execute(sa.text("CREATE INDEX IF NOT EXISTS ix_resources_changed_at ON resources (changed_at)"))
+
+
+@dataclass(frozen=True)
+class ChangedRow:
+    """A listing as `changes_since` reads it: its canonical JSON, not parsed."""
+
+    id: str
+    data: str
+    content_hash: str
+    status: str
+
+
 class Store:
     """The directory's database. Cheap to create; holds one SQLAlchemy engine."""
 
@@ -337,6 +359,8 @@ class Store:
                 with self.engine.begin() as conn:
                     if current is not None and current < 3:
                         _add_identity_keys(conn, self.url)
+                    if current is not None and current < 4:
+                        _add_change_marker(conn)
                     metadata.create_all(conn, checkfirst=True)
                     for key, value in (("schema_version", SCHEMA_VERSION), ("directory_version", 0)):
                         exists = conn.execute(sa.select(state.c.value).where(state.c.key == key)).first()
@@ -394,6 +418,21 @@ class Store:
             rows = conn.execute(sa.select(resources).order_by(resources.c.id)).all()
         return version, [self._row_to_stored(r) for r in rows]
 
+    def changes_since(self, version: int | None) -> tuple[int, list[ChangedRow]]:
+        """The directory version and the listings written after `version` (every listing for None),
+        ordered by id, unparsed. The version is read first, as in `snapshot`: a write committed between
+        the two reads is returned again next time, never missed."""
+        cols = (resources.c.id, resources.c.data, resources.c.content_hash, resources.c.status)
+        q = sa.select(*cols).order_by(resources.c.id)
+        if version is not None:
+            q = q.where(resources.c.changed_at > int(version))
+        with self.engine.connect() as conn, conn.begin():
+            current = int(
+                conn.execute(sa.select(state.c.value).where(state.c.key == "directory_version")).scalar_one()
+            )
+            rows = conn.execute(q).all()
+        return current, [ChangedRow(r.id, r.data, r.content_hash, r.status) for r in rows]
+
     def get(self, resource_id: str) -> StoredResource:
         with self.engine.connect() as conn:
             row = conn.execute(sa.select(resources).where(resources.c.id == resource_id)).first()
@@ -433,10 +472,13 @@ class Store:
         """The listing as this transaction wrote it (a later writer's version is not ours to report)."""
         return self._row_to_stored(conn.execute(sa.select(resources).where(resources.c.id == resource_id)).one())
 
-    def _bump(self, conn: Connection) -> None:
+    def _bump(self, conn: Connection) -> int:
+        """Take the next directory version. Every write does this first: on PostgreSQL the row lock it
+        takes orders writers, so a row's changed_at never falls below a version already committed."""
         conn.execute(
             state.update().where(state.c.key == "directory_version").values(value=state.c.value + 1)
         )
+        return int(conn.execute(sa.select(state.c.value).where(state.c.key == "directory_version")).scalar_one())
 
     def _audit(self, conn: Connection, rid: str, action: str, actor: str, at: str, version: int, changes) -> None:
         conn.execute(
@@ -446,24 +488,25 @@ class Store:
             )
         )
 
-    def _insert(self, conn: Connection, resource: Resource, actor: str, at: str, action: str) -> None:
+    def _insert(self, conn: Connection, resource: Resource, actor: str, at: str, action: str, changed: int) -> None:
         conn.execute(
             resources.insert().values(
                 id=resource.id, data=canonical_json(resource), content_hash=content_hash(resource),
-                status=resource.status, version=1, created_at=at, updated_at=at,
+                status=resource.status, version=1, created_at=at, updated_at=at, changed_at=changed,
             )
         )
         self._audit(conn, resource.id, action, actor, at, 1, _diff({}, resource.content()))
 
     def _replace(
-        self, conn: Connection, old: StoredResource, new: Resource, expected: int, actor: str, at: str, action: str
+        self, conn: Connection, old: StoredResource, new: Resource, expected: int, actor: str, at: str, action: str,
+        changed: int,
     ) -> int:
         result = conn.execute(
             resources.update()
             .where(resources.c.id == new.id, resources.c.version == expected)
             .values(
                 data=canonical_json(new), content_hash=content_hash(new), status=new.status,
-                version=expected + 1, updated_at=at,
+                version=expected + 1, updated_at=at, changed_at=changed,
             )
         )
         if result.rowcount != 1:
@@ -477,8 +520,7 @@ class Store:
         at = now_iso()
         try:
             with self._writing() as conn:
-                self._insert(conn, resource, actor, at, "create")
-                self._bump(conn)
+                self._insert(conn, resource, actor, at, "create", self._bump(conn))
                 return self._written(conn, resource.id)
         except sa.exc.IntegrityError as err:
             raise ValueError(f"a listing with id {resource.id} already exists") from err
@@ -493,8 +535,7 @@ class Store:
         if content_hash(resource) == old.content_hash:
             return old
         with self._writing() as conn:
-            self._replace(conn, old, resource, expected_version, actor, now_iso(), action)
-            self._bump(conn)
+            self._replace(conn, old, resource, expected_version, actor, now_iso(), action, self._bump(conn))
             return self._written(conn, resource.id)
 
     def verify(self, resource_id: str, expected_version: int, actor: str | None = None,
@@ -519,8 +560,7 @@ class Store:
         """Write even when the content is unchanged (a verification is an event worth recording)."""
         actor = actor or default_actor()
         with self._writing() as conn:
-            self._replace(conn, old, new, expected, actor, now_iso(), action)
-            self._bump(conn)
+            self._replace(conn, old, new, expected, actor, now_iso(), action, self._bump(conn))
             return self._written(conn, new.id)
 
     def import_resources(self, incoming: Iterable[Resource], actor: str | None = None) -> ImportSummary:
@@ -556,12 +596,13 @@ class Store:
             return summary
         at = now_iso()
         with self._writing() as conn:
+            changed = self._bump(conn)
             if to_add:
                 conn.execute(
                     resources.insert(),
                     [
                         dict(id=r.id, data=canonical_json(r), content_hash=content_hash(r), status=r.status,
-                             version=1, created_at=at, updated_at=at)
+                             version=1, created_at=at, updated_at=at, changed_at=changed)
                         for r in to_add
                     ],
                 )
@@ -574,6 +615,5 @@ class Store:
                     ],
                 )
             for old, new in sorted(to_update, key=lambda pair: pair[1].id):  # one lock order for all writers
-                self._replace(conn, old, new, old.version, actor, at, "import")
-            self._bump(conn)
+                self._replace(conn, old, new, old.version, actor, at, "import", changed)
         return summary
