@@ -93,17 +93,19 @@ def worker(db: str, index_dir: str, ready: str, go: str, timeout: float) -> dict
     thread = threading.Thread(target=match, daemon=True)
     thread.start()
     deadline = time.monotonic() + timeout
-    while not Path(go).exists() and time.monotonic() < deadline:
-        rec.refresh()
-        time.sleep(POLL)
-    target = json.loads(Path(go).read_text())["version"] if Path(go).exists() else None
-    embedded = 0
-    while target is not None and (rec.directory_version or 0) < target and time.monotonic() < deadline:
+    embedded_before = rec.shared.embedded
+    target, refreshed_at = None, []  # (time, version) of every refresh that moved
+    while time.monotonic() < deadline:
+        if target is None and Path(go).exists():
+            target = json.loads(Path(go).read_text())["version"]
+        if target is not None and (rec.directory_version or 0) >= target:
+            break
         if rec.refresh():
-            embedded += rec.last_update.embedded
+            refreshed_at.append((time.time(), rec.directory_version))
         else:
             time.sleep(POLL)
-    done_at = time.time()
+    embedded = rec.shared.embedded - embedded_before
+    done_at = next((t for t, v in refreshed_at if target is not None and v >= target), None)
     stop.set()
     thread.join()
     from matcher.index import ListingIndex
@@ -149,12 +151,12 @@ def run(db: str, processes: int, changes: int, listings: int, seed: int, timeout
         reports = [json.loads(p.communicate()[0].strip().splitlines()[-1]) for p in procs]
         with Store(db) as store:
             after = SharedVectors(store, embedder.name, embedder.dim).count()
-    seconds = [round(r["done_at"] - committed, 2) for r in reports]
+    seconds = [None if r["done_at"] is None else round(r["done_at"] - committed, 2) for r in reports]
     return {
         "processes": processes, "changes": changes, "listings": listings, "setup_s": round(setup_s, 1),
         "open_s": round(open_s, 1), "embedded_total": sum(r["embedded"] for r in reports),
         "embedded_per_process": [r["embedded"] for r in reports], "new_vectors_in_table": after - before,
-        "seconds_to_up_to_date": seconds, "all_up_to_date": all(r["version"] >= version for r in reports),
+        "seconds_to_up_to_date": seconds, "all_up_to_date": all(r["version"] >= version and r["done_at"] is not None for r in reports),
         "query_failures": sum(r["query_failure_count"] for r in reports),
         "empty_results": sum(r["empty_results"] for r in reports),
         "saved_index_missing": sum(r["saved_index_missing"] for r in reports),

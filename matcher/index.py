@@ -314,19 +314,26 @@ class ListingIndex:
         return shared.embedded - before
 
     def update(self, snapshot: Snapshot, embedder, progress: Progress | None = None,
-               shared: SharedVectors | None = None) -> IndexUpdate:
+               shared: SharedVectors | None = None, rows: np.ndarray | None = None) -> IndexUpdate:
         """Bring the index to the snapshot: embed only text neither the cache nor `shared` (the vectors
-        every process on the database shares) holds, drop retired listings."""
+        every process on the database shares) holds, drop retired listings. `rows`: the only snapshot
+        rows that may differ from what the index holds (a refresh's changes); None compares every row."""
         if embedder.name != self.model or embedder.dim != self.dim:
             raise ValueError(f"index is for model {self.model} (dim {self.dim}), not {embedder.name}")
         result = IndexUpdate()
-        if not self.is_current(snapshot):
+        if rows is not None:
             self._unsaved = True
-        want: dict[str, int] = {rid: i for i, rid in enumerate(snapshot.ids) if snapshot.active[i]}
-        for rid in list(self.label_of):
-            if rid not in want:
-                self.ids[self.label_of.pop(rid)] = None
-                result.removed += 1
+            look = [int(r) for r in rows]
+            want = {snapshot.ids[r]: r for r in look if snapshot.active[r]}
+            gone = [snapshot.ids[r] for r in look if not snapshot.active[r] and snapshot.ids[r] in self.label_of]
+        else:
+            if not self.is_current(snapshot):
+                self._unsaved = True
+            want = {rid: i for i, rid in enumerate(snapshot.ids) if snapshot.active[i]}
+            gone = [rid for rid in self.label_of if rid not in want]
+        for rid in gone:
+            self.ids[self.label_of.pop(rid)] = None
+            result.removed += 1
         todo: list[int] = []
         for rid, row in want.items():
             lab = self.label_of.get(rid)
@@ -350,7 +357,8 @@ class ListingIndex:
             self._rebuild()
             result.rebuilt = True
         self.directory_version = snapshot.version
-        self.cache.prune(set(snapshot.text_hashes))
+        if rows is None:  # (a refresh leaves old texts in the cache until the next full update)
+            self.cache.prune(set(snapshot.text_hashes))
         result.total = len(self)
         return result
 
