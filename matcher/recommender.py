@@ -38,6 +38,9 @@ NEAR_MISSES = 3
 # Above this many listings a refresh swaps the new snapshot in first and then, on a background
 # thread, refits the lexical index (~2.8 s for 100k texts on 2 shared cores) and saves the index.
 BACKGROUND_MIN = 20_000
+# Above this many listings the snapshot keeps no record: the rows shown are read from the database
+# (one statement per query, a few ms) rather than held as JSON (~1 GB at 1M listings).
+FETCH_MIN = 50_000
 # Candidates fetched per rated need among the allowed listings that serve it.
 NEED_CANDIDATES = 20
 # Text embedded when a profile says nothing at all about needs or goals.
@@ -222,7 +225,7 @@ class Recommender:
             raise ValueError("this recommender has no store; use install() with a snapshot")
         with self._lock:
             version, rows = self.store.changes_since(None)
-            snapshot = Snapshot.from_rows(version, rows, fetch=self._fetch)
+            snapshot = Snapshot.from_rows(version, rows, fetch=self._fetch if len(rows) > FETCH_MIN else None)
             del rows
             update = self.index.update(snapshot, self.embedder, progress, shared=self.shared)
             update.total = len(self.index)

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from directory.store import Store
+from matcher import index as index_module
 from matcher import recommender as recommender_module
 from matcher.recommender import Recommender
 from matcher.snapshot import ARRAYS, LISTS
@@ -66,15 +67,17 @@ def same_state(a: Recommender, b: Recommender) -> None:
         else:
             assert got == want, name
     assert np.array_equal(sa_.language_matrix, sb.language_matrix)
-    assert sa_.resources[:] == sb.resources[:]
+    assert type(sa_.resources) is type(sb.resources) and sa_.resources[:] == sb.resources[:]
     for p in PROFILES:
         assert a.recommend(p, top_k=8).to_json() == b.recommend(p, top_k=8).to_json()
 
 
 @pytest.mark.parametrize("background", [False, True])
 def test_refreshed_after_random_edits_equals_fresh(db_url, tmp_path, embedder, monkeypatch, background):  # noqa: F811
-    if background:  # the path of a large directory: lexical refit and save after the swap
+    if background:  # the path of a large directory: refit and save after the swap, records left in the database
         monkeypatch.setattr(recommender_module, "BACKGROUND_MIN", 0)
+        monkeypatch.setattr(recommender_module, "FETCH_MIN", 0)
+        monkeypatch.setattr(index_module, "CACHE_MAX_LISTINGS", 0)  # no embedding cache: the table serves
     with Store(db_url) as store:
         store.import_resources(directory(), actor="t")
     rec = Recommender.open(db_url, index_dir=tmp_path / "live", embedder=embedder, gazetteer=GAZETTEER)
@@ -86,6 +89,7 @@ def test_refreshed_after_random_edits_equals_fresh(db_url, tmp_path, embedder, m
             rec.recommend(PROFILES[0])  # answers at once, before any background work is done
             rec.wait()
             assert rec.last_update.total == len(rec.index)
+            assert rec.index.cache.enabled is not background and (len(rec.index.cache) == 0) is background
             fresh = Recommender.open(db_url, index_dir=tmp_path / f"fresh{round_}", embedder=embedder,
                                      gazetteer=GAZETTEER)
             try:
