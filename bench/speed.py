@@ -109,9 +109,11 @@ def synthetic_vectors(texts: list[str], embedder, seed: int = 0) -> np.ndarray:
     base_idx = rng.choice(n, size=min(2000, n), replace=False)
     base = embedder.encode([texts[i] for i in base_idx], batch_size=128)
     pick = rng.integers(0, len(base), size=n)
-    vecs = base[pick] + rng.normal(0, 0.02, size=(n, embedder.dim)).astype(np.float32)
+    vecs = rng.standard_normal((n, embedder.dim), dtype=np.float32)  # float32 noise, made in place: one copy
+    vecs *= 0.02
+    vecs += base[pick]
     vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
-    return vecs.astype(np.float32)
+    return vecs
 
 
 def synthetic(n: int, queries: int, kind: str | None = None) -> None:
@@ -125,8 +127,10 @@ def synthetic(n: int, queries: int, kind: str | None = None) -> None:
     index = ListingIndex(embedder.name, embedder.dim, kind=kind)
     active = np.flatnonzero(snap.active)
     start = time.perf_counter()
+    vecs = vecs[active]  # (the full array is freed here, not kept beside the index's copy)
     index.add_vectors([snap.ids[i] for i in active], [snap.content_hashes[i] for i in active],
-                      [snap.text_hashes[i] for i in active], vecs[active], version=1)
+                      [snap.text_hashes[i] for i in active], vecs, version=1)
+    del vecs
     built = time.perf_counter() - start
     rec = Recommender(embedder=embedder, index=index)
     rec.install(snap)

@@ -30,11 +30,13 @@ from .identity import identity_key
 from .records import Resource, reactivated
 
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "var" / "signpost.db"
-# 3: users.identity_key (UNIQUE), account_audit, sign_in_failures; 4: resources.support_types
-SCHEMA_VERSION = 4
+# 3: users.identity_key (UNIQUE), account_audit, sign_in_failures; 4: resources.support_types;
+# 5: resources.changed_at
+SCHEMA_VERSION = 5
 # The schema that added resources.support_types (the curator's support-type keys, `;`-joined; blank:
 # inferred); a database older than this gains the column on opening.
 SUPPORT_TYPES_SCHEMA = 4
+CHANGED_AT_SCHEMA = 5
 # How long an SQLite writer waits for another one before giving up (BusyError, nothing written).
 # Writes are short transactions: bench/load_edits.py's 2 x 500 racing edits never waited near this.
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -64,6 +66,9 @@ resources = sa.Table(
     sa.Column("created_at", sa.String(32), nullable=False),
     sa.Column("updated_at", sa.String(32), nullable=False),
     sa.Column("support_types", sa.Text, nullable=False, server_default=""),
+    # The directory version this row's last write produced: `changes_since` reads only newer rows.
+    sa.Column("changed_at", sa.Integer, nullable=False, server_default="0"),
+    sa.Index("ix_resources_changed_at", "changed_at"),
 )
 
 audit = sa.Table(
@@ -300,6 +305,25 @@ def _add_identity_keys(conn: Connection, url: str) -> None:
     conn.execute(sa.text("CREATE UNIQUE INDEX IF NOT EXISTS uq_users_identity_key ON users (identity_key)"))
 
 
+def _add_change_marker(conn: Connection) -> None:
+    """CHANGED_AT_SCHEMA: resources.changed_at (0 for rows written before it) and its index. Safe to repeat."""
+    if not sa.inspect(conn).has_table("resources"):
+        return  # created with the column by create_all
+    if "changed_at" not in {c["name"] for c in sa.inspect(conn).get_columns("resources")}:
+        conn.execute(sa.text("ALTER TABLE resources ADD COLUMN changed_at INTEGER NOT NULL DEFAULT 0"))
+    conn.execute(sa.text("CREATE INDEX IF NOT EXISTS ix_resources_changed_at ON resources (changed_at)"))
+
+
+@dataclass(frozen=True)
+class ChangedRow:
+    """A listing as `changes_since` reads it: its canonical JSON, not parsed."""
+
+    id: str
+    data: str
+    content_hash: str
+    status: str
+
+
 class Store:
     """The directory's database. Cheap to create; holds one SQLAlchemy engine."""
 
@@ -389,6 +413,8 @@ class Store:
                 with self.engine.begin() as conn:
                     if current is not None and current < 3:
                         _add_identity_keys(conn, self.url)
+                    if current is not None and current < CHANGED_AT_SCHEMA:
+                        _add_change_marker(conn)
                     metadata.create_all(conn, checkfirst=True)
                     if current is not None and current < SUPPORT_TYPES_SCHEMA:
                         _add_support_types(conn)
@@ -448,6 +474,21 @@ class Store:
             rows = conn.execute(sa.select(resources).order_by(resources.c.id)).all()
         return version, [self._row_to_stored(r) for r in rows]
 
+    def changes_since(self, version: int | None) -> tuple[int, list[ChangedRow]]:
+        """The directory version and the listings written after `version` (every listing for None),
+        ordered by id, unparsed. The version is read first, as in `snapshot`: a write committed between
+        the two reads is returned again next time, never missed."""
+        cols = (resources.c.id, resources.c.data, resources.c.content_hash, resources.c.status)
+        q = sa.select(*cols).order_by(resources.c.id)
+        if version is not None:
+            q = q.where(resources.c.changed_at > int(version))
+        with self.engine.connect() as conn, conn.begin():
+            current = int(
+                conn.execute(sa.select(state.c.value).where(state.c.key == "directory_version")).scalar_one()
+            )
+            rows = conn.execute(q).all()
+        return current, [ChangedRow(r.id, r.data, r.content_hash, r.status) for r in rows]
+
     def get(self, resource_id: str) -> StoredResource:
         with self.engine.connect() as conn:
             row = conn.execute(sa.select(resources).where(resources.c.id == resource_id)).first()
@@ -487,10 +528,13 @@ class Store:
         """The listing as this transaction wrote it (a later writer's version is not ours to report)."""
         return self._row_to_stored(conn.execute(sa.select(resources).where(resources.c.id == resource_id)).one())
 
-    def _bump(self, conn: Connection) -> None:
+    def _bump(self, conn: Connection) -> int:
+        """Take the next directory version. Every write does this first: on PostgreSQL the row lock it
+        takes orders writers, so a row's changed_at never falls below a version already committed."""
         conn.execute(
             state.update().where(state.c.key == "directory_version").values(value=state.c.value + 1)
         )
+        return int(conn.execute(sa.select(state.c.value).where(state.c.key == "directory_version")).scalar_one())
 
     def _audit(self, conn: Connection, rid: str, action: str, actor: str, at: str, version: int, changes) -> None:
         conn.execute(
@@ -500,11 +544,11 @@ class Store:
             )
         )
 
-    def _insert(self, conn: Connection, resource: Resource, actor: str, at: str, action: str) -> None:
+    def _insert(self, conn: Connection, resource: Resource, actor: str, at: str, action: str, changed: int) -> None:
         conn.execute(
             resources.insert().values(
                 id=resource.id, data=canonical_json(resource), content_hash=content_hash(resource),
-                status=resource.status, version=1, created_at=at, updated_at=at,
+                status=resource.status, version=1, created_at=at, updated_at=at, changed_at=changed,
                 support_types=";".join(resource.support_types),
             )
         )
@@ -512,14 +556,14 @@ class Store:
 
     def _replace(
         self, conn: Connection, old: StoredResource, new: Resource, expected: int, actor: str, at: str, action: str,
-        reason: str = "",
+        changed: int, reason: str = "",
     ) -> int:
         result = conn.execute(
             resources.update()
             .where(resources.c.id == new.id, resources.c.version == expected)
             .values(
                 data=canonical_json(new), content_hash=content_hash(new), status=new.status,
-                version=expected + 1, updated_at=at, support_types=";".join(new.support_types),
+                version=expected + 1, updated_at=at, changed_at=changed, support_types=";".join(new.support_types),
             )
         )
         if result.rowcount != 1:
@@ -542,8 +586,7 @@ class Store:
         at = now_iso()
         try:
             with self._writing() as conn:
-                self._insert(conn, resource, actor, at, "create")
-                self._bump(conn)
+                self._insert(conn, resource, actor, at, "create", self._bump(conn))
                 return self._written(conn, resource.id)
         except sa.exc.IntegrityError as err:
             raise ValueError(f"a listing with id {resource.id} already exists") from err
@@ -558,8 +601,7 @@ class Store:
         if content_hash(resource) == old.content_hash:
             return old
         with self._writing() as conn:
-            self._replace(conn, old, resource, expected_version, actor, now_iso(), action)
-            self._bump(conn)
+            self._replace(conn, old, resource, expected_version, actor, now_iso(), action, self._bump(conn))
             return self._written(conn, resource.id)
 
     def verify(self, resource_id: str, expected_version: int, actor: str | None = None,
@@ -586,8 +628,7 @@ class Store:
         """Write even when the content is unchanged (a verification is an event worth recording)."""
         actor = actor or default_actor()
         with self._writing() as conn:
-            self._replace(conn, old, new, expected, actor, now_iso(), action, reason)
-            self._bump(conn)
+            self._replace(conn, old, new, expected, actor, now_iso(), action, self._bump(conn), reason)
             return self._written(conn, new.id)
 
     @contextmanager
@@ -620,6 +661,7 @@ class Store:
         seen: set[str] = set()
         at = now_iso()
         with self._importing() as conn:
+            changed = self._bump(conn)  # the version every row of this import carries (rolled back if none)
             items = iter(incoming)
             while batch := tuple(itertools.islice(items, batch_size)):
                 for res in batch:
@@ -627,15 +669,13 @@ class Store:
                         raise ValueError(f"listing id {res.id} appears more than once in one import; "
                                          "nothing was changed")
                     seen.add(res.id)
-                self._import_batch(conn, batch, summary, actor, at)
-            if summary.changed:
-                self._bump(conn)
-            else:
+                self._import_batch(conn, batch, summary, actor, at, changed)
+            if not summary.changed:
                 conn.rollback()  # nothing to write: leave the database exactly as it was
         return summary
 
     def _import_batch(self, conn: Connection, batch: tuple[Resource, ...], summary: ImportSummary,
-                      actor: str, at: str) -> None:
+                      actor: str, at: str, changed: int) -> None:
         ids = [r.id for r in batch]
         existing = {r.id: r for r in conn.execute(sa.select(resources).where(resources.c.id.in_(ids))).all()}
         to_add: list[Resource] = []
@@ -653,7 +693,8 @@ class Store:
         if to_add:
             conn.execute(resources.insert(), [
                 dict(id=r.id, data=canonical_json(r), content_hash=content_hash(r), status=r.status,
-                     version=1, created_at=at, updated_at=at, support_types=";".join(r.support_types))
+                     version=1, created_at=at, updated_at=at, changed_at=changed,
+                     support_types=";".join(r.support_types))
                 for r in to_add
             ])
             conn.execute(audit.insert(), [
@@ -662,4 +703,4 @@ class Store:
                 for r in to_add
             ])
         for old, new in sorted(to_update, key=lambda pair: pair[1].id):  # one lock order for all writers
-            self._replace(conn, old, new, old.version, actor, at, "import")
+            self._replace(conn, old, new, old.version, actor, at, "import", changed)

@@ -32,6 +32,7 @@ import numpy as np
 from directory.store import DEFAULT_DB, sqlite_path
 
 from . import index_files as files
+from .shared_vectors import SharedVectors
 from .snapshot import Snapshot
 
 # 2: meta.json records each file's size and checksum, so a damaged or foreign file is never used.
@@ -53,6 +54,9 @@ HNSW_EF_SEARCH = 128
 # (and cannot miss): bench/speed.py.
 EXACT_SUBSET_MAX = 20_000
 REBUILD_DEAD_FRACTION = 0.25
+# Above this many listings no embedding cache is kept beside an index whose directory has the shared
+# table (matcher.shared_vectors): at 1M listings it would hold a third 1.5 GB copy of the vectors.
+CACHE_MAX_LISTINGS = 50_000
 KINDS = {"flat": faiss.IndexFlatIP, "ivf": faiss.IndexIVFFlat, "hnsw": faiss.IndexHNSWFlat}
 # meta.json holds ~230 bytes a listing (id and two hashes): 1 GiB is over 4 million listings.
 META_MAX = 1 << 30
@@ -115,6 +119,7 @@ class EmbeddingCache:
         self._rows: dict[str, int] = {}
         self._vectors = np.zeros((0, dim), dtype=np.float32)
         self.dirty = False
+        self.enabled = True
         if folder is not None and folder.is_dir():  # (a folder that is not one: the index says so, once)
             try:
                 self._read(folder)
@@ -150,10 +155,20 @@ class EmbeddingCache:
     def __contains__(self, key: str) -> bool:
         return key in self._rows
 
+    def drop(self) -> None:
+        """Keep nothing, in memory or on disk, from now on: the database's shared table holds every
+        vector (a large directory's cache would be a third copy of them; bench/memory.py)."""
+        self.enabled = False
+        self._rows, self._vectors, self.dirty = {}, np.zeros((0, self.dim), dtype=np.float32), False
+        if self.folder is not None:
+            files.remove(self.folder / self.rel)
+
     def get(self, keys: list[str]) -> np.ndarray:
         return self._vectors[[self._rows[k] for k in keys]] if keys else np.zeros((0, self.dim), np.float32)
 
     def put(self, keys: list[str], vectors: np.ndarray) -> None:
+        if not self.enabled:
+            return
         pos = {k: i for i, k in enumerate(keys)}  # a text twice in `keys` is kept once
         new = [k for k in pos if k not in self._rows]
         if not new:
@@ -173,7 +188,7 @@ class EmbeddingCache:
         self.dirty = True
 
     def save(self) -> None:
-        if self.folder is None:
+        if self.folder is None or not self.enabled:
             return
         folder = self.folder / "cache"
         files.clear_way(folder, folder=True)
@@ -254,7 +269,9 @@ class ListingIndex:
             return index
         raise ValueError(f"unknown index kind {kind!r}; use flat, ivf or hnsw")
 
-    def _append(self, ids: list[str], content_hashes: list[str], text_hashes: list[str], vectors: np.ndarray) -> None:
+    def _append(self, ids: list[str], content_hashes: list[str], text_hashes: list[str], vectors: np.ndarray,
+                owned: bool = False) -> None:
+        """`owned`: `vectors` is a new array no one else holds, kept as it is (no copy at 1.5 GB)."""
         for rid in ids:
             old = self.label_of.get(rid)
             if old is not None:
@@ -266,7 +283,10 @@ class ListingIndex:
         for i, rid in enumerate(ids):
             self.label_of[rid] = start + i
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
-        self.vectors = np.concatenate([self.vectors, vectors]) if len(self.vectors) else vectors.copy()
+        if len(self.vectors):
+            self.vectors = np.concatenate([self.vectors, vectors])
+        else:
+            self.vectors = vectors if owned else vectors.copy()
         if not self._faiss.is_trained:  # IVF: learn the cells from (a sample of) the first vectors
             self._faiss = self._new_faiss(self.kind, len(vectors))
             rng = np.random.default_rng(0)
@@ -299,18 +319,41 @@ class ListingIndex:
         if version is not None:
             self.directory_version = version
 
-    def update(self, snapshot: Snapshot, embedder, progress: Progress | None = None) -> IndexUpdate:
-        """Bring the index to the snapshot: embed only text the cache has not seen, drop retired listings."""
+    def _fetch_vectors(self, missing: list[str], text_of: dict[str, str], embedder, progress: Progress | None,
+                       shared: SharedVectors | None) -> tuple[dict[str, np.ndarray], int]:
+        """Vectors of `missing` text hashes, also put in the cache: from the shared table when there is
+        one (embedding only what no process has stored), else from the model; and texts embedded."""
+        if shared is None:
+            vecs = embedder.encode([text_of[h] for h in missing], progress=progress)
+            self.cache.put(missing, vecs)
+            return dict(zip(missing, vecs, strict=True)), len(missing)
+        before = shared.embedded
+        found = shared.embed_missing(missing, text_of.__getitem__,
+                                     lambda texts: embedder.encode(texts, progress=progress))
+        self.cache.put(missing, np.stack([found[h] for h in missing]))
+        return found, shared.embedded - before
+
+    def update(self, snapshot: Snapshot, embedder, progress: Progress | None = None,
+               shared: SharedVectors | None = None, rows: np.ndarray | None = None) -> IndexUpdate:
+        """Bring the index to the snapshot: embed only text neither the cache nor `shared` (the vectors
+        every process on the database shares) holds, drop retired listings. `rows`: the only snapshot
+        rows that may differ from what the index holds (a refresh's changes); None compares every row."""
         if embedder.name != self.model or embedder.dim != self.dim:
             raise ValueError(f"index is for model {self.model} (dim {self.dim}), not {embedder.name}")
         result = IndexUpdate()
-        if not self.is_current(snapshot):
+        if rows is not None:
             self._unsaved = True
-        want: dict[str, int] = {rid: i for i, rid in enumerate(snapshot.ids) if snapshot.active[i]}
-        for rid in list(self.label_of):
-            if rid not in want:
-                self.ids[self.label_of.pop(rid)] = None
-                result.removed += 1
+            look = [int(r) for r in rows]
+            want = {snapshot.ids[r]: r for r in look if snapshot.active[r]}
+            gone = [snapshot.ids[r] for r in look if not snapshot.active[r] and snapshot.ids[r] in self.label_of]
+        else:
+            if not self.is_current(snapshot):
+                self._unsaved = True
+            want = {rid: i for i, rid in enumerate(snapshot.ids) if snapshot.active[i]}
+            gone = [rid for rid in self.label_of if rid not in want]
+        for rid in gone:
+            self.ids[self.label_of.pop(rid)] = None
+            result.removed += 1
         todo: list[int] = []
         for rid, row in want.items():
             lab = self.label_of.get(rid)
@@ -322,21 +365,25 @@ class ListingIndex:
                 todo.append(row)
             elif self.content_hashes[lab] != snapshot.content_hashes[row]:
                 self.content_hashes[lab] = snapshot.content_hashes[row]  # same text: nothing to embed
+        if shared is not None and len(snapshot) > CACHE_MAX_LISTINGS and self.cache.enabled:
+            self.cache.drop()
         missing = sorted({snapshot.text_hashes[r] for r in todo if snapshot.text_hashes[r] not in self.cache})
+        fresh: dict[str, np.ndarray] = {}
         if missing:
             text_of = {snapshot.text_hashes[r]: snapshot.texts[r] for r in todo}
-            vectors = embedder.encode([text_of[h] for h in missing], progress=progress)
-            self.cache.put(missing, vectors)
-            result.embedded = len(missing)
+            fresh, result.embedded = self._fetch_vectors(missing, text_of, embedder, progress, shared)
         if todo:
-            self._append([snapshot.ids[r] for r in todo], [snapshot.content_hashes[r] for r in todo],
-                         [snapshot.text_hashes[r] for r in todo],
-                         self.cache.get([snapshot.text_hashes[r] for r in todo]))
+            hashes = [snapshot.text_hashes[r] for r in todo]
+            vectors = self.cache.get(hashes) if self.cache.enabled else np.stack([fresh[h] for h in hashes])
+            del fresh
+            self._append([snapshot.ids[r] for r in todo], [snapshot.content_hashes[r] for r in todo], hashes, vectors,
+                         owned=True)
         if self.dead > REBUILD_DEAD_FRACTION * max(len(self.ids), 1) or self._choose_kind(len(self)) != self.kind:
             self._rebuild()
             result.rebuilt = True
         self.directory_version = snapshot.version
-        self.cache.prune(set(snapshot.text_hashes))
+        if rows is None:  # (a refresh leaves old texts in the cache until the next full update)
+            self.cache.prune(set(snapshot.text_hashes))
         result.total = len(self)
         return result
 
@@ -503,8 +550,9 @@ class ListingIndex:
         index.label_of = {rid: lab for lab, rid in enumerate(index.ids) if rid is not None}
         index.vectors, index._faiss, index._unsaved = vectors, found, False
         # A lost or damaged cache is refilled from the index's own vectors: nothing is embedded again.
+        # (Not for a large index: its vectors are in the database's shared table, see `update`.)
         missing = [lab for lab in index.label_of.values() if index.text_hashes[lab] not in index.cache]
-        if missing:
+        if missing and n <= CACHE_MAX_LISTINGS:
             index.cache.put([index.text_hashes[lab] for lab in missing], vectors[missing])
         return index
 

@@ -11,6 +11,7 @@ misses, kept apart from the results. Nothing about the person is logged or kept.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,8 +19,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import sqlalchemy as sa
 from threadpoolctl import ThreadpoolController
 
+from directory import store as store_tables
 from directory.records import DOMAINS, Resource
 from directory.store import Store
 
@@ -28,9 +31,16 @@ from .embedder import Embedder, load_embedder
 from .geo import Gazetteer, default_gazetteer, haversine_km, location_query, resolve_location
 from .index import IndexUpdate, ListingIndex, index_dir_for
 from .profile import NeedsProfile, parse_profile
+from .shared_vectors import SharedVectors
 from .snapshot import Snapshot
 
 NEAR_MISSES = 3
+# Above this many listings a refresh swaps the new snapshot in first and then, on a background
+# thread, refits the lexical index (~2.8 s for 100k texts on 2 shared cores) and saves the index.
+BACKGROUND_MIN = 20_000
+# Above this many listings the snapshot keeps no record: the rows shown are read from the database
+# (one statement per query, a few ms) rather than held as JSON (~1 GB at 1M listings).
+FETCH_MIN = 50_000
 # Candidates fetched per rated need among the allowed listings that serve it.
 NEED_CANDIDATES = 20
 # Text embedded when a profile says nothing at all about needs or goals.
@@ -98,8 +108,38 @@ class _Prepared:
 
     snapshot: Snapshot
     labels: np.ndarray  # int64 index label per snapshot row, -1 if not indexed
-    lexicon: ranking.Lexicon
+    lexicon: ranking.Lexicon | _StaleLexicon
     row_of_label: np.ndarray  # snapshot row of each index label, -1 for tombstones
+
+
+class _StaleLexicon:
+    """A lexical index fitted on an earlier snapshot, read through the rows of a later one: rows whose
+    text changed since the fit score 0 until the refit (`Recommender._finish`) replaces it."""
+
+    def __init__(self, lexicon, fitted_row: np.ndarray):
+        self.lexicon, self.fitted_row = lexicon, fitted_row
+
+    @classmethod
+    def of(cls, previous: _Prepared, snapshot: Snapshot, changed: np.ndarray) -> _StaleLexicon:
+        base = previous.lexicon
+        old = previous.snapshot
+        if isinstance(base, _StaleLexicon):
+            base, old_rows = base.lexicon, base.fitted_row
+        else:
+            old_rows = np.arange(len(old))
+        get = old.row_of.get
+        rows = np.fromiter((get(rid, -1) for rid in snapshot.ids), dtype=np.int64, count=len(snapshot))
+        fitted = np.where(rows >= 0, old_rows[np.maximum(rows, 0)], -1)
+        fitted[changed] = -1
+        return cls(base, fitted)
+
+    def scores(self, query: str, rows: np.ndarray) -> np.ndarray:
+        out = np.zeros(len(rows))
+        at = self.fitted_row[rows]
+        ok = at >= 0
+        if ok.any():
+            out[ok] = self.lexicon.scores(query, at[ok])
+        return out
 
 
 class Recommender:
@@ -117,6 +157,9 @@ class Recommender:
         self._lock = threading.RLock()
         self._prepared: _Prepared | None = None
         self._options: dict[tuple, np.ndarray | None] = {}
+        self._finisher: threading.Thread | None = None
+        # Vectors shared through the database by every process on it (None without a store).
+        self.shared = None if store is None else SharedVectors(store, embedder.name, embedder.dim)
 
     @classmethod
     def open(cls, db: str | None = None, *, model: str | None = None, index_dir: str | Path | None = None,
@@ -140,6 +183,7 @@ class Recommender:
         return rec
 
     def close(self) -> None:
+        self.wait()
         if self.store is not None:
             self.store.close()
 
@@ -155,32 +199,62 @@ class Recommender:
         return None if self._prepared is None else self._prepared.snapshot.version
 
     def refresh(self) -> bool:
-        """Cheap check of the directory version; when it moved, update the index. True if it did."""
+        """Cheap check of the directory version; when it moved, read only the listings written since
+        and bring the snapshot, index, inferred domains and lexical index up to date with them (the
+        first time, or without a snapshot, everything is read). True if the directory had moved."""
         if self.store is None:
             return False
-        if self._prepared is not None and self.store.directory_version() == self._prepared.snapshot.version:
+        state = self._prepared
+        if state is None:
+            self.update_index()
+            return True
+        if self.store.directory_version() == state.snapshot.version:
             return False
-        self.update_index()
+        with self._lock:
+            state = self._prepared
+            version, rows = self.store.changes_since(state.snapshot.version)
+            if version == state.snapshot.version:
+                return False  # another thread refreshed while this one waited for the lock
+            snapshot, changed = state.snapshot.updated(version, rows)
+            update = self.index.update(snapshot, self.embedder, shared=self.shared, rows=changed)
+            update.total = len(self.index)
+            self.last_update = update
+            self._install(snapshot, state, changed)
         return True
 
     def update_index(self, progress: Callable[[int, int], None] | None = None) -> IndexUpdate:
-        """Read the directory, embed only what changed, save the index if it moved, swap the snapshot."""
+        """Read the whole directory, embed only what changed, save the index if it moved, swap the snapshot."""
         if self.store is None:
             raise ValueError("this recommender has no store; use install() with a snapshot")
         with self._lock:
-            version, stored = self.store.snapshot()
-            snapshot = Snapshot.from_stored(version, stored)
-            update = self.index.update(snapshot, self.embedder, progress)
+            version, rows = self.store.changes_since(None)
+            snapshot = Snapshot.from_rows(version, rows, fetch=self._fetch if len(rows) > FETCH_MIN else None)
+            del rows
+            update = self.index.update(snapshot, self.embedder, progress, shared=self.shared)
             update.total = len(self.index)
             self.index.save_if_changed()
             self.install(snapshot)
             self.last_update = update
             return update
 
+    def _fetch(self, ids: list[str]) -> dict[str, Resource]:
+        """The listings shown, read from the directory by id in one statement."""
+        table = store_tables.resources
+        with self.store.engine.connect() as conn:
+            rows = conn.execute(sa.select(table.c.id, table.c.data).where(table.c.id.in_(ids))).all()
+        return {r.id: Resource.model_validate_json(r.data) for r in rows}
+
+    def wait(self) -> None:
+        """Wait for the work a refresh left to a background thread (lexical refit, index save)."""
+        finisher = self._finisher
+        if finisher is not None:
+            finisher.join()
+
     def install(self, snapshot: Snapshot) -> None:
         """Prepare the columns a query reads for a snapshot the index already holds."""
-        labels = self.index.labels_for(snapshot)
+        self._install(snapshot, None, None)
 
+    def _infer(self, snapshot: Snapshot, labels: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
         def infer(rows: np.ndarray) -> np.ndarray:
             vecs = np.zeros((len(rows), self.embedder.dim), dtype=np.float32)
             has = labels[rows] >= 0
@@ -188,14 +262,41 @@ class Recommender:
             out = domains.infer_domains(vecs, [snapshot.texts[r] for r in rows], self.domain_vectors)
             out[~has] = domains.keyword_domains([snapshot.texts[r] for r in rows[~has]])
             return out
+        return infer
 
-        snapshot.infer_domains(infer)
+    def _install(self, snapshot: Snapshot, previous: _Prepared | None, changed: np.ndarray | None) -> None:
+        """Swap in the snapshot. After a refresh (`previous`, `changed` rows) only changed rows have
+        their domains inferred, and a large directory's lexical refit and index save run after the
+        swap on a background thread: until the refit lands, changed rows score no lexical match."""
+        labels = self.index.labels_for(snapshot)
+        snapshot.infer_domains(self._infer(snapshot, labels), changed)
         row_of_label = np.full(len(self.index.ids), -1, dtype=np.int64)
         held = np.flatnonzero(labels >= 0)
         row_of_label[labels[held]] = held
-        prepared = _Prepared(snapshot, labels, ranking.Lexicon(snapshot.texts), row_of_label)
+        later = previous is not None and len(snapshot) > BACKGROUND_MIN
+        if later:
+            lexicon = _StaleLexicon.of(previous, snapshot, changed)
+        else:
+            lexicon = ranking.Lexicon(snapshot.texts)
+        if len(snapshot.venue_rows):
+            snapshot.venue_tree  # noqa: B018 (built now, not by the first query after the swap)
+        prepared = _Prepared(snapshot, labels, lexicon, row_of_label)
         with self._lock:
             self._prepared = prepared
+            if previous is not None and not later:
+                self.index.save_if_changed()
+        if later:
+            self._finisher = threading.Thread(target=self._finish, args=(prepared,), daemon=True)
+            self._finisher.start()
+
+    def _finish(self, prepared: _Prepared) -> None:
+        """Refit the lexical index for a refreshed snapshot, swap it in if that snapshot is still the
+        current one, and save the index."""
+        lexicon = ranking.Lexicon(prepared.snapshot.texts)
+        with self._lock:
+            if self._prepared is prepared:
+                self._prepared = dataclasses.replace(prepared, lexicon=lexicon)
+                self.index.save_if_changed()
 
     def listing_domains(self) -> dict[str, tuple[list[str], bool]]:
         """Every listing's needs domains as matching sees them (curator's, or inferred from the text) and
@@ -254,9 +355,9 @@ class Recommender:
         if rated.any():
             picks = ranking.cover_needs(picks, rel, snap.domains[rows], weights, top_k)
         person_types = support_types.types_from_profile(profile)  # for reasons quoting the person's words
-        results = [self._result(state, profile, point, int(rows[p]), rank + 1, float(rel[p]), scored, weights,
-                                person_types)
-                   for rank, p in enumerate(picks)]
+        shown = snap.resources.many([int(rows[p]) for p in picks])
+        results = [self._result(state, profile, point, int(rows[p]), shown[rank], rank + 1, float(rel[p]), scored,
+                                weights, person_types) for rank, p in enumerate(picks)]
         near: list[NearMiss] = []
         if len(results) < top_k:
             mask = elig.near_miss_mask() & (state.labels >= 0) & (serves if rated.any() else True)
@@ -359,10 +460,9 @@ class Recommender:
             return np.full(len(rows), np.nan)
         return haversine_km(point[0], point[1], np.degrees(snap.lat[rows]), np.degrees(snap.lon[rows]))
 
-    def _result(self, state: _Prepared, profile: NeedsProfile, point, row: int, rank: int, score: float,
-                scored: bool, weights: np.ndarray, person_types: dict | None = None) -> Result:
+    def _result(self, state: _Prepared, profile: NeedsProfile, point, row: int, res: Resource, rank: int,
+                score: float, scored: bool, weights: np.ndarray, person_types: dict | None = None) -> Result:
         snap = state.snapshot
-        res = snap.resources[row]
         exact = None
         if point is not None and res.latitude is not None:
             exact = float(haversine_km(point[0], point[1], res.latitude, res.longitude))
@@ -380,9 +480,8 @@ class Recommender:
             return []
         first = elig.first_broken
         out = []
-        for p in np.argsort(-rel, kind="stable")[:NEAR_MISSES]:
-            row = int(rows[p])
+        best = [int(rows[p]) for p in np.argsort(-rel, kind="stable")[:NEAR_MISSES]]
+        for row, res in zip(best, state.snapshot.resources.many(best), strict=True):
             rule = constraints.RULES[int(first[row])]
-            res = state.snapshot.resources[row]
             out.append(NearMiss(res.id, res.name, rule, constraints.break_detail(rule, res, profile, point), res))
         return out

@@ -8,6 +8,7 @@ listings. Row i of every column is the i-th listing in id order.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -24,12 +25,16 @@ GENDER_CODES: dict[str | None, int] = {None: 0, "female": 1, "male": 2}
 AGE_NONE_MAX = 1000
 
 
-def listing_text(resource: Resource) -> str:
-    """What the embedding model and the lexical index read of a listing."""
-    parts = [resource.name]
-    if resource.categories:
-        parts.append("; ".join(resource.categories))
-    parts.append(resource.description)
+def listing_text(resource: Resource | dict) -> str:
+    """What the embedding model and the lexical index read of a listing (a Resource or its content)."""
+    if isinstance(resource, Resource):
+        name, categories, description = resource.name, resource.categories, resource.description
+    else:
+        name, categories, description = resource["name"], resource.get("categories") or [], resource["description"]
+    parts = [name]
+    if categories:
+        parts.append("; ".join(categories))
+    parts.append(description)
     return ". ".join(p.strip().rstrip(".") for p in parts if p.strip()) + "."
 
 
@@ -45,8 +50,12 @@ class Listings(Sequence[Resource]):
     makes every garbage collection walk them (bench/speed.py saw 100 ms pauses at 100k listings).
     """
 
-    def __init__(self, resources: Sequence[Resource]):
-        self._json = [r.model_dump_json() for r in resources]
+    def __init__(self, json_texts: list[str]):
+        self._json = json_texts
+
+    @classmethod
+    def of(cls, resources: Sequence[Resource]) -> Listings:
+        return cls([r.model_dump_json() for r in resources])
 
     def __len__(self) -> int:
         return len(self._json)
@@ -56,12 +65,77 @@ class Listings(Sequence[Resource]):
             return [Resource.model_validate_json(j) for j in self._json[row]]
         return Resource.model_validate_json(self._json[int(row)])
 
+    def many(self, rows: Sequence[int]) -> list[Resource]:
+        return [self[r] for r in rows]
+
+
+class Fetched(Sequence[Resource]):
+    """The snapshot's listings left in the database: the rows shown are fetched by id, in one read
+    (`fetch(ids) -> {id: Resource}`), so a million-row snapshot holds no record at all. A record
+    fetched is the database's latest, which may be newer than the snapshot until the next refresh."""
+
+    def __init__(self, ids: list[str], fetch: Callable[[list[str]], dict[str, Resource]]):
+        self._ids, self.fetch = ids, fetch
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def many(self, rows: Sequence[int]) -> list[Resource]:
+        want = [self._ids[int(r)] for r in rows]
+        got = self.fetch(want) if want else {}
+        return [got[rid] for rid in want]
+
+    def __getitem__(self, row):  # type: ignore[override]
+        if isinstance(row, slice):
+            return self.many(range(len(self._ids))[row])
+        return self.many([row])[0]
+
+
+# The columns of one row, in the order `_columns` reads them; `Snapshot.updated` merges by these names.
+ARRAYS = ("active", "interpreter", "min_age", "max_age", "gender", "delivery", "cost", "wheelchair", "lat", "lon",
+          "curated_domains")
+LISTS = ("ids", "content_hashes", "texts", "text_hashes")
+
+
+def _columns(contents: Sequence[dict]) -> dict:
+    """Every column of the snapshot from listings' content dicts (canonical JSON, already valid):
+    no Resource is built, so a million rows cost their arrays, not a million objects."""
+    n = len(contents)
+    texts = [listing_text(c) for c in contents]
+    codes = sorted({code for c in contents for code in c.get("languages") or ()})
+    col = {code: j for j, code in enumerate(codes)}
+    lang = np.zeros((n, len(codes)), dtype=bool)
+    pairs = [(i, col[code]) for i, c in enumerate(contents) for code in c.get("languages") or ()]
+    if pairs:
+        lang[tuple(np.array(pairs).T)] = True
+    dom = np.zeros((n, len(DOMAINS)), dtype=bool)
+    dpairs = [(i, DOMAINS.index(d)) for i, c in enumerate(contents) for d in c.get("domains") or ()]
+    if dpairs:
+        dom[tuple(np.array(dpairs).T)] = True
+
+    def num(key: str, dtype, default):
+        return np.array([default if c.get(key) is None else c[key] for c in contents], dtype=dtype)
+
+    return dict(
+        ids=[c["id"] for c in contents], texts=texts, text_hashes=[text_hash(t) for t in texts],
+        language_codes=codes, language_matrix=lang,
+        active=np.array([c.get("status") == "active" for c in contents], dtype=bool),
+        interpreter=np.array([bool(c.get("interpreter_available")) for c in contents], dtype=bool),
+        min_age=num("min_age", np.int16, 0), max_age=num("max_age", np.int16, AGE_NONE_MAX),
+        gender=np.array([GENDER_CODES[c.get("gender")] for c in contents], dtype=np.int8),
+        delivery=np.array([sum(DELIVERY_BITS[m] for m in c.get("delivery") or ()) for c in contents], dtype=np.uint8),
+        cost=np.array([COST_LEVELS[c.get("cost")] for c in contents], dtype=np.int8),
+        wheelchair=np.array([c.get("wheelchair_accessible") is True for c in contents], dtype=bool),
+        lat=np.radians(num("latitude", np.float64, np.nan)), lon=np.radians(num("longitude", np.float64, np.nan)),
+        curated_domains=dom,
+    )
+
 
 @dataclass
 class Snapshot:
     version: int
     ids: list[str]
-    resources: Listings
+    resources: Listings | Fetched
     content_hashes: list[str]
     texts: list[str]
     text_hashes: list[str]
@@ -88,59 +162,85 @@ class Snapshot:
         return len(self.ids)
 
     @classmethod
-    def build(cls, version: int, resources: Sequence[Resource], content_hashes: Sequence[str]) -> Snapshot:
-        n = len(resources)
-        texts = [listing_text(r) for r in resources]
-        codes = sorted({c for r in resources for c in r.languages})
-        col = {c: j for j, c in enumerate(codes)}
-        lang = np.zeros((n, len(codes)), dtype=bool)
-        rows, cols = [], []
-        for i, r in enumerate(resources):
-            for c in r.languages:
-                rows.append(i)
-                cols.append(col[c])
-        lang[rows, cols] = True
-        dom = np.zeros((n, len(DOMAINS)), dtype=bool)
-        drows, dcols = [], []
-        for i, r in enumerate(resources):
-            for d in r.domains:
-                drows.append(i)
-                dcols.append(DOMAINS.index(d))
-        dom[drows, dcols] = True
-        nan = np.nan
-        lat = np.radians(np.array([nan if r.latitude is None else r.latitude for r in resources], dtype=np.float64))
-        lon = np.radians(np.array([nan if r.longitude is None else r.longitude for r in resources], dtype=np.float64))
-        delivery = np.array([sum(DELIVERY_BITS[m] for m in r.delivery) for r in resources], dtype=np.uint8)
-        snap = cls(
-            version=int(version),
-            ids=[r.id for r in resources],
-            resources=Listings(resources),
-            content_hashes=list(content_hashes),
-            texts=texts,
-            text_hashes=[text_hash(t) for t in texts],
-            active=np.array([r.status == "active" for r in resources], dtype=bool),
-            language_codes=codes,
-            language_matrix=np.asfortranarray(lang),  # a language's column is contiguous: one pass per code
-            interpreter=np.array([r.interpreter_available for r in resources], dtype=bool),
-            min_age=np.array([r.min_age or 0 for r in resources], dtype=np.int16),
-            max_age=np.array([AGE_NONE_MAX if r.max_age is None else r.max_age for r in resources], dtype=np.int16),
-            gender=np.array([GENDER_CODES[r.gender] for r in resources], dtype=np.int8),
-            delivery=delivery,
-            cost=np.array([COST_LEVELS[r.cost] for r in resources], dtype=np.int8),
-            wheelchair=np.array([r.wheelchair_accessible is True for r in resources], dtype=bool),
-            lat=lat,
-            lon=lon,
-            curated_domains=dom,
-            domains=dom.copy(),
-            domains_inferred=np.zeros(n, dtype=bool),
-        )
+    def _make(cls, version: int, cols: dict, json_texts: list[str] | None, content_hashes: list[str],
+              fetch: Callable | None = None) -> Snapshot:
+        cols = dict(cols)
+        lang = cols.pop("language_matrix")
+        dom = cols["curated_domains"]
+        records = Listings(json_texts) if fetch is None else Fetched(cols["ids"], fetch)
+        snap = cls(version=int(version), resources=records, content_hashes=list(content_hashes),
+                   language_matrix=np.asfortranarray(lang),  # a language's column is contiguous: one pass per code
+                   domains=dom.copy(), domains_inferred=np.zeros(len(dom), dtype=bool), **cols)
         snap._index()
         return snap
+
+    @classmethod
+    def build(cls, version: int, resources: Sequence[Resource], content_hashes: Sequence[str]) -> Snapshot:
+        """From listings in id order and their content hashes (tests, benchmarks)."""
+        return cls._make(version, _columns([r.content() for r in resources]), Listings.of(resources)._json,
+                         list(content_hashes))
 
     @classmethod
     def from_stored(cls, version: int, stored: Sequence) -> Snapshot:
         """From `Store.snapshot()`'s (version, [StoredResource])."""
         return cls.build(version, [s.resource for s in stored], [s.content_hash for s in stored])
+
+    @classmethod
+    def from_rows(cls, version: int, rows: Sequence, fetch: Callable | None = None) -> Snapshot:
+        """From `Store.changes_since(None)`'s rows (id order): JSON straight into columns. With `fetch`
+        (ids → {id: Resource}) the records stay in the database; without, their JSON is kept."""
+        return cls._make(version, _columns([json.loads(r.data) for r in rows]),
+                         None if fetch is not None else [r.data for r in rows], [r.content_hash for r in rows], fetch)
+
+    def updated(self, version: int, rows: Sequence) -> tuple[Snapshot, np.ndarray]:
+        """A new snapshot: this one with `rows` (`Store.changes_since`'s, written since this one was
+        read) replaced or added, still in id order; and the new snapshot's rows that changed. This
+        snapshot is not touched (queries may be reading it). Inferred domains are kept for unchanged
+        rows; the caller infers those of the changed rows (`infer_domains(infer, rows)`)."""
+        fetch = self.resources.fetch if isinstance(self.resources, Fetched) else None
+        part = Snapshot.from_rows(version, rows, fetch)
+        fresh = [rid for rid in part.ids if rid not in self.row_of]
+        if fresh:
+            ids = sorted(self.ids + fresh)
+            row_of = {rid: i for i, rid in enumerate(ids)}
+            old_pos = np.fromiter((row_of[rid] for rid in self.ids), dtype=np.int64, count=len(self.ids))
+        else:
+            ids, row_of, old_pos = self.ids, self.row_of, np.arange(len(self.ids))
+        new_pos = np.fromiter((row_of[rid] for rid in part.ids), dtype=np.int64, count=len(part.ids))
+        n = len(ids)
+
+        def merge(old: np.ndarray, new: np.ndarray) -> np.ndarray:
+            out = np.empty((n,) + old.shape[1:], dtype=old.dtype) if fresh else old.copy()
+            if fresh:
+                out[old_pos] = old
+            out[new_pos] = new
+            return out
+
+        def merge_list(old: list, new: list) -> list:
+            out = [None] * n if fresh else list(old)
+            if fresh:
+                for i, p in enumerate(old_pos.tolist()):
+                    out[p] = old[i]
+            for i, p in enumerate(new_pos.tolist()):
+                out[p] = new[i]
+            return out
+
+        cols: dict = {name: merge(getattr(self, name), getattr(part, name)) for name in ARRAYS}
+        cols.update({name: merge_list(getattr(self, name), getattr(part, name)) for name in LISTS})
+        cols["ids"] = list(ids)
+        codes = sorted(set(self.language_codes) | set(part.language_codes))
+        lang = np.zeros((n, len(codes)), dtype=bool)
+        where = {c: j for j, c in enumerate(codes)}
+        lang[np.ix_(old_pos, [where[c] for c in self.language_codes])] = self.language_matrix
+        lang[new_pos] = False
+        lang[np.ix_(new_pos, [where[c] for c in part.language_codes])] = part.language_matrix
+        cols["language_codes"], cols["language_matrix"] = codes, lang
+        json_texts = None if fetch is not None else merge_list(self.resources._json, part.resources._json)
+        snap = Snapshot._make(version, cols, json_texts, cols.pop("content_hashes"), fetch)
+        # unchanged rows keep the domains inferred for them; changed rows start from the curator's
+        snap.domains = merge(self.domains, part.curated_domains)
+        snap.domains_inferred = merge(self.domains_inferred, np.zeros(len(part), dtype=bool))
+        return snap, new_pos
 
     def _index(self) -> None:
         self.row_of = {rid: i for i, rid in enumerate(self.ids)}
@@ -157,9 +257,12 @@ class Snapshot:
                                         metric="haversine")
         return self._venue_tree
 
-    def infer_domains(self, infer: Callable[[np.ndarray], np.ndarray]) -> None:
-        """Fill `domains` of rows without curator domains with `infer(rows) -> bool (len(rows), 8)`."""
+    def infer_domains(self, infer: Callable[[np.ndarray], np.ndarray], rows: np.ndarray | None = None) -> None:
+        """Fill `domains` of rows without curator domains with `infer(rows) -> bool (len(rows), 8)`;
+        of `rows` only when given (the rows a refresh changed)."""
         missing = np.flatnonzero(~self.curated_domains.any(axis=1))
+        if rows is not None:
+            missing = np.intersect1d(missing, rows)
         if len(missing):
             self.domains[missing] = infer(missing)
             self.domains_inferred[missing] = True

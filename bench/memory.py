@@ -1,0 +1,116 @@
+"""Memory by phase of a recommender process on P synthetic listings: the build, then the match path.
+
+    .venv/bin/python bench/memory.py --listings 100000
+    .venv/bin/python bench/memory.py --listings 1000000 --json
+
+Set-up (not measured): P listings from bench/synth.py imported into a new SQLite file, their
+vectors put in the shared embedding table as synthetic unit vectors (embedding them for real would
+take hours at 1M). Then two fresh processes, each printing its resident memory (VmRSS) after every
+phase and its peak (VmHWM): "build" opens the recommender on an empty index folder (read the rows,
+columns, index from the shared vectors, save, lexical index, domains) and answers one query; "match"
+opens it again on the saved index, as every later app start does, and answers 50 queries.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PROFILES = [
+    {"needs": {"social_relationships": 2, "money": 4}, "location": {"latitude": 55.8642, "longitude": -4.2518}},
+    {"goals": "walking or singing with others", "languages": ["ur"], "age": 70},
+    {"needs": {"mental_wellbeing": 1}, "gender": "female", "location": {"latitude": 55.87, "longitude": -4.3}},
+]
+
+
+def rss_mb() -> tuple[float, float]:
+    """(current, peak) resident memory of this process in MB."""
+    got = {}
+    for line in Path("/proc/self/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            got[key] = int(value.split()[0]) / 1024
+    return round(got["VmRSS"]), round(got["VmHWM"])
+
+
+def phases(db: str, index_dir: str, queries: int) -> dict:
+    import numpy as np
+
+    from matcher.embedder import load_embedder
+    from matcher.index import ListingIndex
+    from matcher.recommender import Recommender
+
+    out: dict = {"start": rss_mb()}
+    t0 = time.perf_counter()
+    embedder = load_embedder()
+    out["model loaded"] = rss_mb()
+    index = ListingIndex.open(index_dir, embedder.name, embedder.dim)
+    out["saved index loaded" if len(index) else "empty index"] = rss_mb()
+    rec = Recommender(embedder=embedder, index=index, store=None)
+    from directory.store import Store
+    from matcher.shared_vectors import SharedVectors
+
+    rec.store = Store(db)
+    rec.shared = SharedVectors(rec.store, embedder.name, embedder.dim)
+    rec.update_index()
+    out["rows read, index up to date and saved, query columns ready"] = rss_mb()
+    out["open_s"] = round(time.perf_counter() - t0, 1)
+    times = []
+    for i in range(queries):
+        t = time.perf_counter()
+        rec.recommend(PROFILES[i % len(PROFILES)], top_k=10)
+        times.append(time.perf_counter() - t)
+    out[f"{queries} queries answered"] = rss_mb()
+    out["query_p50_ms"] = round(float(np.median(times)) * 1000, 1)
+    out["indexed"] = len(rec.index)
+    rec.close()
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--listings", type=int, default=100_000)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--json", action="store_true")
+    ap.add_argument("--phase", choices=["build", "match"], help=argparse.SUPPRESS)
+    ap.add_argument("--db", help=argparse.SUPPRESS)
+    ap.add_argument("--index-dir", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.phase:
+        print(json.dumps(phases(args.db, args.index_dir, 1 if args.phase == "build" else 50)))
+        return 0
+    from bench.refresh import setup
+
+    report: dict = {"listings": args.listings}
+    with tempfile.TemporaryDirectory(prefix="memory-bench-") as tmp:
+        db = str(Path(tmp) / "signpost.db")
+        t = time.perf_counter()
+        setup(db, args.listings, args.seed)
+        report["setup_s"] = round(time.perf_counter() - t, 1)
+        for phase in ("build", "match"):
+            done = subprocess.run([sys.executable, __file__, "--phase", phase, "--db", db, "--index-dir",
+                                   str(Path(tmp) / "index")], capture_output=True, text=True, cwd=ROOT)
+            if done.returncode != 0:
+                raise RuntimeError(done.stderr[-2000:])
+            report[phase] = json.loads(done.stdout.strip().splitlines()[-1])
+    if args.json:
+        print(json.dumps(report))
+    else:
+        print(f"listings: {report['listings']} (set-up {report['setup_s']} s)")
+        for phase in ("build", "match"):
+            print(f"{phase}:")
+            for k, v in report[phase].items():
+                print(f"  {k}: {v}" if not isinstance(v, list) else f"  {k}: RSS {v[0]} MB, peak {v[1]} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,224 @@
+"""N app processes on one directory, M listings changed, P listings in all: who embeds what, how soon
+each process is up to date, and whether any of them ever finds no index.
+
+    .venv/bin/python bench/refresh.py --processes 4 --changes 1000 --listings 100000 --postgres
+    .venv/bin/python bench/refresh.py --processes 4 --changes 1000 --listings 100000       # SQLite file
+    .venv/bin/python bench/refresh.py --db postgresql://user@host/db --json
+
+Set-up: P synthetic listings (bench/synth.py) are imported and their vectors put in the shared table
+as synthetic unit vectors (embedding 100k texts for real would take this benchmark's whole budget;
+the M changed texts are embedded for real). N worker processes open the recommender on one index
+folder and poll `refresh()` every POLL s; when all are ready the parent changes M listings' text in
+one import. Each worker reports texts it embedded, seconds from the change's commit to its
+`refresh()` returning with the new directory version, and every query that failed or found no index
+while it refreshed (a thread matches without pause all along).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+POLL = 0.2
+# Pause between the watching thread's queries: an app serves people, it does not spin (a thread that
+# never pauses takes a core from the embedding on 2 cores).
+QUERY_PAUSE = 0.1
+PROFILE = {"needs": {"social_relationships": 2, "money": 4}, "goals": "meet people",
+           "location": {"latitude": 55.8642, "longitude": -4.2518}}
+
+
+def setup(db: str, listings: int, seed: int) -> None:
+    from bench.synth import generate
+    from directory.store import Store
+    from matcher.embedder import load_embedder
+    from matcher.shared_vectors import SharedVectors
+    from matcher.snapshot import listing_text, text_hash
+
+    resources = generate(listings, seed)
+    with Store(db) as store:
+        store.import_resources(resources, actor="bench")
+        embedder = load_embedder()
+        shared = SharedVectors(store, embedder.name, embedder.dim)
+        keys = sorted({text_hash(listing_text(r)) for r in resources})
+        rng = np.random.default_rng(seed)
+        vecs = rng.standard_normal((len(keys), embedder.dim)).astype(np.float32)
+        vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+        shared.put(keys, vecs)
+
+
+def change(db: str, count: int, seed: int, texts: bool = True) -> tuple[int, float]:
+    """Give `count` listings a new description (a new text each), or with `texts` False a new cost and
+    schedule (nothing to embed); (new version, commit time)."""
+    from directory.store import Store
+
+    with Store(db) as store:
+        stored = [s for s in store.list() if s.resource.status == "active"]  # inactive ones are not embedded
+        rng = np.random.default_rng(seed + 1)
+        picks = rng.choice(len(stored), size=min(count, len(stored)), replace=False)
+        tag = time.time_ns()
+        def edit(res, n: int) -> dict:
+            if texts:
+                return {"description": res.description + f" Changed in run {tag}, number {n}."}
+            return {"cost": "paid" if res.cost == "free" else "free", "schedule": f"Run {tag}"}
+
+        new = [stored[i].resource.model_copy(update=edit(stored[i].resource, n)) for n, i in enumerate(picks)]
+        store.import_resources(new, actor="bench")
+        return store.directory_version(), time.time()
+
+
+def worker(db: str, index_dir: str, ready: str, go: str, timeout: float) -> dict:
+    from matcher.recommender import Recommender
+
+    rec = Recommender.open(db, index_dir=index_dir)
+    start_version = rec.directory_version
+    failures: list[str] = []
+    empty = 0
+    stop = threading.Event()
+
+    def match() -> None:
+        nonlocal empty
+        while not stop.is_set():
+            try:
+                if not rec.recommend(PROFILE, top_k=5).results:
+                    empty += 1
+            except Exception as err:  # any failure at all is what this benchmark looks for
+                failures.append(f"{type(err).__name__}: {err}"[:200])
+            time.sleep(QUERY_PAUSE)
+
+    Path(ready).write_text(str(os.getpid()))
+    thread = threading.Thread(target=match, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + timeout
+    embedded_before = rec.shared.embedded
+    target, refreshed_at = None, []  # (time, version) of every refresh that moved
+    while time.monotonic() < deadline:
+        if target is None and Path(go).exists():
+            target = json.loads(Path(go).read_text())["version"]
+        if target is not None and (rec.directory_version or 0) >= target:
+            break
+        if rec.refresh():
+            refreshed_at.append((time.time(), rec.directory_version))
+        else:
+            time.sleep(POLL)
+    embedded = rec.shared.embedded - embedded_before
+    done_at = next((t for t, v in refreshed_at if target is not None and v >= target), None)
+    stop.set()
+    thread.join()
+    from matcher.index import ListingIndex
+
+    saved = ListingIndex.load(index_dir, rec.embedder.name, rec.embedder.dim)
+    out = {"pid": os.getpid(), "start_version": start_version, "version": rec.directory_version,
+           "target": target, "embedded": embedded, "done_at": done_at, "indexed": len(rec.index),
+           "query_failures": failures[:5], "query_failure_count": len(failures), "empty_results": empty,
+           "saved_index_missing": saved is None}
+    rec.close()
+    return out
+
+
+def run(db: str, processes: int, changes: int, listings: int, seed: int, timeout: float, texts: bool = True) -> dict:
+    from directory.store import Store
+    from matcher.embedder import load_embedder
+    from matcher.shared_vectors import SharedVectors
+
+    t0 = time.perf_counter()
+    setup(db, listings, seed)
+    setup_s = time.perf_counter() - t0
+    with tempfile.TemporaryDirectory(prefix="refresh-bench-") as tmp:
+        index_dir = str(Path(tmp) / "index")
+        go = str(Path(tmp) / "go")
+        procs, readies = [], []
+        for i in range(processes):
+            ready = str(Path(tmp) / f"ready-{i}")
+            readies.append(ready)
+            procs.append(subprocess.Popen(
+                [sys.executable, __file__, "--worker", "--db", db, "--index-dir", index_dir, "--ready", ready,
+                 "--go", go, "--timeout", str(timeout)], stdout=subprocess.PIPE, text=True, cwd=ROOT))
+        t1 = time.perf_counter()
+        while not all(Path(r).exists() for r in readies):
+            if any(p.poll() is not None for p in procs):
+                raise RuntimeError("a worker died before it was ready")
+            time.sleep(0.2)
+        open_s = time.perf_counter() - t1
+        with Store(db) as store:
+            embedder = load_embedder()
+            before = SharedVectors(store, embedder.name, embedder.dim).count()
+        version, committed = change(db, changes, seed, texts)
+        Path(go).write_text(json.dumps({"version": version}))
+        reports = [json.loads(p.communicate()[0].strip().splitlines()[-1]) for p in procs]
+        with Store(db) as store:
+            after = SharedVectors(store, embedder.name, embedder.dim).count()
+    seconds = [None if r["done_at"] is None else round(r["done_at"] - committed, 2) for r in reports]
+    return {
+        "processes": processes, "changes": changes, "text_changed": texts, "listings": listings,
+        "setup_s": round(setup_s, 1),
+        "open_s": round(open_s, 1), "embedded_total": sum(r["embedded"] for r in reports),
+        "embedded_per_process": [r["embedded"] for r in reports], "new_vectors_in_table": after - before,
+        "seconds_to_up_to_date": seconds,
+        "all_up_to_date": all(r["version"] >= version and r["done_at"] is not None for r in reports),
+        "query_failures": sum(r["query_failure_count"] for r in reports),
+        "empty_results": sum(r["empty_results"] for r in reports),
+        "saved_index_missing": sum(r["saved_index_missing"] for r in reports),
+        "failure_samples": [f for r in reports for f in r["query_failures"]][:5],
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--db", default=None, help="SQLite file or database URL (default: a new SQLite file)")
+    ap.add_argument("--postgres", action="store_true", help="start a throw-away PostgreSQL cluster for the run")
+    ap.add_argument("--processes", type=int, default=4)
+    ap.add_argument("--changes", type=int, default=1000)
+    ap.add_argument("--listings", type=int, default=100_000)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--timeout", type=float, default=600.0)
+    ap.add_argument("--facts-only", action="store_true", help="change cost and schedule, not text (nothing to embed)")
+    ap.add_argument("--json", action="store_true")
+    ap.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--index-dir", help=argparse.SUPPRESS)
+    ap.add_argument("--ready", help=argparse.SUPPRESS)
+    ap.add_argument("--go", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.worker:
+        print(json.dumps(worker(args.db, args.index_dir, args.ready, args.go, args.timeout)))
+        return 0
+    with tempfile.TemporaryDirectory(prefix="refresh-db-") as tmp:
+        server = None
+        db = args.db
+        if args.postgres:
+            from tests.pg import PostgresServer
+
+            server = PostgresServer(Path(tmp) / "pg").start()
+            db = server.create_database("refresh_bench")
+        db = db or str(Path(tmp) / "signpost.db")
+        try:
+            figures = run(db, args.processes, args.changes, args.listings, args.seed, args.timeout,
+                          not args.facts_only)
+        finally:
+            if server is not None:
+                server.stop()
+    expected = figures["changes"] if figures["text_changed"] else 0
+    ok = (figures["embedded_total"] == figures["new_vectors_in_table"] == expected
+          and figures["all_up_to_date"] and not figures["query_failures"] and not figures["saved_index_missing"])
+    figures["ok"] = ok
+    if args.json:
+        print(json.dumps(figures))
+    else:
+        for k, v in figures.items():
+            print(f"{k}: {v}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
