@@ -27,19 +27,19 @@ def test_changes_since_returns_only_rows_written_after_a_version(db_url):
         assert [r.id for r in store.changes_since(3)[1]] == ["R9"]
 
 
-def test_a_schema_3_database_gains_the_marker_keeping_its_rows(db_url):
+def test_a_database_from_before_the_marker_gains_it_keeping_its_rows(db_url):
     with Store(db_url) as store:
         store.import_resources([make_resource("R1"), make_resource("R2")], actor="ann")
         with store.engine.begin() as conn:
             conn.execute(sa.text("DROP INDEX ix_resources_changed_at"))
             conn.execute(sa.text("ALTER TABLE resources DROP COLUMN changed_at"))
             conn.execute(store_module.state.update().where(store_module.state.c.key == "schema_version")
-                         .values(value=3))
+                         .values(value=store_module.CHANGED_AT_SCHEMA - 1))
     with Store(db_url) as store:
         with store.engine.connect() as conn:
             version = conn.execute(sa.select(store_module.state.c.value)
                                    .where(store_module.state.c.key == "schema_version")).scalar_one()
-        assert version == SCHEMA_VERSION == 4
+        assert version == SCHEMA_VERSION == store_module.CHANGED_AT_SCHEMA
         assert "ix_resources_changed_at" in {i["name"] for i in sa.inspect(store.engine).get_indexes("resources")}
         assert [r.id for r in store.changes_since(0)[1]] == []  # old rows: changed at 0, read by a full snapshot
         assert [r.id for r in store.changes_since(None)[1]] == ["R1", "R2"]
