@@ -4,7 +4,7 @@ recommender, and safe display of listing text. Pages use them as `ui.require(...
 from directory.vocabulary import DELIVERY_WORDS, EXCLUSION_WORDS, ROLE_WORDS, RULE_SHORT
 
 from .display import LANGUAGE_OPTIONS, domain_label, language_codes, language_name, language_names, text
-from .referral_widgets import gp_refer_panel, shortlist_referral_panel
+from .referral_widgets import gp_refer_panel, gp_request, shortlist_referral_panel
 from .session import (
                       LOCAL_USER,
                       current_user,
@@ -22,5 +22,5 @@ __all__ = [
     "DELIVERY_WORDS", "EXCLUSION_WORDS", "ROLE_WORDS", "RULE_SHORT", "LANGUAGE_OPTIONS", "LOCAL_USER",
     "current_user", "db_url", "denied", "domain_label", "language_codes", "language_name", "language_names",
     "local_mode", "recommender", "require", "sign_in_form", "sign_out", "store", "text",
-    "gp_refer_panel", "shortlist_referral_panel",
+    "gp_refer_panel", "gp_request", "shortlist_referral_panel",
 ]

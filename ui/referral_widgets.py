@@ -225,3 +225,12 @@ def outcome_chart(outcomes) -> None:
             color=alt.Color("measure:N", title=None, legend=alt.Legend(orient="bottom", columns=2, labelLimit=260)),
             tooltip=["when:O", "measure:N", "score:Q"])
         column.altair_chart(chart, width="stretch", height=320)
+
+
+def gp_request(reasons: list[str], note: str, label: str = "Why") -> None:
+    """What the GP asked for: the reasons in one line, then the GP's own words as plain text."""
+    if reasons:
+        st.markdown(f"**{label}:** " + text("; ".join(reasons)))
+    if note:
+        st.markdown("**The GP's words:**")
+        st.text(note)

@@ -34,11 +34,7 @@ for item in items:
     with st.container(border=True):
         st.markdown(f"**{ui.text(item.name)}** · received {ui.text(item.received_at[:10])} · "
                     f"from {ui.text(item.requester)}")
-        if item.reasons:
-            st.markdown("**Why:** " + ui.text("; ".join(item.reasons)))
-        if item.note:
-            st.markdown("**The GP's words:**")
-            st.text(item.note)
+        ui.gp_request(item.reasons, item.note)
         a, b = st.columns([1, 3])
         if a.button("Accept", key=f"cl_accept_{item.referral_id}", type="primary"):
             if act(lambda item=item: referrals.accept_referral(store, user, item.referral_id,

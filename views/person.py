@@ -68,11 +68,7 @@ for ref in person.referrals:
         reason = f" ({ref.status_reason})" if ref.status_reason else ""
         st.markdown(f"**From {ui.text(ref.requester)}** on {ui.text(ref.authored_on[:10])} · status "
                     f"**{ui.text(ref.status + reason)}**")
-        if ref.reasons:
-            st.markdown("**Conditions and reasons:** " + ui.text("; ".join(ref.reasons)))
-        if ref.note:
-            st.markdown("**The GP's words:**")
-            st.text(ref.note)
+        ui.gp_request(ref.reasons, ref.note, "Conditions and reasons")
         shown = (ref.preview or {}).get("options") or []
         if shown:
             st.markdown("**Options the GP saw:** " + ui.text(", ".join(o.get("name", "") for o in shown)))
