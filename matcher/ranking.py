@@ -10,7 +10,7 @@ too similar to ones already picked, so that three needs get three kinds of help.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.stats import rankdata
@@ -56,15 +56,17 @@ class Blend:
     # 0: LODO on bench/quality.py --lodo (MMR 0.1 lost in every fold); cover_needs still gives each
     # rated need a place.
     diversity: float = 0.0
-    served_discount: float = 0.5
-    # Reciprocal-rank constant of `fusion = "rank"` (60: Cormack et al.'s default).
-    rrf_k: float = 60.0
-    # Candidates fetched from the index per query before re-ranking.
-    candidates: int = 200
-    # Nearness of an in-person venue decays as exp(-km / (decay_share * max_distance_km)).
-    decay_share: float = 0.5
-    # Nearness credited to phone or online delivery (no travel, but no face-to-face either).
-    remote_nearness: float = 0.4
+    # Settings fixed by design rather than chosen on the benchmark:
+    # served needs count this much less each time MMR picks (when diversity > 0);
+    served_discount: float = field(default=0.5)
+    # the reciprocal-rank constant of `fusion = "rank"` (60: Cormack et al.'s default);
+    rrf_k: float = field(default=60.0)
+    # candidates fetched from the index per query before re-ranking;
+    candidates: int = field(default=200)
+    # nearness of an in-person venue decays as exp(-km / (decay_share * max_distance_km));
+    decay_share: float = field(default=0.5)
+    # nearness credited to phone or online delivery (no travel, but no face-to-face either).
+    remote_nearness: float = field(default=0.4)
 
 
 def query_text(profile: NeedsProfile) -> str:
