@@ -12,8 +12,8 @@ import tomllib
 
 from .conftest import ROOT
 
-SHIPPED = ["cli", "directory", "matcher", "ui", "views"]
-OWN = {"cli", "directory", "matcher", "ui", "views", "app", "serve", "tests"}
+SHIPPED = ["cli", "directory", "matcher", "referrals", "ui", "views"]
+OWN = {"cli", "directory", "matcher", "referrals", "ui", "views", "app", "serve", "scripts", "tests"}
 
 
 def imported_modules() -> dict[str, str]:
