@@ -196,7 +196,7 @@ def walk(page, url: str, db: Path, shots: Path, expect) -> None:
     page.get_by_role("button", name="Find support").click()
     expect(page.get_by_text("options, best first")).to_be_visible()
     for _ in range(2):
-        page.get_by_role("button", name="Add to shortlist").first.click()
+        page.get_by_role("button", name="Shortlist", exact=True).first.click()
         page.wait_for_timeout(1000)
     refer = page.get_by_role("button", name=re.compile(r"^Refer to "))
     expect(refer).to_have_count(2)
