@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 
-import referrals
 from directory.store import Store
 
 from .output import answer, say
@@ -40,7 +39,15 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     a.set_defaults(func=cmd_person_erase)
 
 
+def _referrals():
+    """The referrals package, loaded only by its own commands (a match does not pay for FHIR and PDF)."""
+    import referrals
+
+    return referrals
+
+
 def cmd_referrals_import(args: argparse.Namespace) -> int:
+    referrals = _referrals()
     referrals.read_bundle(args.path)  # every check before the database is opened (or created)
     with Store(args.db) as store:
         result = referrals.import_bundle(store, args.path, referrals.SYSTEM_USER)
@@ -50,6 +57,7 @@ def cmd_referrals_import(args: argparse.Namespace) -> int:
 
 
 def cmd_referrals_export(args: argparse.Namespace) -> int:
+    referrals = _referrals()
     with Store(args.db, create=False) as store:
         count = referrals.write_bundle(store, args.path, referrals.SYSTEM_USER, since=args.since)
     say(f"exported {count} FHIR resources to {args.path}")
@@ -57,6 +65,7 @@ def cmd_referrals_export(args: argparse.Namespace) -> int:
 
 
 def cmd_referrals_purge(args: argparse.Namespace) -> int:
+    referrals = _referrals()
     if args.older_than_days is not None and args.older_than_days < 0:
         raise UsageError("referrals purge: --older-than-days must not be negative")
     with Store(args.db, create=False) as store:
@@ -70,6 +79,7 @@ def cmd_referrals_purge(args: argparse.Namespace) -> int:
 
 
 def cmd_person_erase(args: argparse.Namespace) -> int:
+    referrals = _referrals()
     with Store(args.db, create=False) as store:
         referrals.erase_person(store, args.nhs_number, referrals.SYSTEM_USER)
     say("the person's record was erased")

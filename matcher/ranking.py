@@ -13,7 +13,6 @@ import re
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.stats import rankdata
 
 from directory.records import DOMAIN_LABELS, DOMAINS
 
@@ -188,6 +187,9 @@ SIGNALS = ("semantic", "sentences", "per_need", "lexical", "coverage", "conditio
 def reciprocal_ranks(values: np.ndarray, k: float) -> np.ndarray:
     """(k + 1) / (k + rank) of each value among all (rank 1 = greatest; ties share their mean rank),
     so the best candidate of every signal gets 1 and a signal equal everywhere adds a constant."""
+    # Only for fusion = "rank": a cold match does not pay for importing scipy.stats.
+    from scipy.stats import rankdata
+
     return (k + 1) / (k + rankdata(-values, method="average"))
 
 
