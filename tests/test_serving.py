@@ -159,3 +159,35 @@ def test_serve_py_refuses_foreign_hosts_and_cannot_be_framed(serve):
     for host in FOREIGN:
         assert request(port, host).status == 400, host
         assert request(port, host, "/_stcore/stream", websocket=True).status == 403, host
+
+
+def test_in_a_browser_a_rebinding_name_gets_no_app_and_no_page_can_frame_it(serve, tmp_path):
+    """DNS rebinding as a browser meets it: Chromium resolves a foreign name to this machine (as a
+    rebinding attacker's DNS would) and opens the app under it; and a page of another origin frames it."""
+    from playwright.sync_api import sync_playwright
+
+    from .test_e2e_browser import ARGS, CHROMIUM
+
+    port, bare = serve("serve.py"), serve("app.py")
+
+    def framing(target: int) -> str:
+        page = tmp_path / f"framing-{target}.html"
+        page.write_text(f'<iframe id="f" src="http://localhost:{target}/" width="800" height="600"></iframe>', "utf-8")
+        return page.as_uri()
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                    args=[*ARGS, "--host-resolver-rules=MAP rebind.example 127.0.0.1"])
+        page = browser.new_page()
+        seen = page.goto(f"http://rebind.example:{port}/", wait_until="load")
+        assert seen.status == 400 and "not served here" in page.content()
+        page.goto(f"http://localhost:{port}/", wait_until="load")  # the same app under its own name works
+        page.get_by_role("heading", name="Find support").wait_for(timeout=90_000)
+        # the control: app.py served bare can be framed, so a framed page does show the app...
+        page.goto(framing(bare), wait_until="load")
+        page.frame_locator("#f").get_by_role("heading", name="Find support").wait_for(timeout=90_000)
+        # ... and serve.py's is refused by X-Frame-Options / frame-ancestors
+        page.goto(framing(port), wait_until="load")
+        page.wait_for_timeout(5000)
+        assert page.frame_locator("#f").get_by_role("heading", name="Find support").count() == 0
+        browser.close()
