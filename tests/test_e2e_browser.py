@@ -7,6 +7,7 @@ Chromium the test fails and says what to install."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import signal
@@ -47,12 +48,22 @@ def server(tmp_path):
         store.import_resources(app_directory() + [listing("G09", name=f"Choir {LINKY}", schedule="Fridays 10:00",
                                                           latitude=HOME[0] + 0.004, longitude=HOME[1] - 0.003)],
                                actor="test")
+    with running_app(db, tmp_path) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def running_app(db: Path, tmp_path: Path, script: str = "scripts/serve_warm.py"):
+    """A real server on a free loopback port over the database `db` (what `make app` runs), its log in
+    tmp_path; yields its URL once it reports healthy, and stops it afterwards."""
     port = free_port()
     env = {**os.environ, "SIGNPOST_DB": str(db), "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
            "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    command = [sys.executable, script] if script.endswith("serve_warm.py") else [sys.executable, "-m", "streamlit",
+                                                                                 "run", script]
     log = open(tmp_path / "streamlit.log", "wb")
     proc = subprocess.Popen(
-        [sys.executable, "scripts/serve_warm.py", "--server.port", str(port), "--server.address", "127.0.0.1",
+        [*command, "--server.port", str(port), "--server.address", "127.0.0.1",
          "--server.headless", "true", "--browser.gatherUsageStats", "false"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
@@ -68,13 +79,15 @@ def server(tmp_path):
             proc.kill()
             pytest.fail(f"streamlit did not start: {(tmp_path / 'streamlit.log').read_text()[-2000:]}")
         time.sleep(0.3)
-    yield url
-    os.killpg(proc.pid, signal.SIGTERM)
     try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-    log.close()
+        yield url
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+        log.close()
 
 
 def shoot(page, path: Path, height: int = 2400) -> None:

@@ -7,13 +7,10 @@ request the browser makes is recorded: any host other than this computer fails t
 
 from __future__ import annotations
 
-import os
 import re
-import signal
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -27,7 +24,7 @@ from referrals.records import ONS4_QUESTIONS
 
 from .app_fixtures import ROOT, app_directory
 from .referral_fixtures import BUNDLE_PATH, FAMILY, PRACTICE, nhs_number
-from .test_e2e_browser import ARGS, CHROMIUM, choose, free_port, shoot
+from .test_e2e_browser import ARGS, CHROMIUM, choose, running_app, shoot
 
 PASSWORDS = {"gail": "gp-password-1-Tern", "ann": "lw-password-1-Heron"}
 NOTE = "Private note: worried about her son"
@@ -43,34 +40,8 @@ def server(tmp_path):
         accounts.add_user(store, SYSTEM, "ann", PASSWORDS["ann"], "link_worker")
         R.assign_staff(store, R.SYSTEM_USER, "gail", practice=PRACTICE)
         R.assign_staff(store, R.SYSTEM_USER, "ann", team="north")
-    port = free_port()
-    env = {**os.environ, "SIGNPOST_DB": str(db), "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
-           "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    log = open(tmp_path / "streamlit.log", "wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address",
-         "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"streamlit did not start: {(tmp_path / 'streamlit.log').read_text()[-2000:]}")
-        time.sleep(0.3)
-    yield url, db
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-    log.close()
+    with running_app(db, tmp_path, "app.py") as url:
+        yield url, db
 
 
 def sign_in(page, url: str, name: str) -> None:
