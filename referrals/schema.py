@@ -106,28 +106,32 @@ history = sa.Table(
     sa.Column("at", sa.String(32), nullable=False),
 )
 
-notes = sa.Table(
-    "ref_notes", metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("person_id", sa.Integer, sa.ForeignKey("ref_people.id"), nullable=False, index=True),
+def _of_a_person(name: str, *columns: sa.Column) -> sa.Table:
+    """A table of things about one person: its own id, then the person (erasure deletes by it)."""
+    return sa.Table(
+        name, metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("person_id", sa.Integer, sa.ForeignKey("ref_people.id"), nullable=False, index=True),
+        *columns,
+    )
+
+
+notes = _of_a_person(
+    "ref_notes",
     sa.Column("author", sa.String(100), nullable=False),
     sa.Column("at", sa.String(32), nullable=False),
     sa.Column("text", sa.Text, nullable=False),
 )
 
-contacts = sa.Table(
-    "ref_contacts", metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("person_id", sa.Integer, sa.ForeignKey("ref_people.id"), nullable=False, index=True),
+contacts = _of_a_person(
+    "ref_contacts",
     sa.Column("day", sa.String(10), nullable=False),
     sa.Column("method", sa.String(20), nullable=False),
     sa.Column("by_user", sa.String(100), nullable=False),
 )
 
-outcomes = sa.Table(
-    "ref_outcomes", metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("person_id", sa.Integer, sa.ForeignKey("ref_people.id"), nullable=False, index=True),
+outcomes = _of_a_person(
+    "ref_outcomes",
     sa.Column("incoming_id", sa.Integer, sa.ForeignKey("ref_incoming.id"), nullable=False),
     sa.Column("stage", sa.String(12), nullable=False),  # start | contact | discharge
     sa.Column("day", sa.String(10), nullable=False),
