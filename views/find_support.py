@@ -9,6 +9,7 @@ clears it, and it is forgotten after SIGNPOST_IDLE_MINUTES without use (ui.perso
 from __future__ import annotations
 
 import base64
+import functools
 
 import streamlit as st
 
@@ -20,7 +21,7 @@ from matcher.contacts import mailto_href, tel_href
 from matcher.filters import DAY_WORDS, DAYS
 from matcher.plan import contact_lines, render_plan_html, where_text
 from matcher.plan_pdf import render_plan_pdf
-from matcher.plan_words import plan_languages
+from matcher.plan_words import PlanWords, plan_language_label, plan_languages
 from matcher.profile import profile_from_form
 from matcher.summary import results_heading, summary_lines, unmet_lines
 from ui import person
@@ -251,23 +252,28 @@ else:
     spoken = [c for c in ui.language_codes(ss.get("fs_languages") or []) if c in langs]
     a, b = st.columns(2)
     a.selectbox("Language of the plan's headings", langs, key="fs_plan_lang", index=langs.index(spoken[0]) if spoken
-                else 0, format_func=ui.language_name,
+                else 0, format_func=plan_language_label,
                 help="Headings, 'When', 'Where' and the date; the listings' own words stay as they are held.")
     b.checkbox("Large print", key="fs_large_print")
+    plan_lang = ss.get("fs_plan_lang") or "en"
+    if PlanWords(plan_lang).draft:
+        a.caption(f"The {ui.language_name(plan_lang)} headings are a draft translation, not yet checked by a "
+                  "native speaker: read them through with the person.")
     recs = ss.get("fs_recs")
     not_found = unmet_lines(recs.unmet_needs, recs.near_misses) if recs is not None else []
     args = (shortlist, ss.get("fs_first_name"), ss.get("fs_next_step") or "", ss.get("fs_contact") or "")
-    pdf = render_plan_pdf(*args, language=ss.get("fs_plan_lang") or "en",
-                          large_print=bool(ss.get("fs_large_print")), not_found=not_found)
+    # Drawn when the button is pressed (a plan in Chinese takes a second or two), not on every rerun.
+    pdf = functools.partial(render_plan_pdf, *args, language=plan_lang,
+                            large_print=bool(ss.get("fs_large_print")), not_found=not_found)
     c1, c2, c3 = st.columns([2, 1, 2])
     c1.download_button("Download the plan (PDF, ready to print)", pdf, file_name="plan.pdf", mime="application/pdf",
                        icon=":material/print:", type="primary", key="fs_pdf")
     c2.toggle("Show the plan", key="fs_show_plan")
-    plan_html = render_plan_html(*args, not_found=not_found)
+    plan_html = render_plan_html(*args, not_found=not_found, language=plan_lang)
     c3.download_button("Or as a web page (HTML)", plan_html, file_name="plan.html", mime="text/html",
                        icon=":material/description:", key="fs_html")
     if ss.get("fs_show_plan"):
-        st.caption("A preview of the plan (in English). The PDF above is the one to print or e-mail.")
+        st.caption("A preview of the plan. The PDF above is the one to print or e-mail.")
         # A data: URL gives the frame an opaque origin: even a listing that slipped past escaping could not
         # reach the app. The plan itself has no scripts and every piece of text is escaped.
         src = "data:text/html;charset=utf-8;base64," + base64.b64encode(plan_html.encode("utf-8")).decode("ascii")
