@@ -9,7 +9,6 @@ clears it, and it is forgotten after SIGNPOST_IDLE_MINUTES without use (ui.perso
 from __future__ import annotations
 
 import base64
-import functools
 
 import streamlit as st
 
@@ -262,9 +261,13 @@ else:
     recs = ss.get("fs_recs")
     not_found = unmet_lines(recs.unmet_needs, recs.near_misses) if recs is not None else []
     args = (shortlist, ss.get("fs_first_name"), ss.get("fs_next_step") or "", ss.get("fs_contact") or "")
-    # Drawn when the button is pressed (a plan in Chinese takes a second or two), not on every rerun.
-    pdf = functools.partial(render_plan_pdf, *args, language=plan_lang,
-                            large_print=bool(ss.get("fs_large_print")), not_found=not_found)
+    # Drawn again only when what it shows changed (a plan in Chinese takes a second or two to draw); kept in
+    # the session with the rest of the person, so "New person" forgets it too.
+    options = dict(language=plan_lang, large_print=bool(ss.get("fs_large_print")), not_found=tuple(not_found))
+    drawn_for = (tuple(r.id for r in shortlist), *args[1:], tuple(sorted(options.items())))
+    if ss.get("fs_pdf_drawn", (None,))[0] != drawn_for:
+        ss["fs_pdf_drawn"] = (drawn_for, render_plan_pdf(*args, **options))
+    pdf = ss["fs_pdf_drawn"][1]
     c1, c2, c3 = st.columns([2, 1, 2])
     c1.download_button("Download the plan (PDF, ready to print)", pdf, file_name="plan.pdf", mime="application/pdf",
                        icon=":material/print:", type="primary", key="fs_pdf")
