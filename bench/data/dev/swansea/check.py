@@ -1,6 +1,7 @@
 """Consistency checks of the Swansea and Neath Port Talbot dev set (no ranking is run here).
 
     PYTHONPATH=$PWD .venv/bin/python bench/data/dev/swansea/check.py [PROFILE_ID ...]
+    PYTHONPATH=$PWD .venv/bin/python bench/data/dev/swansea/check.py --facts    # the README's counts
 
 Checks that listing ids are unique and every listing parses as a contract Resource, that the CSV imports
 through the project's command line into a scratch SQLite file, that every topics row matches a listing, that
@@ -64,6 +65,52 @@ def _listing_problems(listings: dict, gaz_names: set[str]) -> list[str]:
     return problems
 
 
+WELSH = {"yn", "y", "yr", "ddim", "croeso", "bob", "gyda", "mae", "dydd", "nos", "sy'n", "côr",
+         "cymraeg", "paned", "dewch", "chlonc", "bawb", "siarad", "clwb", "cinio", "caffi", "cof",
+         "ymarfer", "grŵp", "cerdded", "cyfeillgar", "meibion", "sgwrs", "cynnes", "galar"}
+CHATTY = {"we", "we're", "we'll", "we've", "our", "us", "lol", "xx", "hiya", "u", "r", "ur", "ha", "honest"}
+
+
+def voice(description: str) -> str:
+    """A rough rule on the text: other-language, terse, noticeboard (chatty) or feed (formal)."""
+    words = [w.strip(".,!?():;-/").lower() for w in description.split()]
+    if sum(w in WELSH for w in words) >= 3 or any(ord(c) > 0x58F for c in description) \
+            or any(c in description for c in "ąęłśżź") or "Soomaali" in description:
+        return "other-language (Welsh or another language, wholly or partly)"
+    if len(description) < 100:
+        return "terse"
+    if "!" in description or any(w in CHATTY for w in words):
+        return "noticeboard"
+    return "feed"
+
+
+def facts(listings: dict, rows: list[dict]) -> None:
+    """Counts for the README: voices, languages, delivery, cost, access, restrictions, status; profile mix."""
+    rs = list(listings.values())
+    print("voices", dict(Counter(voice(r.description) for r in rs)))
+    print("languages besides en", dict(Counter(c for r in rs for c in r.languages if c != "en").most_common()))
+    print("welsh-only listings", sum(1 for r in rs if list(r.languages) == ["cy"]),
+          "| interpreter", sum(1 for r in rs if r.interpreter_available))
+    print("delivery", dict(Counter("+".join(sorted(r.delivery)) for r in rs).most_common()))
+    print("cost", dict(Counter(r.cost or "blank" for r in rs)))
+    wc = Counter("blank" if r.wheelchair_accessible is None else str(r.wheelchair_accessible).lower() for r in rs)
+    blank_venues = sum(1 for r in rs if r.wheelchair_accessible is None and "in_person" in r.delivery)
+    print("wheelchair", dict(wc), "| blank at in-person venues", blank_venues)
+    print("gender", dict(Counter(r.gender for r in rs if r.gender)),
+          "| with an age band", sum(1 for r in rs if r.min_age is not None or r.max_age is not None))
+    print("inactive", sum(1 for r in rs if r.status != "active"),
+          "| last verified before 2025-06-01", sum(1 for r in rs if r.last_verified and str(r.last_verified) < "2025-06-01"))
+    ps = [row["profile"] for row in rows]
+    print("profiles: no English", sum(1 for p in ps if "en" not in p.get("languages", ["en"])),
+          "| digital none", sum(1 for p in ps if p.get("digital_access") == "none"),
+          "| phone", sum(1 for p in ps if p.get("digital_access") == "phone"),
+          "| wheelchair", sum(1 for p in ps if p.get("needs_wheelchair_access")),
+          "| aged 16-24", sum(1 for p in ps if 16 <= p.get("age", 0) <= 24),
+          "| aged 85+", sum(1 for p in ps if p.get("age", 0) >= 85),
+          "| no scores", sum(1 for p in ps if not p.get("needs")),
+          "| locations", dict(Counter(next(iter(p["location"])) for p in ps if "location" in p)))
+
+
 def main() -> int:
     listings = {r.id: r for r in csv_io.read_csv(HERE / "directory.csv")}
     gaz = Gazetteer.load(HERE / "gazetteer.csv")
@@ -105,6 +152,8 @@ def main() -> int:
         if row["id"] in sys.argv[1:]:  # explain one profile's labels: which rule each breaks
             for i, g in sorted(rel.items(), key=lambda kv: -kv[1]):
                 print(f"  {row['id']} {i} grade {g}: {first_broken_rule(listings[i], p, point) or 'eligible'}")
+    if "--facts" in sys.argv:
+        facts(listings, rows)
     print(f"profiles {len(rows)}, labels {sum(sizes)} (grade 3: {grades[3]}, 2: {grades[2]}, 1: {grades[1]}), "
           f"per profile {min(sizes)}-{max(sizes)} (mean {sum(sizes) / len(sizes):.1f})")
     print("profiles with fewer than 3 eligible listings graded >= 2:", few or "none")
