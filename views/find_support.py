@@ -13,7 +13,9 @@ import base64
 import streamlit as st
 
 import ui
+from directory import support_types
 from directory.records import DOMAINS, InputError
+from directory.support_types import SUPPORT_TYPE_KEYS
 from directory.vocabulary import COST_WORDS, REACH_WORDS
 from matcher.constraints import REACH_PARTS
 from matcher.contacts import mailto_href, tel_href
@@ -83,6 +85,9 @@ with left, st.form("profile"):
                   help="Only options whose name, organisation, tags or description hold every word.")
     st.multiselect("Days they can go", list(range(7)), key="fs_days", format_func=lambda i: DAY_WORDS[DAYS[i]],
                    placeholder="any day", help="Only options whose times name one of these days.")
+    st.multiselect("Kind of support", list(SUPPORT_TYPE_KEYS), key="fs_support_types", format_func=support_types.label,
+                   placeholder="any kind", help="Only options that give one of these kinds of support (the curator's "
+                   "tags, else what the listing's words say).")
     st.checkbox("Free only", key="fs_free_only", help="The same as 'What they can afford: Free only'.")
     submitted = st.form_submit_button("Find support", type="primary", icon=":material/search:")
 
@@ -107,9 +112,15 @@ if submitted or ss.pop("fs_search_again", False):
     ss.pop("fs_suggest", None)
     try:
         profile = profile_from_form(form_values())
-        ss["fs_recs"] = ui.recommender().recommend(profile, top_k=TOP_K, keyword=ss.get("fs_keyword"),
-                                                   days=ss.get("fs_days"))
+        options = dict(keyword=ss.get("fs_keyword"), days=ss.get("fs_days"))
+        chosen_types = list(ss.get("fs_support_types") or [])
+        ss["fs_recs"] = ui.recommender().recommend(profile, top_k=TOP_K, support_types=chosen_types, **options)
         ss["fs_km_used"] = ss.get("fs_km")
+        ss.pop("fs_without_types", None)
+        if chosen_types and not ss["fs_recs"].results:
+            # Say plainly that the kind of support left nothing, and what there is without it.
+            ss["fs_without_types"] = (chosen_types,
+                                      len(ui.recommender().recommend(profile, top_k=TOP_K, **options).results))
     except InputError as err:
         ss.pop("fs_recs", None)
         ss["fs_errors"] = [(pf.field_label(i.column), i.message) for i in err.issues]
@@ -223,6 +234,13 @@ with right:
                 "Only the needs they score are used; everything else is optional.")
     else:
         st.subheader(results_heading(len(recs.results)))
+        if ss.get("fs_without_types"):
+            kinds, others = ss["fs_without_types"]
+            st.warning(f"No option of the kind of support chosen ({ui.text(', '.join(map(support_types.label, kinds)))}) "
+                       "fits. " + (f"Without that filter there are {others} option{'s' if others != 1 else ''}: "
+                                   "clear *Kind of support* to see them." if others else
+                                   "Without that filter there are none either."),
+                       icon=":material/filter_alt_off:")
         for line in summary_lines(recs, TOP_K):
             st.warning(ui.text(line), icon=":material/info:")
         if recs.results:
