@@ -88,6 +88,12 @@ def test_gaps_by_kind_of_support_on_the_demo_directory(demo_db):
     at.multiselect(key="gap_type_langs").set_value(["ur"]).run()
     counts = next(d.value for d in at.dataframe if "inferred" in d.value.columns)
     assert set(counts["language name"]) == {"Urdu"}
+    nothing = [h.value for h in at.subheader if "kind of support × language" in h.value]
+    assert nothing and not nothing[0].startswith("Nothing to go to: 50 ")  # Urdu has some kinds
+    # Without the inferred kinds nothing is left: the demo CSV tags none, and the page says so.
+    at.toggle(key="gap_type_inferred").set_value(False).run()
+    assert [h.value for h in at.subheader if "kind of support × language" in h.value][0].startswith(
+        "Nothing to go to: 50 ")
     # Areas by neighbourhood: the gazetteer's names, phone and online apart.
     at.radio(key="gap_type_by").set_value(gaps.BY_NEIGHBOURHOOD).run()
     assert not at.exception

@@ -14,6 +14,7 @@ def count_heatmap(grid: pd.DataFrame, row: str, column: str, rows_order: list[st
                   column_title: str = "Language") -> alt.LayerChart:
     """`grid`: one line per cell (`row`, `column`, `count`, and optionally a `text` to print instead of the count)."""
     grid = grid.copy()
+    slant = grid[column].nunique() > 6
     top = max(int(grid[count].max()) if len(grid) else 0, 1)
     # Blues past the middle of the scale are dark enough that only white text reads on them.
     grid["ink"] = [ZERO_INK if n == 0 else LIGHT_INK if n > top / 2 else DARK_INK for n in grid[count]]
@@ -21,8 +22,10 @@ def count_heatmap(grid: pd.DataFrame, row: str, column: str, rows_order: list[st
         alt.Chart(grid, height=max(34 * len(rows_order), 60))
         .mark_rect(stroke="white")
         .encode(
+            # Slanted column labels: a dozen languages side by side do not fit level without running together.
             x=alt.X(f"{column}:N", title=column_title,
-                    axis=alt.Axis(labelAngle=0, labelLimit=160, labelOverlap=False, orient="top")),
+                    axis=alt.Axis(labelAngle=-40 if slant else 0, labelAlign="left" if slant else "center",
+                                  labelLimit=160, labelOverlap=False, orient="top", labelFontSize=12)),
             y=alt.Y(f"{row}:N", title=row_title, sort=rows_order,
                     axis=alt.Axis(labelLimit=420, labelOverlap=False, labelFontSize=13)),
             color=alt.Color(f"{count}:Q", title="Listings", scale=alt.Scale(scheme="blues", domainMin=0),

@@ -53,9 +53,8 @@ with by_need:
         st.dataframe(zeros[["need", "language name"]], hide_index=True, width="stretch")
 
 with by_type:
-    st.caption("Each listing under the kinds of support matching gives it: the curator's tags, else what its words "
-               "say. A number in brackets is how many of them were **inferred** from their words, not tagged by a "
-               "curator: tag those listings to be sure.")
+    st.caption("Each listing under the kinds of support matching gives it: the curator's tags, else the kinds "
+               "**inferred** from its words (tag those listings to be sure).")
     a, b, c = st.columns([2, 3, 3])
     by = a.radio("Areas by", [gaps.BY_DISTRICT, gaps.BY_NEIGHBOURHOOD], key="gap_type_by",
                  format_func={gaps.BY_DISTRICT: "Postcode district",
@@ -70,10 +69,13 @@ with by_type:
     tview["kind of support"] = tview["support_type"].map(support_types.label)
     tview["language name"] = tview["language"].map(ui.language_name)
     tgrid = tview.groupby(["kind of support", "language name"], as_index=False)[["listings", "inferred"]].sum()
-    tgrid["shown"] = [f"{n} ({i})" if i else str(n) for n, i in zip(tgrid["listings"], tgrid["inferred"],
-                                                                             strict=True)]
+    with_inferred = st.toggle("Count kinds inferred from the listings' words", value=True, key="gap_type_inferred")
+    st.caption(f"Of the {int(tgrid['listings'].sum())} listings counted below (a listing once per kind and "
+               f"language), {int(tgrid['inferred'].sum())} have inferred kinds"
+               + ("." if with_inferred else "; the chart leaves them out."))
+    tgrid["counted"] = tgrid["listings"] if with_inferred else tgrid["listings"] - tgrid["inferred"]
     type_order = [t.label for t in support_types.SUPPORT_TYPES]
-    st.altair_chart(count_heatmap(tgrid, "kind of support", "language name", type_order, text="shown",
+    st.altair_chart(count_heatmap(tgrid, "kind of support", "language name", type_order, count="counted",
                                   tooltip=["kind of support", "language name", "listings", "inferred"]),
                     width="stretch")
     st.subheader("Counts")
@@ -82,7 +84,7 @@ with by_type:
     st.subheader("By area")
     st.dataframe(tview.pivot_table(index=["area", "kind of support"], columns="language name", values="listings",
                                    aggfunc="sum", fill_value=0), width="stretch")
-    tzeros = tgrid[tgrid["listings"] == 0]
+    tzeros = tgrid[tgrid["counted"] == 0]
     st.subheader(f"Nothing to go to: {len(tzeros)} kind of support × language combinations in the chosen areas")
 
 stale = curation.stale_listings(listings)
