@@ -30,16 +30,20 @@ h2 { font-size: 21pt; margin: 1.2em 0 .3em; border-bottom: 2px solid #222; paddi
 .activity { border: 2px solid #222; border-radius: 8px; padding: .6em .9em; margin: 1em 0;
             page-break-inside: avoid; break-inside: avoid; }
 .activity h2 { border: 0; margin-top: .1em; }
-dl { display: grid; grid-template-columns: max-content 1fr; gap: .25em 1em; margin: .5em 0; }
+dl { display: grid; grid-template-columns: max-content 1fr; gap: .25em 1em; margin: .5em 0; align-items: baseline; }
 dt { font-weight: bold; }
 dd { margin: 0; }
-ul.why { margin: .3em 0 0 1.1em; padding: 0; }
+ul.why { margin: .3em 0 0; margin-inline-start: 1.1em; padding: 0; }
 .next { border: 2px dashed #222; border-radius: 8px; padding: .6em .9em; min-height: 6em; }
 .lines { border-bottom: 1px solid #555; height: 1.6em; }
 .howto { font-size: 12pt; color: #444; }
-/* Nastaliq, the style Urdu readers expect, needs taller lines; the person's own fonts draw the rest. */
-:lang(ur) { font-family: "Noto Nastaliq Urdu", "Jameel Noori Nastaleeq", "Urdu Typesetting", serif; line-height: 2; }
-:lang(ur) [dir="auto"] { font-family: Arial, Helvetica, sans-serif; line-height: 1.45; }
+/* Nastaliq, the style Urdu readers expect, needs taller lines; Latin letters fall through to Arial. */
+:lang(ur) { font-family: "Noto Nastaliq Urdu", "Jameel Noori Nastaleeq", "Urdu Typesetting", Arial, Helvetica,
+            sans-serif; line-height: 2; }
+:lang(ur) [dir="auto"] { font-family: Arial, Helvetica, "Liberation Sans", "DejaVu Sans", "Noto Sans", "Noto Nastaliq Urdu",
+                         sans-serif; line-height: 1.45; }
+/* A listing's English words in a right-to-left plan keep their own order but sit on the reading side. */
+html[dir="rtl"] [dir="auto"] { text-align: right; }
 @media print {
   body { font-size: 16pt; padding: 0; max-width: none; }
   .howto { display: none; }
@@ -104,7 +108,7 @@ def _activity(item: Any, number: int, w: PlanWords) -> str:
     why = ""
     if reasons:
         why = f"<p><strong>{escape(w('why'))}</strong></p><ul class=\"why\">" + "".join(
-            f'<li dir="auto">{escape(x)}</li>' for x in reasons) + "</ul>"
+            f'<li><span dir="auto">{escape(x)}</span></li>' for x in reasons) + "</ul>"
     org = f'<div class="org" dir="auto">{escape(r.organisation)}</div>' if r.organisation else ""
     return (f'<section class="activity"><h2 dir="auto">{number}. {escape(r.name)}</h2>{org}'
             f"<p dir=\"auto\">{escape(r.description)}</p><dl>{''.join(rows)}</dl>{why}</section>")
