@@ -83,19 +83,20 @@ class _Plan(FPDF):
 
     def field(self, label: str, value: str) -> None:
         """A label and its value side by side: the label on the reading side (right in a right-to-left plan)."""
-        height = max(self._select(label, "body", True), self._select(value, "body", False))
-        if self.will_page_break(2 * height):
+        # Each side at its own line height: Nastaliq's tall lines must not space out an English value.
+        label_h, value_h = self._select(label, "body", True), self._select(value, "body", False)
+        if self.will_page_break(2 * max(label_h, value_h)):
             self.add_page()
         top, value_w = self.get_y(), self.epw - self.label_w
         label_x = self.l_margin + value_w if self.words.rtl else self.l_margin
         value_x = self.l_margin if self.words.rtl else self.l_margin + self.label_w
         self._select(label, "body", True)
         self.set_xy(label_x, top)
-        self.multi_cell(self.label_w, height, label, align=self.align, new_x="LMARGIN", new_y="NEXT")
+        self.multi_cell(self.label_w, label_h, label, align=self.align, new_x="LMARGIN", new_y="NEXT")
         below = self.get_y()
         self._select(value, "body", False)
         self.set_xy(value_x, top)
-        self.multi_cell(value_w, height, value, align=self.align, new_x="LMARGIN", new_y="NEXT")
+        self.multi_cell(value_w, value_h, value, align=self.align, new_x="LMARGIN", new_y="NEXT")
         self.set_y(max(below, self.get_y()))
 
     def heading(self, text: str) -> None:
@@ -110,6 +111,8 @@ class _Plan(FPDF):
 def _activity(pdf: _Plan, item: Any, number: int) -> None:
     w = pdf.words
     r = _resource(item)
+    if pdf.will_page_break(5 * pdf.size["line"] * pdf.own.line_factor):
+        pdf.add_page()  # a listing's name starts a page rather than end one alone
     pdf.para(f"{number}. {r.name}", "h2", bold=True)
     if r.organisation:
         pdf.para(r.organisation)
