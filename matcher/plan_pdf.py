@@ -90,14 +90,15 @@ class _Plan(FPDF):
         top, value_w = self.get_y(), self.epw - self.label_w
         label_x = self.l_margin + value_w if self.words.rtl else self.l_margin
         value_x = self.l_margin if self.words.rtl else self.l_margin + self.label_w
+        first = max(label_h, value_h)  # the two first lines share one middle
         self._select(label, "body", True)
-        self.set_xy(label_x, top)
+        self.set_xy(label_x, top + (first - label_h) / 2)
         self.multi_cell(self.label_w, label_h, label, align=self.align, new_x="LMARGIN", new_y="NEXT")
-        below = self.get_y()
+        below = self.get_y() + (first - label_h) / 2
         self._select(value, "body", False)
-        self.set_xy(value_x, top)
+        self.set_xy(value_x, top + (first - value_h) / 2)
         self.multi_cell(value_w, value_h, value, align=self.align, new_x="LMARGIN", new_y="NEXT")
-        self.set_y(max(below, self.get_y()))
+        self.set_y(max(below, self.get_y() + (first - value_h) / 2))
 
     def heading(self, text: str) -> None:
         self.ln(self.size["line"] * 0.6)
