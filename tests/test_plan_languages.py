@@ -178,3 +178,16 @@ def test_language_names_for_the_seven_codes():
     assert code_for_name("Kurdish") == code_for_name("Kurmanji") == code_for_name("Kurdish (Kurmanji)") == "ku"
     assert code_for_name("Kurdish Sorani") is None  # Sorani is another language; `ku` here is Kurmanji
     assert plan_language_label("ur") == "Urdu · اردو" and plan_language_label("en") == "English"
+
+
+def test_the_font_folder_setting_is_looked_in_first(tmp_path, monkeypatch):
+    # A folder whose "Ethiopic" font is really DejaVu (no Ethiopic letters): it is the one used, so
+    # Tigrinya is withdrawn; without the setting the system's Noto Sans Ethiopic serves again.
+    dejavu = plan_fonts.find_font(plan_fonts.DEJAVU.regular)
+    for name in (plan_fonts.SCRIPT_FACES["ti"].regular, plan_fonts.SCRIPT_FACES["ti"].bold):
+        (tmp_path / name).symlink_to(dejavu)
+    monkeypatch.setenv(plan_fonts.FONT_DIR_ENV, str(tmp_path))
+    assert plan_fonts.find_font(plan_fonts.SCRIPT_FACES["ti"].regular) == tmp_path / "NotoSansEthiopic-Regular.ttf"
+    assert "ti" not in plan_languages() and "hi" in plan_languages()
+    monkeypatch.delenv(plan_fonts.FONT_DIR_ENV)
+    assert "ti" in plan_languages()
