@@ -72,6 +72,19 @@ def drawable(language: str, words: dict[str, dict[str, str]] | None = None) -> b
     return not missing_letters(sample, language)
 
 
+@lru_cache(maxsize=64)
+def babel_locale(language: str) -> str:
+    """The Babel locale of a plan's dates and numbers; British English for a language Babel does not know."""
+    from babel import Locale, UnknownLocaleError
+
+    wanted = LOCALES.get(language, language)
+    try:
+        Locale.parse(wanted)
+    except (ValueError, UnknownLocaleError):
+        return LOCALES["en"]
+    return wanted
+
+
 class PlanWords:
     """The words of one plan: `w("when")`, `w("crow", km="0.2")`, `w.date(day)`."""
 
@@ -91,14 +104,18 @@ class PlanWords:
         template = self._own.get(key) or self._en.get(key) or key
         return template.format(**values)
 
+    @property
+    def locale(self) -> str:
+        return babel_locale(self.language)
+
     def date(self, day: dt.date) -> str:
-        return format_date(day, format="long", locale=LOCALES.get(self.language, self.language))
+        return format_date(day, format="long", locale=self.locale)
 
     def km(self, value: float) -> str:
         """A distance said as the crow flies, its number in the locale's decimal style."""
         from babel.numbers import format_decimal
 
-        number = format_decimal(round(value, 1), format="0.0", locale=LOCALES.get(self.language, self.language))
+        number = format_decimal(round(value, 1), format="0.0", locale=self.locale)
         return self("crow", km=number)
 
 

@@ -191,3 +191,9 @@ def test_the_font_folder_setting_is_looked_in_first(tmp_path, monkeypatch):
     assert "ti" not in plan_languages() and "hi" in plan_languages()
     monkeypatch.delenv(plan_fonts.FONT_DIR_ENV)
     assert "ti" in plan_languages()
+
+
+def test_a_language_babel_does_not_know_gets_british_dates():
+    words = {**load_words(), "tlh": dict(load_words()["en"], when="ghorgh")}
+    w = PlanWords("tlh", words)
+    assert w("when") == "ghorgh" and w.date(DAY) == "2 March 2026" and w.km(1.26).startswith("1.3 km")
