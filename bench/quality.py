@@ -57,6 +57,9 @@ DIRECTORIES: dict[str, tuple[Path, Path, Path | None]] = {
     "western-sydney": (DEV / "western-sydney" / "directory.csv", DEV / "western-sydney" / "profiles.jsonl",
                        DEV / "western-sydney" / "gazetteer.csv"),
 }
+# Directories only ever measured, never trained or chosen on (a directory written blind, after the
+# ranking was built): --lodo reports them with what was chosen on all the others.
+TEST_ONLY: set[str] = set()
 K = 10
 RRF_K = 60
 SUBGROUPS = {
@@ -159,11 +162,14 @@ class Directory:
         whether per-need queries fetch candidates, not on the fusion weights the grid varies."""
         inner, memo = self.rec._signals, {}
         self.forget = memo.clear
+        self.captured: list[tuple] = []  # (rows, signals, weights) of each call, for bench/train_ranker.py
 
         def signals(state, profile, point, elig, mask, query, text, weights):
-            key = (profile.model_dump_json(), text, self.rec.blend.per_need > 0, len(query), mask.tobytes())
+            key = (profile.model_dump_json(), text, self.rec.blend.per_need > 0, len(query), mask.tobytes(),
+                   self.rec.blend.ranker is not None)
             if key not in memo:
                 memo[key] = inner(state, profile, point, elig, mask, query, text, weights)
+            self.captured.append((memo[key][0], memo[key][1], weights))
             return memo[key]
 
         self.rec._signals = signals

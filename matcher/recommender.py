@@ -25,6 +25,7 @@ from threadpoolctl import ThreadpoolController
 from directory import store as store_tables
 from directory.records import DOMAINS, Resource
 from directory.store import Store
+from directory.support_types import SUPPORT_TYPE_KEYS
 
 from . import conditions, constraints, domains, filters, ranking, reasons, support_types
 from .embedder import Embedder, load_embedder
@@ -442,7 +443,8 @@ class Recommender:
         lex = state.lexicon.scores(text, rows)
         dist = self._distances(snap, rows, point)
         sem = vecs @ query
-        return rows, {
+        learned = self._learned_signals(snap, profile, rows, weights) if self.blend.ranker is not None else {}
+        return rows, {**learned,
             "semantic": sem,
             "sentences": (vecs @ parts.T).max(axis=1) if len(parts) else sem,
             "per_need": per,
@@ -452,6 +454,19 @@ class Recommender:
             "distance": ranking.nearness(dist, elig.in_person[rows], profile.max_distance_km, self.blend,
                                          point is not None),
         }
+
+    @staticmethod
+    def _learned_signals(snap: Snapshot, profile: NeedsProfile, rows: np.ndarray,
+                         weights: np.ndarray) -> dict[str, np.ndarray]:
+        """ranking.LEARNED_SIGNALS over the candidate rows: whether each serves the greatest need, and
+        the share of the person's support types (read from their words) it offers."""
+        top = snap.domains[rows, int(np.argmax(weights))].astype(float) if weights.any() else np.zeros(len(rows))
+        offered = getattr(snap, "support_types", None)
+        wanted = [j for j, k in enumerate(SUPPORT_TYPE_KEYS) if k in support_types.types_from_profile(profile)]
+        share = np.zeros(len(rows))
+        if offered is not None and wanted:
+            share = offered[np.ix_(rows, wanted)].sum(axis=1) / len(wanted)
+        return {"meets_top": top, "support_type": share}
 
     @staticmethod
     def _distances(snap: Snapshot, rows: np.ndarray, point) -> np.ndarray:
