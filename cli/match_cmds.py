@@ -32,7 +32,17 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--top", type=positive_int, default=10, help="how many results (default 10)")
     p.add_argument("--json", action="store_true", help="print the contract's JSON (one object a line)")
     p.add_argument("--model", default=None, help="embedding model: a name under models/ or a path")
+    p.add_argument("--keyword", default=None, help="offer only listings whose words hold every word of this")
+    p.add_argument("--day", action="append", type=day_of_week, default=None, metavar="DAY",
+                   help="offer only listings meeting on this day (mon..sun); repeat for several")
+    p.add_argument("--support-type", action="append", type=support_type, default=None, metavar="KEY",
+                   dest="support_types", help="offer only listings of this support type (`signpost support-types` "
+                   "lists the keys); repeat for several")
     p.set_defaults(func=cmd_match)
+
+    p = sub.add_parser("support-types", help="the support types a listing may have: key, label and needs domains")
+    p.add_argument("--json", action="store_true", help="one JSON object a line: key, label, domains")
+    p.set_defaults(func=cmd_support_types)
 
 
 def positive_int(text: str) -> int:
@@ -44,6 +54,27 @@ def positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be a whole number of 1 or more, not '{text}'")
     return value
+
+
+def day_of_week(text: str) -> int:
+    """--day: a day's name or its first three letters (0 = Monday)."""
+    from matcher.filters import DAYS
+
+    key = text.strip().casefold()[:3]
+    for i, day in enumerate(DAYS):
+        if len(key) == 3 and day.startswith(key) and day.startswith(text.strip().casefold()):
+            return i
+    raise argparse.ArgumentTypeError(f"must be a day of the week (mon, tue, ... sun), not '{text}'")
+
+
+def support_type(text: str) -> str:
+    """--support-type: a key of the support-type vocabulary (directory/support_types.py)."""
+    from directory.support_types import SUPPORT_TYPE_KEYS
+
+    key = text.strip().casefold()
+    if key not in SUPPORT_TYPE_KEYS:
+        raise argparse.ArgumentTypeError(f"is not a support type: '{text}' (see `signpost support-types`)")
+    return key
 
 
 def cmd_index(args: argparse.Namespace) -> int:
@@ -72,8 +103,20 @@ def cmd_match(args: argparse.Namespace) -> int:
         if rec.last_update.embedded:
             say(f"index brought up to date: {rec.last_update}")
         for profile in profiles:
-            recs = rec.recommend(profile, top_k=args.top)
+            recs = rec.recommend(profile, top_k=args.top, keyword=args.keyword, days=args.day,
+                                 support_types=args.support_types)
             answer(to_json_line(recs.to_json()) if args.json else format_table(recs.to_json()))
+    return 0
+
+
+def cmd_support_types(args: argparse.Namespace) -> int:
+    from directory.support_types import SUPPORT_TYPES
+
+    for t in SUPPORT_TYPES:
+        if args.json:
+            answer(to_json_line({"key": t.key, "label": t.label, "domains": list(t.domains)}))
+        else:
+            answer(f"{t.key:<28} {t.label}  ({', '.join(t.domains)})")
     return 0
 
 

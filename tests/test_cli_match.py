@@ -135,3 +135,34 @@ def test_not_json_exits_2(db, tmp_path, capsys):
     path.write_text("{not json")
     code, out, err = run(capsys, "--db", db, "match", str(path))
     assert code == 2 and out == "" and "not valid JSON" in err
+
+
+def test_match_options_narrow_the_offer_like_the_app(db, tmp_path, capsys):
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps(dict(PROFILE, max_distance_km=20, max_cost="paid")))
+    code, out, _ = run(capsys, "--db", db, "match", str(path), "--json", "--support-type", "debt_advice")
+    assert code == 0 and [r["id"] for r in json.loads(out)["results"]] == ["L02"]
+    code, out, _ = run(capsys, "--db", db, "match", str(path), "--json", "--keyword", "choir")
+    assert code == 0 and [r["name"] for r in json.loads(out)["results"]] == ["Far Away Choir"]
+    code, out, _ = run(capsys, "--db", db, "match", str(path), "--json", "--day", "Saturday", "--day", "sun")
+    assert code == 0 and json.loads(out)["results"] == []  # no schedule names a weekend day
+    code, out, _ = run(capsys, "--db", db, "match", str(path), "--json", "--day", "Fri")
+    assert code == 0 and "L02" in [r["id"] for r in json.loads(out)["results"]]  # Mon-Fri
+
+
+@pytest.mark.parametrize("option, value, said", [("--support-type", "walking_on_water", "is not a support type"),
+                                                 ("--day", "someday", "must be a day of the week")])
+def test_a_bad_match_option_exits_2_naming_it(db, tmp_path, capsys, option, value, said):
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps(PROFILE))
+    code, out, err = run(capsys, "--db", db, "match", str(path), option, value)
+    assert code == 2 and out == "" and option in err and said in err and f"'{value}'" in err
+
+
+def test_support_types_lists_every_key(capsys):
+    from directory.support_types import SUPPORT_TYPE_KEYS
+
+    code, out, _ = run(capsys, "support-types", "--json")
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and [r["key"] for r in rows] == list(SUPPORT_TYPE_KEYS)
+    assert all(r["label"] and r["domains"] for r in rows)
