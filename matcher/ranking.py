@@ -188,8 +188,10 @@ def nearness(distance_km: np.ndarray, in_person_usable: np.ndarray, max_km: floa
 
 SIGNALS = ("semantic", "sentences", "per_need", "lexical", "coverage", "condition", "distance")
 # Signals only the learned ranker reads (matcher/learned.py): whether the listing serves the greatest
-# need, and the share of the person's support types it offers.
-LEARNED_SIGNALS = ("meets_top", "support_type")
+# need; the share of the person's support types (read from their words) it offers, whether it offers
+# any; whether it is for a particular group the person is not in (support_types.audience_mismatch);
+# the similarity of its text to the closest of the person's types' descriptions.
+LEARNED_SIGNALS = ("meets_top", "support_type", "type_any", "type_mismatch", "type_sim")
 
 
 def reciprocal_ranks(values: np.ndarray, k: float) -> np.ndarray:

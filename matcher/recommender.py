@@ -492,7 +492,7 @@ class Recommender:
         lex = state.lexicon.scores(text, rows)
         dist = self._distances(snap, rows, point)
         sem = vecs @ query
-        learned = self._learned_signals(snap, profile, rows, weights) if self.blend.ranker is not None else {}
+        learned = self._learned_signals(snap, profile, rows, vecs, weights) if self.blend.ranker is not None else {}
         return rows, {**learned,
             "semantic": sem,
             "sentences": (vecs @ parts.T).max(axis=1) if len(parts) else sem,
@@ -504,18 +504,22 @@ class Recommender:
                                          point is not None),
         }
 
-    @staticmethod
-    def _learned_signals(snap: Snapshot, profile: NeedsProfile, rows: np.ndarray,
+    def _learned_signals(self, snap: Snapshot, profile: NeedsProfile, rows: np.ndarray, vecs: np.ndarray,
                          weights: np.ndarray) -> dict[str, np.ndarray]:
-        """ranking.LEARNED_SIGNALS over the candidate rows: whether each serves the greatest need, and
-        the share of the person's support types (read from their words) it offers."""
-        top = snap.domains[rows, int(np.argmax(weights))].astype(float) if weights.any() else np.zeros(len(rows))
-        offered = getattr(snap, "support_types", None)
-        wanted = [j for j, k in enumerate(SUPPORT_TYPE_KEYS) if k in support_types.types_from_profile(profile)]
-        share = np.zeros(len(rows))
-        if offered is not None and wanted:
-            share = offered[np.ix_(rows, wanted)].sum(axis=1) / len(wanted)
-        return {"meets_top": top, "support_type": share}
+        """ranking.LEARNED_SIGNALS over the candidate rows (matcher/learned.py says what each means)."""
+        n = len(rows)
+        top = snap.domains[rows, int(np.argmax(weights))].astype(float) if weights.any() else np.zeros(n)
+        wanted = np.zeros(len(SUPPORT_TYPE_KEYS), dtype=bool)
+        wanted[[SUPPORT_TYPE_KEYS.index(k) for k in support_types.types_from_profile(profile)]] = True
+        offered = snap.support_types[rows]
+        out = {"meets_top": top, "support_type": np.zeros(n), "type_any": np.zeros(n), "type_sim": np.zeros(n),
+               "type_mismatch": support_types.audience_mismatch(offered, wanted).astype(float)}
+        if wanted.any():
+            hits = offered[:, wanted]
+            out["support_type"] = hits.sum(axis=1) / wanted.sum()
+            out["type_any"] = hits.any(axis=1).astype(float)
+            out["type_sim"] = (vecs @ self.type_vectors[wanted].T).max(axis=1)
+        return out
 
     @staticmethod
     def _distances(snap: Snapshot, rows: np.ndarray, point) -> np.ndarray:
