@@ -512,13 +512,16 @@ class Recommender:
         wanted = np.zeros(len(SUPPORT_TYPE_KEYS), dtype=bool)
         wanted[[SUPPORT_TYPE_KEYS.index(k) for k in support_types.types_from_profile(profile)]] = True
         offered = snap.support_types[rows]
+        sims = vecs @ self.type_vectors.T
         out = {"meets_top": top, "support_type": np.zeros(n), "type_any": np.zeros(n), "type_sim": np.zeros(n),
-               "type_mismatch": support_types.audience_mismatch(offered, wanted).astype(float)}
+               "type_mismatch": support_types.audience_mismatch(offered, wanted).astype(float),
+               "not_support": support_types.not_support([snap.texts[r] for r in rows]).astype(float),
+               "hub": sims.mean(axis=1)}
         if wanted.any():
             hits = offered[:, wanted]
             out["support_type"] = hits.sum(axis=1) / wanted.sum()
             out["type_any"] = hits.any(axis=1).astype(float)
-            out["type_sim"] = (vecs @ self.type_vectors[wanted].T).max(axis=1)
+            out["type_sim"] = sims[:, wanted].max(axis=1)
         return out
 
     @staticmethod
