@@ -1,5 +1,7 @@
-"""Scoring and diversity: how eligible candidates are ordered.
+"""Scoring and diversity: how eligible candidates are ordered (docs/ranking.md).
 
+By default the learned ranker (matcher/learned.py, `Blend.ranker`) turns the signals into one
+relevance; without it (`Blend(ranker=None)`, or a damaged weights file) the fixed blend below does.
 A candidate's relevance fuses signals computed over all candidates at once (see `Blend`): semantic
 similarity to the person's own words and to each need, lexical match (BM25 of the person's words),
 need coverage (which of the person's needs the listing serves, lower readings weighing more), a
