@@ -5,7 +5,7 @@
     .venv/bin/python bench/quality.py --lodo --blend-grid   # the same for the fixed blend's grid (~9 min)
     .venv/bin/python bench/quality.py --domains    # domain inference against curator domains (demo directory)
 
-Each directory (Glasgow demo, Bradford, Western Sydney) is loaded into a temporary SQLite database,
+Each directory (Glasgow demo, Bradford, Western Sydney; Swansea, test only) is loaded into a temporary SQLite database,
 indexed with the real model through `Recommender.open` (with its own gazetteer) and every labelled
 profile ({"id", "persona", "profile", "relevant": {listing id: grade}}) is matched. The baselines rank
 the same eligible listings (contract section 4 applied first, the same mask for every system): BM25
@@ -283,7 +283,7 @@ def evaluate_all(dirs: list[Directory]) -> None:
     for d in dirs:
         base = baselines(d)
         best = max(m.mean for _, m in base)
-        print_table(d, [*base, ("matcher (default Blend)", d.run("matcher"))], best)
+        print_table(d, [*base, ("matcher (shipped ranker)", d.run("matcher"))], best)
 
 
 def score_grid(dirs: list[Directory]) -> tuple[list[tuple[tuple[float, int], Blend]], np.ndarray]:
