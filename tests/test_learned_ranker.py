@@ -162,3 +162,33 @@ with Recommender.open({str(db)!r}, index_dir={str(tmp_path / 'ix')!r}) as rec:
 print(sorted(m for m in set(sys.modules) - before if m.split('.')[0] in ('sklearn', 'scipy')))
 """
     assert run_python(code) == "[]"
+
+
+def test_a_group_for_people_the_person_is_not_is_a_mismatch():
+    from directory.support_types import SUPPORT_TYPE_KEYS
+    from matcher.support_types import audience_mismatch
+
+    def row(*keys):
+        out = np.zeros(len(SUPPORT_TYPE_KEYS), dtype=bool)
+        out[[SUPPORT_TYPE_KEYS.index(k) for k in keys]] = True
+        return out
+
+    offered = np.array([row("lung_health", "singing_music"), row("social_groups"), row("carers_support")])
+    assert audience_mismatch(offered, row("social_groups")).tolist() == [True, False, True]
+    assert audience_mismatch(offered, row("carers_support")).tolist() == [True, False, False]
+
+
+def test_a_lonely_person_gets_the_social_club_above_a_copd_group_and_a_job_advert(tmp_path, embedder):  # noqa: F811
+    rec_listings = [
+        listing("COPD", name="Breathe Easy Group", domains=["managing_symptoms", "social_relationships"],
+                description="A friendly social group for people living with COPD and other lung conditions."),
+        listing("JOBS", name="Care Assistants Wanted", domains=["work_volunteering", "social_relationships"],
+                description="We are recruiting care assistants: paid job vacancy, apply with your CV."),
+        listing("CLUB", name="Thursday Friendship Club", domains=["social_relationships"],
+                description="Tea, cake and a chat for anyone who feels lonely or wants to make new friends."),
+    ]
+    with open_directory(tmp_path, embedder, rec_listings) as rec:
+        got = [r.id for r in rec.recommend({"needs": {"social_relationships": 2},
+                                            "goals": "Since I retired I hardly see anyone. I'd like some company."},
+                                           top_k=3).results]
+    assert got[0] == "CLUB", got
