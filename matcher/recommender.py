@@ -25,6 +25,7 @@ from threadpoolctl import ThreadpoolController
 from directory import store as store_tables
 from directory.records import DOMAINS, Resource
 from directory.store import Store
+from directory.support_types import SUPPORT_TYPE_KEYS
 
 from . import conditions, constraints, domains, filters, ranking, reasons, support_types
 from .embedder import Embedder, load_embedder
@@ -156,6 +157,7 @@ class Recommender:
         self.shared = None if store is None else SharedVectors(store, embedder.name, embedder.dim)
         self.domain_vectors = self._description_vectors(list(domains.DOMAIN_DESCRIPTIONS.values()))
         self._type_vectors: np.ndarray | None = None
+        self._not_support_rows: tuple[Snapshot, np.ndarray] | None = None  # (snapshot, -1 unknown / 0 / 1 per row)
         self.last_update = IndexUpdate()  # what the latest update_index did
         self._lock = threading.RLock()
         self._prepared: _Prepared | None = None
@@ -491,7 +493,8 @@ class Recommender:
         lex = state.lexicon.scores(text, rows)
         dist = self._distances(snap, rows, point)
         sem = vecs @ query
-        return rows, {
+        learned = self._learned_signals(snap, profile, rows, vecs, weights) if self.blend.ranker is not None else {}
+        return rows, {**learned,
             "semantic": sem,
             "sentences": (vecs @ parts.T).max(axis=1) if len(parts) else sem,
             "per_need": per,
@@ -501,6 +504,39 @@ class Recommender:
             "distance": ranking.nearness(dist, elig.in_person[rows], profile.max_distance_km, self.blend,
                                          point is not None),
         }
+
+    def _learned_signals(self, snap: Snapshot, profile: NeedsProfile, rows: np.ndarray, vecs: np.ndarray,
+                         weights: np.ndarray) -> dict[str, np.ndarray]:
+        """ranking.LEARNED_SIGNALS over the candidate rows (matcher/learned.py says what each means)."""
+        n = len(rows)
+        top = snap.domains[rows, int(np.argmax(weights))].astype(float) if weights.any() else np.zeros(n)
+        wanted = np.zeros(len(SUPPORT_TYPE_KEYS), dtype=bool)
+        wanted[[SUPPORT_TYPE_KEYS.index(k) for k in support_types.types_from_profile(profile)]] = True
+        offered = snap.support_types[rows]
+        types = self.type_vectors
+        out = {"meets_top": top, "support_type": np.zeros(n), "type_any": np.zeros(n), "type_sim": np.zeros(n),
+               "type_mismatch": support_types.audience_mismatch(offered, wanted).astype(float),
+               "not_support": self._not_support(snap, rows),
+               "hub": vecs @ types.mean(axis=0)}  # the mean of its cosines to every type's description
+        if wanted.any():
+            hits = offered[:, wanted]
+            out["support_type"] = hits.sum(axis=1) / wanted.sum()
+            out["type_any"] = hits.any(axis=1).astype(float)
+            out["type_sim"] = (vecs @ types[wanted].T).max(axis=1)
+        return out
+
+    def _not_support(self, snap: Snapshot, rows: np.ndarray) -> np.ndarray:
+        """support_types.not_support of the rows' texts, remembered per row of this snapshot: a regex
+        pass over 200 candidates costs ~3 ms a match, the lookup nothing (two matches writing the
+        same row write the same value)."""
+        held = self._not_support_rows
+        if held is None or held[0] is not snap:
+            held = self._not_support_rows = (snap, np.full(len(snap), -1, dtype=np.int8))
+        known = held[1]
+        todo = rows[known[rows] < 0]
+        if len(todo):
+            known[todo] = support_types.not_support([snap.texts[r] for r in todo])
+        return known[rows].astype(float)
 
     @staticmethod
     def _distances(snap: Snapshot, rows: np.ndarray, point) -> np.ndarray:
