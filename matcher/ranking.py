@@ -193,11 +193,13 @@ SIGNALS = ("semantic", "sentences", "per_need", "lexical", "coverage", "conditio
 # need; the share of the person's support types (read from their words) it offers, whether it offers
 # any; whether it is for a particular group the person is not in (support_types.audience_mismatch);
 # the similarity of its text to the closest of the person's types' descriptions; whether its text says
-# it is no support for the public (a job advert, a trial: support_types.not_support); and its "hubness",
+# it is no support for the public (a job advert, a trial: support_types.not_support); its "hubness",
 # its mean similarity to every type's description: a generic listing ("information and support for
 # all") is close to every query, so its similarity to this one says less (Radovanovic et al., JMLR
-# 2010, on hubs; the CSLS correction of Conneau et al., ICLR 2018, subtracts the same kind of mean).
-LEARNED_SIGNALS = ("meets_top", "support_type", "type_any", "type_mismatch", "type_sim", "not_support", "hub")
+# 2010, on hubs; the CSLS correction of Conneau et al., ICLR 2018, subtracts the same kind of mean);
+# and whether it is held in a language the person speaks other than English (their own language).
+LEARNED_SIGNALS = ("meets_top", "support_type", "type_any", "type_mismatch", "type_sim", "not_support", "hub",
+                   "own_language")
 
 
 def reciprocal_ranks(values: np.ndarray, k: float) -> np.ndarray:

@@ -518,13 +518,23 @@ class Recommender:
         out = {"meets_top": top, "support_type": np.zeros(n), "type_any": np.zeros(n), "type_sim": np.zeros(n),
                "type_mismatch": support_types.audience_mismatch(offered, wanted).astype(float),
                "not_support": self._not_support(snap, rows),
-               "hub": vecs @ types.mean(axis=0)}  # the mean of its cosines to every type's description
+               "hub": vecs @ types.mean(axis=0),  # the mean of its cosines to every type's description
+               "own_language": self._own_language(snap, profile, rows)}
         if wanted.any():
             hits = offered[:, wanted]
             out["support_type"] = hits.sum(axis=1) / wanted.sum()
             out["type_any"] = hits.any(axis=1).astype(float)
             out["type_sim"] = (vecs @ types[wanted].T).max(axis=1)
         return out
+
+    @staticmethod
+    def _own_language(snap: Snapshot, profile: NeedsProfile, rows: np.ndarray) -> np.ndarray:
+        """1 when the listing is held in a language the person speaks other than English, the
+        directories' common language (contract section 4 only asks for one shared language)."""
+        cols = snap.language_columns([c for c in profile.languages if c != "en"])
+        if len(cols) == 0:
+            return np.zeros(len(rows))
+        return snap.language_matrix[rows][:, cols].any(axis=1).astype(float)
 
     def _not_support(self, snap: Snapshot, rows: np.ndarray) -> np.ndarray:
         """support_types.not_support of the rows' texts, remembered per row of this snapshot: a regex
