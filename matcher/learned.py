@@ -26,7 +26,7 @@ DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "ranker.json"
 # Signals used as they are (each already in [0, 1] over the candidates of one match).
 RAW = ("semantic", "sentences", "per_need", "lexical", "coverage", "condition", "distance",
        "meets_top", "support_type", "type_any", "type_mismatch", "type_sim", "not_support", "hub",
-       "own_language")
+       "own_language", "for_group")
 # Signals that also enter normalised within the match: their scale differs between directories.
 NORMALISED = ("semantic", "sentences", "per_need", "lexical")
 # Reciprocal rank with this constant: the best candidate 1, the 10th about 0.5, the 100th 0.09.

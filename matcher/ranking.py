@@ -199,7 +199,7 @@ SIGNALS = ("semantic", "sentences", "per_need", "lexical", "coverage", "conditio
 # 2010, on hubs; the CSLS correction of Conneau et al., ICLR 2018, subtracts the same kind of mean);
 # and whether it is held in a language the person speaks other than English (their own language).
 LEARNED_SIGNALS = ("meets_top", "support_type", "type_any", "type_mismatch", "type_sim", "not_support", "hub",
-                   "own_language")
+                   "own_language", "for_group")
 
 
 def reciprocal_ranks(values: np.ndarray, k: float) -> np.ndarray:

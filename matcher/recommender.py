@@ -39,6 +39,9 @@ NEAR_MISSES = 3
 # Above this many listings a refresh swaps the new snapshot in first and then, on a background
 # thread, refits the lexical index (~2.8 s for 100k texts on 2 shared cores) and saves the index.
 BACKGROUND_MIN = 20_000
+# Age limits that make a listing one for a group (`_for_group`): older people's services start at 50 to
+# 65, young people's end at 18 to 25; a limit of 18+ or 16+ is only an adult service.
+OLDER_FROM, YOUNG_TO = 50, 25
 # Above this many listings the snapshot keeps no record: the rows shown are read from the database
 # (one statement per query, a few ms) rather than held as JSON (~1 GB at 1M listings).
 FETCH_MIN = 50_000
@@ -519,7 +522,8 @@ class Recommender:
                "type_mismatch": support_types.audience_mismatch(offered, wanted).astype(float),
                "not_support": self._not_support(snap, rows),
                "hub": vecs @ types.mean(axis=0),  # the mean of its cosines to every type's description
-               "own_language": self._own_language(snap, profile, rows)}
+               "own_language": self._own_language(snap, profile, rows),
+               "for_group": self._for_group(snap, profile, rows)}
         if wanted.any():
             hits = offered[:, wanted]
             out["support_type"] = hits.sum(axis=1) / wanted.sum()
@@ -535,6 +539,16 @@ class Recommender:
         if len(cols) == 0:
             return np.zeros(len(rows))
         return snap.language_matrix[rows][:, cols].any(axis=1).astype(float)
+
+    @staticmethod
+    def _for_group(snap: Snapshot, profile: NeedsProfile, rows: np.ndarray) -> np.ndarray:
+        """1 when the listing is only for the person's gender, or only for older (50+) or young
+        (25 and under) people and the person's age is known: the hard rules let only people of that
+        group reach it, so it is made for them (an older people's befriending scheme for a widow of 71)."""
+        group = snap.gender[rows] != 0
+        if profile.age is not None:
+            group |= (snap.min_age[rows] >= OLDER_FROM) | (snap.max_age[rows] <= YOUNG_TO)
+        return group.astype(float)
 
     def _not_support(self, snap: Snapshot, rows: np.ndarray) -> np.ndarray:
         """support_types.not_support of the rows' texts, remembered per row of this snapshot: a regex
