@@ -48,7 +48,7 @@ CARER = {"needs": {"mental_wellbeing": 2, "social_relationships": 3, "work_volun
 def test_the_shipped_weights_load_and_are_what_matching_uses():
     ranker = learned.LinearRanker.load(learned.DEFAULT_PATH)
     assert len(ranker.weights) == len(learned.FEATURES)
-    assert ranker.info["trained_on"] == ["bradford", "glasgow", "western-sydney"]
+    assert ranker.info["trained_on"] == ["bradford", "glasgow", "swansea", "western-sydney"]
     assert np.array_equal(Blend().ranker.weights, ranker.weights)
     assert Blend(ranker=None).ranker is None
 
