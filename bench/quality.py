@@ -5,7 +5,7 @@
     .venv/bin/python bench/quality.py --lodo --blend-grid   # the same for the fixed blend's grid (~9 min)
     .venv/bin/python bench/quality.py --domains    # domain inference against curator domains (demo directory)
 
-Each directory (Glasgow demo, Bradford, Western Sydney; Swansea, test only) is loaded into a temporary SQLite database,
+Each directory (Glasgow demo, Bradford, Western Sydney, Swansea) is loaded into a temporary SQLite database,
 indexed with the real model through `Recommender.open` (with its own gazetteer) and every labelled
 profile ({"id", "persona", "profile", "relevant": {listing id: grade}}) is matched. The baselines rank
 the same eligible listings (contract section 4 applied first, the same mask for every system): BM25
@@ -333,7 +333,7 @@ def lodo_learned(dirs: list[Directory]) -> None:
         subs = "  ".join(f"{s} {d.subgroup(held, s) / m:.2f}" for s in SUBGROUPS)
         print(f"  {d.name:<16} {m:.3f} / {best:.3f} = {m / best:.2f}x   {subs}   errors {held.errors}")
     every = [v for d, *_, h in summary if d.name not in TEST_ONLY for v in h.ndcg]
-    print(f"  pooled held-out nDCG@10 over {len(every)} profiles (not TEST_ONLY): {np.mean(every):.3f}")
+    print(f"  pooled held-out nDCG@10 over {len(every)} profiles: {np.mean(every):.3f}")
 
 
 def lodo(dirs: list[Directory]) -> None:

@@ -10,8 +10,9 @@ turned into features (matcher.learned.features); a listing's label is its grade 
 The model is linear over standardised features, fitted with scikit-learn (training only: the query
 path reads the JSON with numpy): "pairwise", logistic regression on feature differences of pairs of
 candidates of one match with different grades (RankSVM-style, each match weighing the same); or
-"pointwise", logistic regression on grade >= 2 (grade >= 1 where a match has no 2). Which one and
-its regularisation C are chosen by leave-one-directory-out: for a held-out directory, each setting
+"pointwise", logistic regression on grade >= 2 (grade >= 1 where a match has no 2). Which one, its
+regularisation C and the feature set (FEATURE_SETS: a group of features left out, weight 0) are
+chosen by leave-one-directory-out over the four development directories: for a held-out directory, each setting
 is scored by an inner LODO over the other directories only, the best is trained on all of them and
 measured on the held-out one. The shipped weights: the setting best over every directory's inner
 LODO (no directory's figure decides alone), trained on all directories.
