@@ -1,8 +1,9 @@
 """Which needs domains (contract section 1) a listing serves, when its curator left them blank.
 
-Two signals, either suffices: the listing's embedding is close to a short description of the
-domain (the same descriptions serve as per-need queries), or a keyword rule fires on its text.
-A listing gets at least the single closest domain, so nothing is left unreachable by need.
+Three signals, any suffices: the listing's embedding is close to a short description of the
+domain (the same descriptions serve as per-need queries), a keyword rule fires on its text, or one
+of its support types serves the domain (`domains_of_types`; Recommender._infer adds these).
+A listing gets at least its MIN_INFERRED closest domains, so nothing is left unreachable by need.
 """
 
 from __future__ import annotations
