@@ -251,5 +251,9 @@ def test_plan_in_urdu_says_its_words_are_a_draft_and_the_preview_reads_right_to_
     (frame,) = [n for n in at._tree if n.type == "iframe"]
     page = base64.b64decode(frame.proto.src.split(",", 1)[1]).decode("utf-8")
     assert '<html lang="ur" dir="rtl">' in page and "ہم نے مل کر کیا چنا" in page
+    # Polish: checked headings, but the words added later (contacts, costs, access) are drafts, and it says which.
     at.selectbox(key="fs_plan_lang").set_value("pl").run()
+    (said,) = [c.value for c in at.caption if "draft translation" in c.value]
+    assert said.startswith("Some Polish words on the plan are a draft translation") and "Phone, E" in said
+    at.selectbox(key="fs_plan_lang").set_value("en").run()
     assert not any("draft translation" in c.value for c in at.caption)

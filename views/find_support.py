@@ -273,9 +273,15 @@ else:
                 help="Headings, 'When', 'Where' and the date; the listings' own words stay as they are held.")
     b.checkbox("Large print", key="fs_large_print")
     plan_lang = ss.get("fs_plan_lang") or "en"
-    if PlanWords(plan_lang).draft:
+    plan_words = PlanWords(plan_lang)
+    if plan_words.all_draft:
         a.caption(f"The {ui.language_name(plan_lang)} headings are a draft translation, not yet checked by a "
                   "native speaker: read them through with the person.")
+    elif plan_words.draft:
+        drafts = plan_words.draft_words()
+        a.caption(f"Some {ui.language_name(plan_lang)} words on the plan are a draft translation, not yet checked "
+                  f"by a native speaker ({ui.text(', '.join(drafts[:4]))}{', …' if len(drafts) > 4 else ''}): "
+                  "read them through with the person.")
     recs = ss.get("fs_recs")
     not_found = unmet_lines(recs.unmet_needs, recs.near_misses) if recs is not None else []
     args = (shortlist, ss.get("fs_first_name"), ss.get("fs_next_step") or "", ss.get("fs_contact") or "")
