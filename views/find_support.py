@@ -83,9 +83,9 @@ with left, st.form("profile"):
         d.number_input("Longitude", min_value=-180.0, max_value=180.0, value=None, format="%.5f", key="fs_lon")
     st.slider("How far they can travel (km, as the crow flies)", min_value=0.5, max_value=30.0, step=0.5,
               key="fs_km", format="%.1f km")
-    a, b = st.columns(2)
-    a.selectbox("Phone and internet", pf.DIGITAL_CHOICES, key="fs_digital", format_func=pf.DIGITAL_WORDS.get)
-    b.selectbox("What they can afford", pf.COST_CHOICES, key="fs_cost", format_func=pf.COST_WORDS.get)
+    # One a line: side by side in the form's column their values were cut ("Phone and inte").
+    st.selectbox("Phone and internet", pf.DIGITAL_CHOICES, key="fs_digital", format_func=pf.DIGITAL_WORDS.get)
+    st.selectbox("What they can afford", pf.COST_CHOICES, key="fs_cost", format_func=pf.COST_WORDS.get)
     st.checkbox("Needs wheelchair access", key="fs_wheelchair")
     st.subheader("Narrow the search (optional)")
     st.text_input("Keyword", key="fs_keyword", placeholder="e.g. choir, walking, cooking",
