@@ -355,7 +355,7 @@ def listing_table(items: Iterable[Any], today: dt.date | None = None, *, domains
                   types_of: Tags | None = None) -> pd.DataFrame:
     """Listings as a plain table (text only) for browsing. With matching's domains and kinds of support of
     every listing (`Recommender.listing_domains()` / `listing_support_types()`) the table shows those,
-    inferred ones marked "(inferred)"; without, the curator's own tags."""
+    inferred ones marked "inferred:"; without, the curator's own tags."""
     rows = []
     for item in items:
         r = _res(item)
@@ -369,7 +369,8 @@ def listing_table(items: Iterable[Any], today: dt.date | None = None, *, domains
             "last verified": r.last_verified.isoformat() if r.last_verified else "never",
             "stale": r.is_active and is_stale(r, today),
         })
-    return pd.DataFrame(rows, columns=["id", "name", "organisation", "status", "domains", "kinds of support",
+    # What it offers next to its name, where a curator sees it without scrolling the table sideways.
+    return pd.DataFrame(rows, columns=["id", "name", "kinds of support", "domains", "organisation", "status",
                                        "languages", "area", "delivery", "last verified", "stale"])
 
 

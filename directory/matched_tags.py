@@ -58,11 +58,12 @@ def seen_support_types(resource: Resource, types_of: Tags | None = None) -> Seen
 
 
 def cell(seen: Seen, blank: str = "none") -> str:
-    """A table cell: 'Carers' support, Befriending (inferred)'; `blank` when there are none."""
+    """A table cell: 'inferred: Carers' support, Befriending' (the mark first, where a narrow column still
+    shows it); `blank` when there are none."""
     text = ", ".join(seen.labels) or blank
     if seen.inferred:
-        return f"{text} (inferred)"
-    return text if seen.read else f"{text} ({NOT_READ})"
+        return f"inferred: {text}"
+    return text if seen.read else f"{NOT_READ}: {text}"
 
 
 def sentence(what: str, seen: Seen, can_tag: bool) -> str:

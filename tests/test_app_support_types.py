@@ -155,10 +155,11 @@ def test_directory_shows_kinds_of_support_as_matching_reads_them_inferred_ones_m
     at = new_app("views/directory.py")
     table = at.dataframe[0].value.set_index("id")
     assert table.loc["T01", "kinds of support"] == "Befriending, Lunch clubs and community meals"  # the curator's tags, as they are
-    assert table.loc["C01", "kinds of support"].endswith(" (inferred)")
+    assert table.loc["C01", "kinds of support"].startswith("inferred: ")
     assert "Carers' support" in table.loc["C01", "kinds of support"]
     assert table.loc["G01", "domains"] == "social relationships"  # the curator's domains, not marked
-    assert table.loc["U01", "domains"].endswith(" (inferred)") and "(inferred)" != table.loc["U01", "domains"]
+    assert table.loc["U01", "domains"].startswith("inferred: ") and "_" not in table.loc["U01", "domains"]
+    assert table.loc["U01", "domains"] != "inferred: not stated"
 
     # A curator-tagged listing's panel: its tags, said to be a curator's, never "inferred".
     at.selectbox(key="dir_open").set_value("T01").run()

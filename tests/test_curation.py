@@ -263,8 +263,8 @@ def test_listing_table_and_filters_read_domains_and_kinds_as_matching_does():
     types_of = {"T1": (["carers_support"], False), "T2": (["debt_advice"], True)}
     table = curation.listing_table([tagged, blank], domains_of=domains_of, types_of=types_of).set_index("id")
     assert table.loc["T1", "kinds of support"] == "Carers' support"
-    assert table.loc["T2", "kinds of support"] == "Debt and budgeting advice (inferred)"
-    assert table.loc["T2", "domains"] == "money, looking after yourself (inferred)"
+    assert table.loc["T2", "kinds of support"] == "inferred: Debt and budgeting advice"
+    assert table.loc["T2", "domains"] == "inferred: money, looking after yourself"
     found = curation.filter_listings([tagged, blank], domain="money", domains_of=domains_of, types_of=types_of)
     assert [r.id for r in found] == ["T2"]
     assert [r.id for r in curation.filter_listings([tagged, blank], support_type="debt_advice", types_of=types_of)] == ["T2"]

@@ -333,6 +333,23 @@ def gaps_by_kind(page, base: str, shots: Path, size: str, expect) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= SIZES[size]["width"]
 
 
+def directory_kinds(page, base: str, shots: Path, size: str, expect) -> None:
+    """A curator opens an untagged listing: its kinds of support, as matching reads them, said to be inferred."""
+    page.goto(f"{base}/directory")
+    expect(page.get_by_role("heading", name="Directory")).to_be_visible()
+    box = page.get_by_role("combobox", name="Or open a listing by name", exact=True)
+    box.click()
+    page.keyboard.type("SP0070")  # a long list draws only the options in view: type to find one
+    page.get_by_role("option", name="SP0070 · South Asian Carers' Group", exact=True).click()
+    expect(page.get_by_role("heading", name="South Asian Carers' Group")).to_be_visible()
+    said = page.get_by_text(re.compile(r"^Kinds of support \(inferred from the text\): .*Carers' support"))
+    expect(said).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^Needs domains \((tagged by a curator|inferred from the text)\): "))
+           ).to_be_visible()
+    page.wait_for_timeout(1500)  # the table draws on a canvas after the page
+    shoot(page, shots / f"{size}-8-directory-kinds.png", 1800)
+
+
 def test_a_kind_of_support_in_find_support_and_gaps_by_kind_stay_on_this_machine(demo_server, tmp_path):
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium), "
@@ -353,6 +370,7 @@ def test_a_kind_of_support_in_find_support_and_gaps_by_kind_stay_on_this_machine
             page.set_default_timeout(60_000)
             kind_of_support(page, demo_server, shots, size, expect)
             gaps_by_kind(page, demo_server, shots, size, expect)
+            directory_kinds(page, demo_server, shots, size, expect)
             assert requests, "no request was recorded"
             assert not outside_requests(requests), outside_requests(requests)
             context.close()

@@ -34,6 +34,12 @@ tab_browse, tab_stale, tab_dups, tab_add = st.tabs(
     ["Browse and edit", f"Stale listings ({len(stale)})", "Possible duplicates", "Add a listing"])
 
 
+# The table's widths: a listing's name and what it offers read whole, the rest as they fit.
+COLUMNS = {"id": st.column_config.TextColumn(width="small"), "name": st.column_config.TextColumn(width="medium"),
+           "kinds of support": st.column_config.TextColumn(width="large"),
+           "domains": st.column_config.TextColumn(width="medium")}
+
+
 def bulk_verify(chosen, key: str) -> None:
     """Verify the chosen listings at once (each at the version shown), if the role may edit."""
     if not chosen or not user.can("edit"):
@@ -77,9 +83,10 @@ with tab_browse:
         support_type=None if kind == "any" else kind, domains_of=domains_of, types_of=types_of)
     st.caption(f"{len(found)} of {len(items)} listings shown · click a row to open it, tick several to verify "
                f"them together · {len(stale)} active listings not verified in 12 months (see Stale listings) · "
-               "domains and kinds of support marked (inferred) were read from the listing's words: tag them to be sure")
-    st.dataframe(curation.listing_table(found, today, domains_of=domains_of, types_of=types_of), hide_index=True, width="stretch", height=280,
-                 on_select="rerun", selection_mode="multi-row", key=f"dir_table_{ss.get('dir_table_gen', 0)}")
+               "domains and kinds of support marked “inferred:” were read from the listing's words: tag them to be sure")
+    st.dataframe(curation.listing_table(found, today, domains_of=domains_of, types_of=types_of), hide_index=True,
+                 width="stretch", height=280, column_config=COLUMNS, on_select="rerun", selection_mode="multi-row",
+                 key=f"dir_table_{ss.get('dir_table_gen', 0)}")
     ticked = chosen_rows(f"dir_table_{ss.get('dir_table_gen', 0)}", found)
     bulk_verify(ticked if len(ticked) > 1 else [], "dir_bulk_verify")
     names = {s.id: s.resource.name for s in found}
@@ -97,7 +104,8 @@ with tab_stale:
         st.write(f"{len(stale)} active listings have not been verified in 12 months, longest first. Check each "
                  "with its provider, then mark it verified, or retire it if it no longer runs (open it from "
                  "Browse and edit). Tick rows to verify several at once.")
-        st.dataframe(curation.listing_table(stale, today, domains_of=domains_of, types_of=types_of).drop(columns=["stale"]), hide_index=True,
+        stale_table = curation.listing_table(stale, today, domains_of=domains_of, types_of=types_of)
+        st.dataframe(stale_table.drop(columns=["stale"]), hide_index=True, column_config=COLUMNS,
                      width="stretch", on_select="rerun", selection_mode="multi-row",
                      key=f"stale_table_{ss.get('dir_table_gen', 0)}")
         bulk_verify(chosen_rows(f"stale_table_{ss.get('dir_table_gen', 0)}", stale), "stale_bulk_verify")
