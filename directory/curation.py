@@ -20,10 +20,11 @@ from typing import Any
 
 import pandas as pd
 
-from . import importer
+from . import importer, matched_tags
 from .accounts import User
 from .import_plan import import_plan
 from .languages import language_name
+from .matched_tags import Tags
 from .postcodes import postcode_district
 from .records import (
     CSV_COLUMNS,
@@ -36,7 +37,7 @@ from .records import (
     resource_to_row,
 )
 from .store import AuditEntry, ConflictError, ImportSummary, Store, StoredResource, content_hash
-from .vocabulary import DELIVERY_WORDS, DOMAIN_LABELS
+from .vocabulary import DELIVERY_WORDS
 
 STALE_MONTHS = 12  # the issue's rule: not verified in the last 12 months is stale
 REMOTE_AREA = "phone/online"
@@ -314,16 +315,22 @@ def stale_listings(source: Store | Iterable[Any], today: dt.date | None = None,
 
 def filter_listings(source: Store | Iterable[Any], *, text: str = "", status: str | None = None,
                     domain: str | None = None, language: str | None = None, area: str | None = None,
-                    stale: bool = False, today: dt.date | None = None, months: int = STALE_MONTHS) -> list[Any]:
+                    stale: bool = False, today: dt.date | None = None, months: int = STALE_MONTHS,
+                    support_type: str | None = None, domains_of: Tags | None = None,
+                    types_of: Tags | None = None) -> list[Any]:
     """Listings matching every filter given (None or '' means any). `text` searches names,
-    organisations, descriptions, categories, postcodes and ids, case-insensitively."""
+    organisations, descriptions, categories, postcodes and ids, case-insensitively. `domain` and
+    `support_type` are read as matching reads them when `domains_of` / `types_of` are given (the
+    recommender's answers: a curator's tags, else inferred), else from the curator's tags alone."""
     words = text.casefold().split()
     out = []
     for item in _stored(source):
         r = _res(item)
         if status and r.status != status:
             continue
-        if domain and domain not in r.domains:
+        if domain and domain not in _matched(r.domains, domains_of, r.id):
+            continue
+        if support_type and support_type not in _matched(r.support_types, types_of, r.id):
             continue
         if language and language not in r.languages:
             continue
@@ -340,21 +347,31 @@ def filter_listings(source: Store | Iterable[Any], *, text: str = "", status: st
     return out
 
 
-def listing_table(items: Iterable[Any], today: dt.date | None = None) -> pd.DataFrame:
-    """Listings as a plain table (text only) for browsing."""
+def _matched(own: Sequence[str], tags: Tags | None, rid: str) -> Sequence[str]:
+    return tags[rid][0] if tags is not None and rid in tags else own
+
+
+def listing_table(items: Iterable[Any], today: dt.date | None = None, *, domains_of: Tags | None = None,
+                  types_of: Tags | None = None) -> pd.DataFrame:
+    """Listings as a plain table (text only) for browsing. With matching's domains and kinds of support of
+    every listing (`Recommender.listing_domains()` / `listing_support_types()`) the table shows those,
+    inferred ones marked "inferred:"; without, the curator's own tags."""
     rows = []
     for item in items:
         r = _res(item)
         rows.append({
             "id": r.id, "name": r.name, "organisation": r.organisation, "status": r.status,
-            "domains": ", ".join(DOMAIN_LABELS.get(d, d) for d in r.domains) or NOT_STATED,
+            "domains": matched_tags.cell(matched_tags.seen_domains(r, domains_of, heading=False), blank=NOT_STATED),
+            "kinds of support": matched_tags.cell(matched_tags.seen_support_types(r, types_of),
+                                                  blank="none" if types_of is not None else "inferred when matched"),
             "languages": ", ".join(language_name(c) for c in r.languages),
             "area": area_of(r), "delivery": ", ".join(DELIVERY_WORDS.get(m, m) for m in r.delivery),
             "last verified": r.last_verified.isoformat() if r.last_verified else "never",
             "stale": r.is_active and is_stale(r, today),
         })
-    return pd.DataFrame(rows, columns=["id", "name", "organisation", "status", "domains", "languages", "area",
-                                       "delivery", "last verified", "stale"])
+    # What it offers next to its name, where a curator sees it without scrolling the table sideways.
+    return pd.DataFrame(rows, columns=["id", "name", "kinds of support", "domains", "organisation", "status",
+                                       "languages", "area", "delivery", "last verified", "stale"])
 
 
 def coverage(source: Store | Iterable[Any],

@@ -57,25 +57,44 @@ def _resource(item: Any) -> Resource:
     return item if isinstance(item, Resource) else item.resource
 
 
-def where_text(resource: Resource) -> str:
-    """Where an activity happens, in words: the address, else how it is delivered."""
-    place = ", ".join(p for p in (resource.address, resource.postcode) if p)
-    others = [DELIVERY_WORDS[m] for m in resource.delivery if m != "in_person"]
-    if "in_person" in resource.delivery:
-        text = place or "In person (ask for the address)"
-        return text + (f"; also {' and '.join(others)}" if others else "")
-    return (" and ".join(others)).capitalize() or "Ask the organisers"
-
-
-def contact_lines(resource: Resource) -> list[tuple[str, str]]:
-    out = []
-    if resource.phone:
-        out.append(("Phone", resource.phone))
-    if resource.email:
-        out.append(("E-mail", resource.email))
-    if resource.website:
-        out.append(("Website", resource.website))
+def _and(ways: Sequence[str], w: PlanWords) -> str:
+    """'by phone and online', in the plan's language."""
+    out = ways[0] if ways else ""
+    for way in ways[1:]:
+        out = w("both", a=out, b=way)
     return out
+
+
+def where_text(resource: Resource, w: PlanWords | None = None) -> str:
+    """Where an activity happens, in words (the plan's fixed words in `w`'s language, English without):
+    the address, else how it is delivered."""
+    w = w or PlanWords("en")
+    place = ", ".join(p for p in (resource.address, resource.postcode) if p)
+    others = [w({"phone": "by_phone", "online": "online"}[m]) for m in resource.delivery if m != "in_person"]
+    if "in_person" in resource.delivery:
+        text = place or w("in_person_ask")
+        return w("also", place=text, ways=_and(others, w)) if others else text
+    ways = _and(others, w)
+    return ways[:1].upper() + ways[1:] if ways else w("ask")
+
+
+def contact_lines(resource: Resource, w: PlanWords | None = None) -> list[tuple[str, str]]:
+    """(label, value) of each way to get in touch, labels in `w`'s language (English without)."""
+    w = w or PlanWords("en")
+    return [(w(key), value) for key, value in (("phone", resource.phone), ("email", resource.email),
+                                               ("website", resource.website)) if value]
+
+
+def cost_text(resource: Resource, w: PlanWords) -> str:
+    return w(f"cost_{resource.cost}" if resource.cost else "cost_not_stated")
+
+
+def languages_text(resource: Resource, w: PlanWords) -> str | None:
+    """The languages a listing is held in, named in the plan's language; None for English alone."""
+    if not resource.languages or resource.languages == ["en"]:
+        return None
+    names = ", ".join(w.language_name(c) for c in resource.languages)
+    return w("with_interpreter", languages=names) if resource.interpreter_available else names
 
 
 def _row(label: str, value: str, own: bool = False) -> str:
@@ -88,22 +107,22 @@ def _activity(item: Any, number: int, w: PlanWords) -> str:
     r = _resource(item)
     rows = [
         _row(w("when"), r.schedule) if r.schedule else _row(w("when"), w("ask"), own=True),
-        _row(w("where"), where_text(r)),
+        _row(w("where"), where_text(r, w)),
     ]
     distance = getattr(item, "distance_km", None)
     if distance is not None and "in_person" in r.delivery:
         rows.append(_row(w("how_far"), w.km(distance), own=True))
-    rows.append(_row(w("cost"), COST_WORDS.get(r.cost, "Cost not stated")))
-    contacts = contact_lines(r)
+    rows.append(_row(w("cost"), cost_text(r, w), own=True))
+    contacts = contact_lines(r, w)
     if contacts:
         rows.extend(_row(label, value) for label, value in contacts)
     else:
-        rows.append(_row(w("contact"), "Your link worker will help you get in touch"))
-    langs = [language_name(c) for c in r.languages]
-    if langs and langs != ["English"]:
-        rows.append(_row("Language", ", ".join(langs) + (" (interpreter available)" if r.interpreter_available else "")))
+        rows.append(_row(w("contact"), w("get_in_touch"), own=True))
+    langs = languages_text(r, w)
+    if langs:
+        rows.append(_row(w("language"), langs, own=True))
     if r.wheelchair_accessible is True and "in_person" in r.delivery:
-        rows.append(_row("Access", "Wheelchair accessible"))
+        rows.append(_row(w("access"), w("wheelchair"), own=True))
     reasons = list(getattr(item, "reasons", []) or [])
     why = ""
     if reasons:
@@ -139,7 +158,7 @@ def render_plan_html(chosen: Sequence[Any], first_name: str | None = None, next_
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
         f"<title>{escape(title)}</title><style>{_CSS}</style></head><body>"
         f"<h1>{escape(title)}</h1><div class=\"date\">{escape(w('made_on', date=w.date(today)))}</div>"
-        "<p class=\"howto\" lang=\"en\" dir=\"ltr\">To print: press Ctrl+P (or Cmd+P on a Mac).</p>"
+        f"<p class=\"howto\">{escape(w('howto'))}</p>"
         f"<h2>{escape(w('chosen'))}</h2>{activities}"
         + (f"<h2>{escape(w('not_found'))}</h2>" + "".join(f'<p dir="auto">{escape(x)}</p>' for x in not_found)
            if not_found else "")

@@ -17,11 +17,8 @@ from typing import Any
 
 from fpdf import FPDF
 
-from directory.languages import language_name
-from directory.vocabulary import COST_WORDS
-
 from . import plan_fonts
-from .plan import _resource, contact_lines, where_text
+from .plan import _resource, contact_lines, cost_text, languages_text, where_text
 from .plan_words import PlanWords, plan_languages
 
 SIZES = {False: {"body": 13, "h1": 22, "h2": 16, "line": 6.4},
@@ -119,16 +116,18 @@ def _activity(pdf: _Plan, item: Any, number: int) -> None:
         pdf.para(r.organisation)
     pdf.para(r.description, gap=1.5)
     pdf.field(w("when"), r.schedule or w("ask"))
-    pdf.field(w("where"), where_text(r))
+    pdf.field(w("where"), where_text(r, w))
     distance = getattr(item, "distance_km", None)
     if distance is not None and "in_person" in r.delivery:
         pdf.field(w("how_far"), w.km(distance))
-    pdf.field(w("cost"), COST_WORDS.get(r.cost, COST_WORDS[None]))
-    for label, value in contact_lines(r) or [(w("contact"), w("ask"))]:
+    pdf.field(w("cost"), cost_text(r, w))
+    for label, value in contact_lines(r, w) or [(w("contact"), w("get_in_touch"))]:
         pdf.field(label, value)
-    langs = [language_name(c) for c in r.languages]
-    if langs and langs != ["English"]:
-        pdf.field("Language", ", ".join(langs) + (" (interpreter available)" if r.interpreter_available else ""))
+    langs = languages_text(r, w)
+    if langs:
+        pdf.field(w("language"), langs)
+    if r.wheelchair_accessible is True and "in_person" in r.delivery:
+        pdf.field(w("access"), w("wheelchair"))
     reasons = list(getattr(item, "reasons", []) or [])
     if reasons:
         pdf.para(w("why"), bold=True)
@@ -147,8 +146,8 @@ def render_plan_pdf(chosen: Sequence[Any], first_name: str | None = None, next_s
     pdf = _Plan(words, large_print)
     pdf.set_title(words("title"))
     pdf.add_page()
-    pdf.fit_labels([words(k) for k in ("when", "where", "how_far", "cost", "contact")]
-                   + ["Phone", "E-mail", "Website", "Language"])
+    pdf.fit_labels([words(k) for k in ("when", "where", "how_far", "cost", "contact", "phone", "email", "website",
+                                        "language", "access")])
     name = (first_name or "").strip()
     pdf.para(words("title_named", name=name) if name else words("title"), "h1", bold=True)
     pdf.para(words("made_on", date=words.date(today or dt.date.today())))

@@ -3,8 +3,9 @@ dates in their locale.
 
 The words live in `directory/data/plan_words.csv` (key, language, text, status) so that a curator can
 correct a translation without touching code; a status starting "draft" marks a translation no native
-speaker has checked yet (the Urdu, Punjabi, Bengali, Chinese, Hindi, Tigrinya and Kurdish ones), and the
-app says so beside the plan. A language is offered only when every key is translated and the plan's
+speaker has checked yet (all of the Urdu, Punjabi, Bengali, Chinese, Hindi, Tigrinya and Kurdish ones; in
+the other languages the words added later: contacts, costs, access, how it is delivered), and the app
+says so beside the plan. A language is offered only when every key is translated and the plan's
 fonts hold every letter of it (matcher.plan_fonts); anything missing falls back to English, word by word.
 Listing text itself is printed as the listing holds it.
 
@@ -32,17 +33,17 @@ DRAFT = "draft"
 
 
 @lru_cache(maxsize=4)
-def _read(path: str | None = None) -> tuple[dict[str, dict[str, str]], frozenset[str]]:
+def _read(path: str | None = None) -> tuple[dict[str, dict[str, str]], dict[str, frozenset[str]]]:
     words: dict[str, dict[str, str]] = {}
-    drafts: set[str] = set()
+    drafts: dict[str, set[str]] = {}
     with open(path or WORDS_CSV, newline="", encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
-            text = (row.get("text") or "").strip()
+            text, lang, key = (row.get("text") or "").strip(), row["language"].strip(), row["key"].strip()
             if text:
-                words.setdefault(row["language"].strip(), {})[row["key"].strip()] = text
+                words.setdefault(lang, {})[key] = text
                 if (row.get("status") or "").strip().lower().startswith(DRAFT):
-                    drafts.add(row["language"].strip())
-    return words, frozenset(drafts)
+                    drafts.setdefault(lang, set()).add(key)
+    return words, {lang: frozenset(keys) for lang, keys in drafts.items()}
 
 
 def load_words(path: str | None = None) -> dict[str, dict[str, str]]:
@@ -52,7 +53,12 @@ def load_words(path: str | None = None) -> dict[str, dict[str, str]]:
 
 def draft_languages(path: str | None = None) -> frozenset[str]:
     """Languages with at least one word marked as a draft translation."""
-    return _read(path)[1]
+    return frozenset(_read(path)[1])
+
+
+def draft_keys(language: str, path: str | None = None) -> frozenset[str]:
+    """The keys whose translation into `language` is marked as a draft."""
+    return _read(path)[1].get(language, frozenset())
 
 
 def plan_languages(words: dict[str, dict[str, str]] | None = None, pdf: bool = True) -> list[str]:
@@ -68,7 +74,7 @@ def plan_languages(words: dict[str, dict[str, str]] | None = None, pdf: bool = T
 
 def drawable(language: str, words: dict[str, dict[str, str]] | None = None) -> bool:
     w = PlanWords(language, words)
-    sample = [*w.texts(), w.date(dt.date(2026, 9, 30)), w.km(12.5)]
+    sample = [*w.texts(), w.date(dt.date(2026, 9, 30)), w.km(12.5), *(w.language_name(c) for c in words or load_words())]
     return not missing_letters(sample, language)
 
 
@@ -85,8 +91,15 @@ def babel_locale(language: str) -> str:
     return wanted
 
 
+class _Blank(dict):
+    """Format values that are all empty: a template's own words, without whatever fills it."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
 class PlanWords:
-    """The words of one plan: `w("when")`, `w("crow", km="0.2")`, `w.date(day)`."""
+    """The words of one plan: `w("when")`, `w("crow", km="0.2")`, `w.date(day)`, `w.language_name("ur")`."""
 
     def __init__(self, language: str = "en", words: dict[str, dict[str, str]] | None = None):
         table = words if words is not None else load_words()
@@ -94,11 +107,21 @@ class PlanWords:
         self._own = table.get(self.language, {})
         self._en = table.get("en", {})
         self.rtl = self.language in RTL
-        self.draft = self.language in draft_languages()
+        # Words marked as a draft translation (all of them, for a language no native speaker has checked).
+        self.draft_keys = draft_keys(self.language) & set(self._own) if self.language != "en" else frozenset()
+        self.draft = bool(self.draft_keys)
+
+    @property
+    def all_draft(self) -> bool:
+        return self.draft_keys >= set(self._en)
+
+    def draft_words(self) -> list[str]:
+        """The English of the words marked as a draft here (whole words, not templates), in the file's order."""
+        return [text for key, text in self._en.items() if key in self.draft_keys and "{" not in text]
 
     def texts(self) -> list[str]:
         """Every fixed word of the plan in this language (English where a word is missing)."""
-        return [self(key, name="", date="", km="") for key in self._en]
+        return [(self._own.get(key) or self._en[key]).format_map(_Blank()) for key in self._en]
 
     def __call__(self, key: str, **values: str) -> str:
         template = self._own.get(key) or self._en.get(key) or key
@@ -107,6 +130,16 @@ class PlanWords:
     @property
     def locale(self) -> str:
         return babel_locale(self.language)
+
+    def language_name(self, code: str) -> str:
+        """A language the listing is held in, named in the plan's language (Babel's name; in English and
+        where Babel has none, the directory's own English name)."""
+        from babel import Locale
+
+        from directory.languages import language_name
+
+        own = Locale.parse(self.locale).languages.get(code) if self.language != "en" else None
+        return own or language_name(code)
 
     def date(self, day: dt.date) -> str:
         return format_date(day, format="long", locale=self.locale)

@@ -5,6 +5,7 @@ forget everything."""
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import time
@@ -132,6 +133,54 @@ def test_keyword_day_and_free_only_options(app_db):
     assert all(r.resource.cost == "free" for r in at.session_state["fs_recs"].results)
 
 
+def warnings(at) -> list[str]:
+    return [w.value.replace("\\", "") for w in at.warning]
+
+
+def test_the_summary_says_when_a_narrowing_option_not_a_lack_of_services_makes_the_list_short(app_db):
+    at = fill(new_app(), social_relationships=1, money=3)
+    at.button(key=SUBMIT).click().run()
+    everything = len(at.session_state["fs_recs"].results)
+    assert everything > 2 and not [w for w in warnings(at) if "options chosen" in w]
+    assert not [w for w in warnings(at) if "helps with money" in w]  # the advice line meets it
+
+    at.text_input(key="fs_keyword").set_value("choir")
+    at.button(key=SUBMIT).click().run()
+    assert [r.name for r in at.session_state["fs_recs"].results] == ["Community Choir"]
+    said = warnings(at)
+    assert (f"Only 1 option fits every need and limit with the options chosen (keyword “choir”); without them "
+            f"there are {everything} options. Clear them under “Narrow the search” to see the rest.") in said
+    # Money is unmet only because of the keyword: said so, never as "nothing local helps with money".
+    assert ("With the options chosen (keyword “choir”), nothing helps with money; without them, something does."
+            in said)
+    assert not [w for w in said if w.startswith("Nothing that fits their limits helps with money")]
+    at.button(key="fs_pick_G02").click().run()
+    at.toggle(key="fs_show_plan").set_value(True).run()
+    (frame,) = [n for n in at._tree if n.type == "iframe"]
+    page = base64.b64decode(frame.proto.src.split(",", 1)[1]).decode("utf-8")
+    assert "What we could not find nearby" not in page  # the plan does not tell the person a filter's story
+
+    # Days and free only, named the way the link worker set them.
+    at.text_input(key="fs_keyword").set_value("")
+    at.multiselect(key="fs_days").set_value([2, 0])
+    at.checkbox(key="fs_free_only").set_value(True)
+    at.button(key=SUBMIT).click().run()
+    assert any("with the options chosen (meets on Monday or Wednesday; free only)" in w for w in warnings(at))
+    # Free only when they can only afford free anyway narrows nothing, and is not said to.
+    at.multiselect(key="fs_days").set_value([])
+    at.selectbox(key="fs_cost").set_value("free")
+    at.button(key=SUBMIT).click().run()
+    assert not [w for w in warnings(at) if "options chosen" in w]
+    # A keyword nothing holds: nothing fits with it, and it says what there is without it.
+    at.selectbox(key="fs_cost").set_value("paid")
+    at.checkbox(key="fs_free_only").set_value(False)
+    at.text_input(key="fs_keyword").set_value("nothing-has-this-word")
+    at.button(key=SUBMIT).click().run()
+    assert (f"Nothing fits these needs and limits with the options chosen (keyword “nothing-has-this-word”). "
+            f"Without them there are {everything} options: clear them under “Narrow the search” to see them."
+            in warnings(at))
+
+
 def test_shortlist_becomes_a_pdf_plan_in_the_person_language(app_db):
     at = fill(new_app(), social_relationships=1, money=3)
     at.multiselect(key="fs_languages").set_value(["Polish", "English"])
@@ -237,8 +286,6 @@ def test_the_map_caption_says_no_place_was_given(app_db):
 
 
 def test_plan_in_urdu_says_its_words_are_a_draft_and_the_preview_reads_right_to_left(app_db):
-    import base64
-
     at = fill(new_app(), social_relationships=1)
     at.multiselect(key="fs_languages").set_value(["Urdu", "English"])
     at.button(key=SUBMIT).click().run()
@@ -251,5 +298,9 @@ def test_plan_in_urdu_says_its_words_are_a_draft_and_the_preview_reads_right_to_
     (frame,) = [n for n in at._tree if n.type == "iframe"]
     page = base64.b64decode(frame.proto.src.split(",", 1)[1]).decode("utf-8")
     assert '<html lang="ur" dir="rtl">' in page and "ہم نے مل کر کیا چنا" in page
+    # Polish: checked headings, but the words added later (contacts, costs, access) are drafts, and it says which.
     at.selectbox(key="fs_plan_lang").set_value("pl").run()
+    (said,) = [c.value for c in at.caption if "draft translation" in c.value]
+    assert said.startswith("Some Polish words on the plan are a draft translation") and "Phone, E" in said
+    at.selectbox(key="fs_plan_lang").set_value("en").run()
     assert not any("draft translation" in c.value for c in at.caption)

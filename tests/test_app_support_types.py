@@ -41,19 +41,26 @@ def test_kind_of_support_keeps_only_carers_listings_says_when_nothing_fits_and_n
     assert not at.exception
     assert result_ids(at) == ["C01"]
     assert at.session_state["fs_recs"].results[0].resource.name == "Carers' Cuppa"
-    assert not [w for w in at.warning if "kind of support" in w.value]
+    # One option, and the page says the filter (not a lack of services) makes the list short.
+    assert [w.value.replace("\\", "") for w in at.warning if "kind of support" in w.value] == [
+        f"Only 1 option fits every need and limit with the options chosen (kind of support: Carers' support); without "
+        f"them there are {len(everything)} options. Clear them under “Narrow the search” to see the rest."]
     # A kind nothing here offers: said plainly, with what there is without the filter.
     at.multiselect(key="fs_support_types").set_value(["stop_smoking"])
     at.button(key=SUBMIT).click().run()
     assert not at.exception and result_ids(at) == []
-    (said,) = [w.value for w in at.warning if "kind of support" in w.value]
-    assert "Stop smoking" in said and f"Without that filter there are {len(everything)} options" in said
+    said = [w.value.replace("\\", "") for w in at.warning if "kind of support" in w.value]
+    assert said == [
+        "With the options chosen (kind of support: Stop smoking), nothing helps with social relationships; without "
+        "them, something does.",
+        "Nothing fits these needs and limits with the options chosen (kind of support: Stop smoking). Without them "
+        f"there are {len(everything)} options: clear them under “Narrow the search” to see them."]
     # Remembered with the other options across reruns, cleared by "New person".
     at.run()
     assert at.multiselect(key="fs_support_types").value == ["stop_smoking"]
     at.button(key=[b.key for b in at.button if b.label == "New person"][0]).click().run()
     assert at.multiselect(key="fs_support_types").value == []
-    assert "fs_without_types" not in at.session_state
+    assert "fs_narrowing" not in at.session_state
 
 
 def test_kind_of_support_is_offered_with_lay_labels(carers_db):
@@ -120,3 +127,62 @@ def test_counts_only_active_listings_matching_holds_by_area():
                      Place("G51", "postcode_district", HOME[0], HOME[1])])
     hoods = gaps.support_type_coverage([a, b, phone], types_of, by=gaps.BY_NEIGHBOURHOOD, gazetteer=gaz)
     assert set(hoods.area) == {"Govan", "Govanhill", "phone/online"}
+
+
+# ---- the Directory page: kinds of support and domains as matching reads them ----------------------------
+TAGGED = listing("T01", name="Elderpark Tea Friends", description="Tea, cake and a chat on Tuesday afternoons.",
+                 domains=["social_relationships"], support_types=["befriending", "lunch_clubs"])
+UNTAGGED_DOMAINS = listing("U01", name="Memory Cafe", description="A memory cafe for people living with "
+                           "dementia and the carers who look after them.", domains=[])
+
+
+@pytest.fixture
+def tagged_db(tmp_path, monkeypatch) -> str:
+    path = tmp_path / "signpost.db"
+    monkeypatch.setenv("SIGNPOST_DB", str(path))
+    with Store(path) as store:
+        store.import_resources([*app_directory(), CARERS, TAGGED, UNTAGGED_DOMAINS], actor="test")
+    return str(path)
+
+
+def panel_lines(at, of=("info", "caption")) -> list[str]:
+    """The panel's lines on kinds of support and domains, as read (the page escapes Markdown)."""
+    lines = [m.value.replace("\\", "") for kind in of for m in getattr(at, kind)]
+    return [line for line in lines if line.startswith(("Kinds of support", "Needs domains"))]
+
+
+def test_directory_shows_kinds_of_support_as_matching_reads_them_inferred_ones_marked(tagged_db):
+    at = new_app("views/directory.py")
+    table = at.dataframe[0].value.set_index("id")
+    assert table.loc["T01", "kinds of support"] == "Befriending, Lunch clubs and community meals"  # the curator's tags, as they are
+    assert table.loc["C01", "kinds of support"].startswith("inferred: ")
+    assert "Carers' support" in table.loc["C01", "kinds of support"]
+    assert table.loc["G01", "domains"] == "social relationships"  # the curator's domains, not marked
+    assert table.loc["U01", "domains"].startswith("inferred: ") and "_" not in table.loc["U01", "domains"]
+    assert table.loc["U01", "domains"] != "inferred: not stated"
+
+    # A curator-tagged listing's panel: its tags, said to be a curator's, never "inferred".
+    at.selectbox(key="dir_open").set_value("T01").run()
+    assert not at.exception
+    (kinds,) = [line for line in panel_lines(at) if line.startswith("Kinds of support")]
+    assert kinds == "Kinds of support (tagged by a curator): Befriending, Lunch clubs and community meals"
+    assert not panel_lines(at, of=("info",))
+
+    # An untagged one: matching's inferred kinds, marked inferred, and what a curator can do about it.
+    at.selectbox(key="dir_open").set_value("C01").run()
+    (kinds,) = [line for line in panel_lines(at, of=("info",)) if line.startswith("Kinds of support")]
+    assert kinds.startswith("Kinds of support (inferred from the text): ") and "Carers' support" in kinds
+    assert kinds.endswith(" — tag them to set them")
+    (doms,) = [line for line in panel_lines(at) if line.startswith("Needs domains")]
+    assert doms == "Needs domains (tagged by a curator): Social relationships"
+
+    # Domains left blank by the curator: matching's inferred ones, lay names (no codes), marked inferred.
+    at.selectbox(key="dir_open").set_value("U01").run()
+    (doms,) = [line for line in panel_lines(at, of=("info",)) if line.startswith("Needs domains")]
+    assert doms.startswith("Needs domains (inferred from the text): ") and "_" not in doms
+
+    # The kind-of-support filter reads the same answer: the inferred carers' listing is found by it.
+    at.selectbox(key="dir_kind").set_value("carers_support").run()
+    assert "C01" in set(at.dataframe[0].value["id"]) and "T01" not in set(at.dataframe[0].value["id"])
+    at.selectbox(key="dir_kind").set_value("lunch_clubs").run()
+    assert "T01" in set(at.dataframe[0].value["id"])

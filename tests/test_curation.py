@@ -252,7 +252,23 @@ def test_bulk_verify_verifies_each_and_reports_conflicts(filled):
 
 def test_listing_table_shows_names_not_codes():
     row = curation.listing_table([listing("T1", languages=["ku", "ar"], domains=["self_care"])]).iloc[0]
-    assert row["languages"] == "Kurdish, Arabic" and row["domains"] == "looking after yourself"
+    assert row["languages"] == "Kurdish (Kurmanji), Arabic" and row["domains"] == "looking after yourself"
+    assert row["kinds of support"] == "inferred when matched"  # no tags, and no matching's answer given
+
+
+def test_listing_table_and_filters_read_domains_and_kinds_as_matching_does():
+    tagged = listing("T1", domains=["self_care"], support_types=["carers_support"])
+    blank = listing("T2", domains=[])
+    domains_of = {"T1": (["self_care"], False), "T2": (["money", "self_care"], True)}
+    types_of = {"T1": (["carers_support"], False), "T2": (["debt_advice"], True)}
+    table = curation.listing_table([tagged, blank], domains_of=domains_of, types_of=types_of).set_index("id")
+    assert table.loc["T1", "kinds of support"] == "Carers' support"
+    assert table.loc["T2", "kinds of support"] == "inferred: Debt and budgeting advice"
+    assert table.loc["T2", "domains"] == "inferred: money, looking after yourself"
+    found = curation.filter_listings([tagged, blank], domain="money", domains_of=domains_of, types_of=types_of)
+    assert [r.id for r in found] == ["T2"]
+    assert [r.id for r in curation.filter_listings([tagged, blank], support_type="debt_advice", types_of=types_of)] == ["T2"]
+    assert curation.filter_listings([tagged, blank], support_type="debt_advice") == []  # tags alone: none
 
 
 def test_stale_contacts_as_csv_and_a_ready_email():

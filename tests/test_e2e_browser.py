@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -260,3 +261,118 @@ def test_link_worker_finds_support_and_takes_home_a_plan(server, tmp_path):
     # one search before reporting healthy (a cold first search took 18-21 s). 2 s of slack for a busy
     # machine (the browser also loads its chart library on the first map).
     assert times["open_s"] + times["first_search_s"] <= times["reopen_s"] + 3 * times["warm_s"] + 2.0, times
+
+
+# ---- kinds of support: Find support's filter and Gaps by kind, on the demo directory ----------------------
+SIZES = {"desktop": {"width": 1400, "height": 1000}, "phone": {"width": 390, "height": 844}}
+
+
+@pytest.fixture
+def demo_server(tmp_path):
+    from cli.directory_cmds import DEMO_CSV
+    from directory import importer
+
+    db = tmp_path / "signpost.db"
+    with Store(db) as store:
+        store.import_resources(importer.load(DEMO_CSV), actor="test")
+    with running_app(db, tmp_path) as url:
+        yield url
+
+
+def pick(page, label: str, option: str) -> None:
+    """Add an option to a Streamlit multiselect as a person at a keyboard does: type it, Enter, close the list."""
+    box = page.get_by_role("combobox", name=label, exact=True)
+    box.click()
+    page.keyboard.type(option)
+    expect_option = page.get_by_role("option", name=option, exact=True)
+    expect_option.wait_for()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+
+
+def kind_of_support(page, base: str, shots: Path, size: str, expect) -> None:
+    page.goto(base)
+    expect(page.get_by_role("button", name="Find support")).to_be_visible()
+    fill_profile(page)
+    pick(page, "Kind of support", "Carers' support")
+    page.get_by_role("button", name="Find support").click()
+    # The summary names the filter, so a short list is not read as a lack of services.
+    said = page.get_by_text(re.compile(r"with the options chosen \(kind of support: Carers' support\)|"
+                                       r"Narrowed by the options chosen \(kind of support: Carers' support\)"))
+    expect(said.first).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^\d+ options?, best first$"))).to_be_visible()
+    expect(page.get_by_text("1. ", exact=False).first).to_be_visible()
+    page.get_by_text(re.compile(r"^\d+ options?, best first$")).scroll_into_view_if_needed()
+    page.wait_for_timeout(1000)
+    shoot(page, shots / f"{size}-5-kind-of-support.png", 2400)
+    assert page.evaluate("document.documentElement.scrollWidth") <= SIZES[size]["width"]
+
+
+def gaps_by_kind(page, base: str, shots: Path, size: str, expect) -> None:
+    page.goto(f"{base}/gaps")
+    expect(page.get_by_role("heading", name="Gaps in provision")).to_be_visible()
+    page.get_by_role("tab", name="By kind of support").click()
+    panel = page.get_by_role("tabpanel", name="By kind of support")
+    expect(panel.get_by_text("inferred", exact=False).first).to_be_visible()
+    chart = panel.get_by_test_id("stVegaLiteChart").first
+    expect(chart.locator("canvas, svg").first).to_be_visible()
+    expect(panel.get_by_role("heading", name=re.compile(r"^Nothing to go to: \d+ kind of support × language"))
+           ).to_be_attached()
+    page.wait_for_timeout(1500)
+    shoot(page, shots / f"{size}-6-gaps-by-kind-top.png", 1600)
+    chart.scroll_into_view_if_needed()
+    shoot(page, shots / f"{size}-7-gaps-by-kind-chart.png", 2400)
+    box = chart.bounding_box()
+    assert box and box["height"] > 300, box
+    # Never squeezed: each language keeps a cell wide enough for its count, and on a narrow screen the chart
+    # scrolls sideways in its own box while the page does not.
+    frame = page.locator(".st-key-gap_type_chart")
+    inner, outer = frame.evaluate("e => [e.scrollWidth, e.clientWidth]")
+    assert box["width"] >= 34 * 14, box
+    assert (inner > outer) == (size == "phone"), (inner, outer)
+    assert page.evaluate("document.documentElement.scrollWidth") <= SIZES[size]["width"]
+
+
+def directory_kinds(page, base: str, shots: Path, size: str, expect) -> None:
+    """A curator opens an untagged listing: its kinds of support, as matching reads them, said to be inferred."""
+    page.goto(f"{base}/directory")
+    expect(page.get_by_role("heading", name="Directory")).to_be_visible()
+    box = page.get_by_role("combobox", name="Or open a listing by name", exact=True)
+    box.click()
+    page.keyboard.type("SP0070")  # a long list draws only the options in view: type to find one
+    page.get_by_role("option", name="SP0070 · South Asian Carers' Group", exact=True).click()
+    expect(page.get_by_role("heading", name="South Asian Carers' Group")).to_be_visible()
+    said = page.get_by_text(re.compile(r"^Kinds of support \(inferred from the text\): .*Carers' support"))
+    expect(said).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^Needs domains \((tagged by a curator|inferred from the text)\): "))
+           ).to_be_visible()
+    page.wait_for_timeout(1500)  # the table draws on a canvas after the page
+    shoot(page, shots / f"{size}-8-directory-kinds.png", 1800)
+
+
+def test_a_kind_of_support_in_find_support_and_gaps_by_kind_stay_on_this_machine(demo_server, tmp_path):
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium), "
+                    "or run `make system-deps`, then run the tests again.")
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=60_000)
+    shots = Path(os.environ.get("SIGNPOST_E2E_SHOTS") or tmp_path / "screenshots")
+    shots.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        for size, viewport in SIZES.items():
+            phone = size == "phone"
+            context = browser.new_context(viewport=viewport, is_mobile=phone, has_touch=phone)
+            requests: list[str] = []
+            context.on("request", lambda r, seen=requests: seen.append(r.url))
+            page = context.new_page()
+            page.set_default_timeout(60_000)
+            kind_of_support(page, demo_server, shots, size, expect)
+            gaps_by_kind(page, demo_server, shots, size, expect)
+            directory_kinds(page, demo_server, shots, size, expect)
+            assert requests, "no request was recorded"
+            assert not outside_requests(requests), outside_requests(requests)
+            context.close()
+        browser.close()
+    print(f"screenshots: {shots}")

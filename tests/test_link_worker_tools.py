@@ -21,7 +21,7 @@ from matcher.plan_pdf import render_plan_pdf
 from matcher.plan_words import PlanWords, load_words, plan_languages
 from matcher.profile import parse_profile
 from matcher.snapshot import Snapshot
-from matcher.summary import summary_lines, unmet_lines
+from matcher.summary import Narrowing, narrowing_words, summary_lines, true_unmet, unmet_lines
 
 from . import matcher_fixtures
 from .matcher_fixtures import HOME, listing, offset, open_recommender, small_directory
@@ -148,6 +148,28 @@ def test_unmet_needs_are_said_with_what_nearly_fits():
     assert summary_lines(recs, 10) == ["Only 2 options fit every need and limit: the list is not padded with "
                                        "ones that don't."]
     assert summary_lines(SimpleNamespace(unmet_needs=[], near_misses=[], results=list(range(10))), 10) == []
+
+
+def test_narrowing_options_are_named_and_said_to_narrow_the_list():
+    assert narrowing_words(" choir  group ", [4, 0], ["carers_support"], free_only=True) == (
+        "keyword “choir group”", "meets on Monday or Friday", "kind of support: Carers' support", "free only")
+    assert narrowing_words("", [], ["esol", "befriending"]) == ("kinds of support: English classes (ESOL), Befriending",)
+    assert narrowing_words(None) == ()
+    full = SimpleNamespace(unmet_needs=[], near_misses=[], results=list(range(10)))
+    assert summary_lines(full, 10, Narrowing(("free only",))) == [
+        "Narrowed by the options chosen (free only): other options may fit without them."]
+    short = SimpleNamespace(unmet_needs=["money"], near_misses=[], results=[1, 2])
+    also_short = SimpleNamespace(unmet_needs=["money"], near_misses=[], results=[1, 2])
+    assert summary_lines(short, 10, Narrowing(("free only",), also_short)) == [
+        "Nothing that fits their limits helps with money.",
+        "Only 2 options fit every need and limit, with or without the options chosen (free only): the list is "
+        "not padded with ones that don't."]
+    assert true_unmet(short, Narrowing(("free only",), also_short)) == ["money"]
+    wide = SimpleNamespace(unmet_needs=[], near_misses=[], results=list(range(10)))
+    assert true_unmet(short, Narrowing(("free only",), wide)) == []
+    assert summary_lines(short, 10, Narrowing(("free only",), wide))[-1] == (
+        "Only 2 options fit every need and limit with the options chosen (free only); without them there are "
+        "10 options or more. Clear them under “Narrow the search” to see the rest.")
 
 
 # ---- the map's maths ------------------------------------------------------------------------------------

@@ -69,20 +69,38 @@ def own_runs(text: str, face: plan_fonts.Face) -> list[str]:
     return [*runs, run] if run else runs
 
 
-def test_the_seven_languages_are_offered_complete_and_marked_as_drafts():
+OLDER = ["pl", "ro", "sk", "so", "ar", "fa"]
+# Words added after the first translations: every language has them, marked as drafts in the older ones.
+LATER_KEYS = {"phone", "email", "website", "language", "with_interpreter", "access", "wheelchair", "get_in_touch",
+              "cost_free", "cost_low_cost", "cost_paid", "cost_not_stated", "in_person_ask", "by_phone", "online",
+              "also", "both", "howto"}
+
+
+def test_every_language_is_offered_complete_and_its_unchecked_words_marked_as_drafts():
     words = load_words()
     offered = plan_languages()
-    for lang in NEW:
+    assert LATER_KEYS <= set(words["en"])
+    assert sorted(words) == sorted(["en", *OLDER, *NEW])
+    for lang in [*NEW, *OLDER]:
         assert lang in offered, lang
-        assert set(words[lang]) == set(words["en"]), lang
-    assert set(NEW) <= draft_languages() and not {"en", "pl", "ar"} & draft_languages()
-    assert PlanWords("ur").draft and not PlanWords("pl").draft
+        assert set(words[lang]) == set(words["en"]), (lang, set(words["en"]) - set(words[lang]))
+    assert set(NEW) <= draft_languages() and "en" not in draft_languages()
+    assert PlanWords("ur").all_draft and not PlanWords("en").draft
+    for lang in OLDER:  # checked words stay checked; only the later ones are drafts
+        w = PlanWords(lang)
+        assert w.draft and not w.all_draft and w.draft_keys == LATER_KEYS, lang
+    assert PlanWords("pl").draft_words()[:4] == ["Phone", "E-mail", "Website", "Language"]
+    for lang in words:  # a template keeps the placeholders its English has
+        for key in LATER_KEYS:
+            for slot in ("{languages}", "{place}", "{ways}", "{a}", "{b}"):
+                assert (slot in words["en"][key]) == (slot in words[lang][key]), (lang, key, slot)
 
 
-@pytest.mark.parametrize("lang", NEW)
+@pytest.mark.parametrize("lang", [*NEW, *OLDER])
 def test_every_letter_of_the_plan_words_is_in_the_plan_fonts_and_shapes_without_an_empty_box(lang):
     w = PlanWords(lang)
-    texts = [*w.texts(), w.date(DAY), w.date(dt.date(2026, 11, 30)), w.km(12.5), "Govan Lunch Club 0141 000 0001"]
+    texts = [*w.texts(), w.date(DAY), w.date(dt.date(2026, 11, 30)), w.km(12.5), "Govan Lunch Club 0141 000 0001",
+             *(w.language_name(c) for c in load_words())]
     assert plan_fonts.missing_letters(texts, lang) == set()
     own = plan_fonts.faces(lang)[0]
     for text in texts:
@@ -140,7 +158,8 @@ def test_urdu_plan_is_laid_out_right_to_left_and_english_left_to_right():
     assert _box_of(ur, "Govan Lunch Club")[2] == pytest.approx(width - margin, abs=6)
     assert _box_of(en, "1. Govan Lunch Club")[0] == pytest.approx(margin, abs=6)
     # The label 'When' (کب) is to the right of its value in Urdu, to the left in English.
-    (w_box,) = [b for c, b in ur if c == "W"]  # of "Wednesdays 12:00-14:00"
+    # The "W" of "Wednesdays 12:00-14:00" (Nastaliq's shaped glyphs can extract as stray Latin letters elsewhere)
+    w_box = next(b for (c, b), (n, _) in zip(ur, ur[1:], strict=False) if c == "W" and n == "e")
     line = [(c, b) for c, b in ur if b[1] < w_box[3] and b[3] > w_box[1]]
     value = [b for c, b in line if c.isascii() and c.isalnum()]
     label = [b for c, b in line if "\u0600" <= c <= "\u06ff"]
@@ -197,3 +216,47 @@ def test_a_language_babel_does_not_know_gets_british_dates():
     words = {**load_words(), "tlh": dict(load_words()["en"], when="ghorgh")}
     w = PlanWords("tlh", words)
     assert w("when") == "ghorgh" and w.date(DAY) == "2 March 2026" and w.km(1.26).startswith("1.3 km")
+
+
+def _full_listing():
+    return listing("P2", name="Govan Lunch Club", schedule="Wednesdays 12:00-14:00", phone="0141 000 0001",
+                   email="lunch@example.org", website="https://example.org/lunch", languages=["ur", "en"],
+                   interpreter_available=True, wheelchair_accessible=True, cost="free",
+                   delivery=["in_person", "phone", "online"], address="12 Langlands Road, Glasgow", postcode="G51 3BD")
+
+
+ENGLISH_FIXED = ["Phone", "E-mail", "Website", "Language", "Access", "Wheelchair accessible", "interpreter available",
+                 "Free", "by phone", "online", "also", "To print"]
+
+
+@pytest.mark.parametrize("lang", ["pl", "ar", "zh"])
+def test_contacts_languages_cost_access_and_delivery_are_in_the_plans_language(lang):
+    item = SimpleNamespace(resource=_full_listing(), reasons=[], distance_km=0.24)
+    w = PlanWords(lang)
+    page = render_plan_html([item], "Mary", today=DAY, language=lang)
+    for key in ("phone", "email", "website", "language", "access", "wheelchair", "cost_free"):
+        assert f"{w(key)}</" in page, (lang, key)
+    assert w("with_interpreter", languages=f"{w.language_name('ur')}, {w.language_name('en')}") in page
+    assert w("both", a=w("by_phone"), b=w("online")) in page
+    body = page.split("<body>", 1)[1]
+    own = " ".join(w.texts())  # a word that is the same in the language ("online" in Polish) is its own
+    assert not [word for word in ENGLISH_FIXED if word in body and word not in own], lang
+    data = render_plan_pdf([item], "Mary", today=DAY, language=lang)
+    doc = pdfium.PdfDocument(data)
+    text = squeezed("\n".join(doc[i].get_textpage().get_text_range() for i in range(len(doc))))
+    for key in ("phone", "website", "language", "cost_free"):
+        # (Arabic's lam-alef ligatures extract as other letters: the letters are checked there, not their order.)
+        assert squeezed(w(key)) in text if lang != "ar" else set(squeezed(w(key))) - {"ل", "أ", "إ"} <= set(text), (
+            lang, key)
+    assert not [word for word in ("Phone", "Website", "Language", "Wheelchair") if word in text], lang
+
+
+def test_an_english_plan_keeps_its_words():
+    item = SimpleNamespace(resource=_full_listing(), reasons=[], distance_km=0.24)
+    page = render_plan_html([item], "Mary", today=DAY)
+    for text in ("<dt>Phone</dt>", "<dt>E-mail</dt>", "<dt>Website</dt>", "Urdu, English (interpreter available)",
+                 "<dt>Access</dt><dd>Wheelchair accessible</dd>", "<dd>Free</dd>",
+                 "12 Langlands Road, Glasgow, G51 3BD; also by phone and online", "To print: press Ctrl+P"):
+        assert text in page, text
+    phone_only = listing("P3", delivery=["phone"], latitude=None, longitude=None, address="", postcode="")
+    assert "<dd dir=\"auto\">By phone</dd>" in render_plan_html([SimpleNamespace(resource=phone_only)])

@@ -9,7 +9,7 @@ import datetime as dt
 import streamlit as st
 
 import ui
-from directory import curation
+from directory import curation, matched_tags
 from directory.accounts import PermissionDenied, User
 from directory.records import InputError
 from directory.store import ConflictError, NotFoundError, Store, StoredResource
@@ -43,8 +43,11 @@ def _actions(store: Store, user: User, stored: StoredResource) -> None:
                     st.rerun()
 
 
-def open_listing(store: Store, user: User, rid: str, today: dt.date) -> None:
-    """One listing: its facts, verify / retire (with a reason) / reactivate, the edit form, its history."""
+def open_listing(store: Store, user: User, rid: str, today: dt.date, *, domains_of: matched_tags.Tags | None = None,
+                 types_of: matched_tags.Tags | None = None) -> None:
+    """One listing: its facts, its domains and kinds of support as matching reads them (`domains_of` /
+    `types_of`: the recommender's answers), verify / retire (with a reason) / reactivate, the edit form,
+    its history."""
     ss = st.session_state
     try:
         stored = store.get(rid)
@@ -68,6 +71,13 @@ def open_listing(store: Store, user: User, rid: str, today: dt.date) -> None:
                + (" · **not verified in 12 months**" if stale else ""))
 
     can_edit = user.can("edit")
+    for what, seen in (("Kinds of support", matched_tags.seen_support_types(r, types_of)),
+                       ("Needs domains", matched_tags.seen_domains(r, domains_of))):
+        line = ui.text(matched_tags.sentence(what, seen, can_edit))
+        if seen.inferred:  # a guess from the words: set apart, so that a curator sees what a tag would settle
+            st.info(line, icon=":material/auto_awesome:")
+        else:
+            st.caption(line)
     if can_edit:
         _actions(store, user, stored)
 

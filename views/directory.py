@@ -9,7 +9,7 @@ import datetime as dt
 import streamlit as st
 
 import ui
-from directory import curation, outreach
+from directory import curation, outreach, support_types
 from directory.accounts import PermissionDenied
 from directory.records import DOMAINS, InputError
 from ui import duplicates_panel, listing_form
@@ -25,9 +25,19 @@ if ss.get("dir_flash"):
     st.success(ss.pop("dir_flash"))
 
 items = store.list()
+# Domains and kinds of support as matching reads them (a curator's tags, else inferred from the text): the one
+# answer Find support and Gaps use, so the table, the filters and the listing's panel say what they say.
+rec = ui.recommender()
+domains_of, types_of = rec.listing_domains(), rec.listing_support_types()
 stale = curation.stale_listings(items, today)
 tab_browse, tab_stale, tab_dups, tab_add = st.tabs(
     ["Browse and edit", f"Stale listings ({len(stale)})", "Possible duplicates", "Add a listing"])
+
+
+# The table's widths: a listing's name and what it offers read whole, the rest as they fit.
+COLUMNS = {"id": st.column_config.TextColumn(width="small"), "name": st.column_config.TextColumn(width="medium"),
+           "kinds of support": st.column_config.TextColumn(width="large"),
+           "domains": st.column_config.TextColumn(width="medium")}
 
 
 def bulk_verify(chosen, key: str) -> None:
@@ -55,21 +65,28 @@ def chosen_rows(key: str, shown: list) -> list:
 with tab_browse:
     areas = sorted({curation.area_of(s.resource) for s in items})
     langs = sorted({c for s in items for c in s.resource.languages}, key=lambda c: ui.language_name(c))
-    c1, c2, c3, c4, c5 = st.columns([3, 1.3, 2, 1.6, 1.4])
+    c1, c2, c3, c4 = st.columns([3, 1.3, 2, 2])
     query = c1.text_input("Search names, descriptions, postcodes", key="dir_q", placeholder="e.g. walking, G51")
     status = c2.selectbox("Status", ["any", "active", "inactive"], key="dir_status")
     domain = c3.selectbox("Needs domain", ["any", *DOMAINS], key="dir_domain",
                           format_func=lambda d: "any" if d == "any" else ui.domain_label(d))
-    language = c4.selectbox("Language", ["any", *langs], key="dir_lang",
+    kind = c4.selectbox("Kind of support", ["any", *support_types.SUPPORT_TYPE_KEYS], key="dir_kind",
+                        format_func=lambda k: "any" if k == "any" else support_types.label(k),
+                        help="As matching reads it: the curator's tags, else inferred from the listing's words.")
+    c5, c6, _ = st.columns([2, 2, 3])
+    language = c5.selectbox("Language", ["any", *langs], key="dir_lang",
                             format_func=lambda c: "any" if c == "any" else ui.language_name(c))
-    area = c5.selectbox("Area", ["any", *areas], key="dir_area")
+    area = c6.selectbox("Area", ["any", *areas], key="dir_area")
     found = curation.filter_listings(
         items, text=query, status=None if status == "any" else status, domain=None if domain == "any" else domain,
-        language=None if language == "any" else language, area=None if area == "any" else area, today=today)
+        language=None if language == "any" else language, area=None if area == "any" else area, today=today,
+        support_type=None if kind == "any" else kind, domains_of=domains_of, types_of=types_of)
     st.caption(f"{len(found)} of {len(items)} listings shown · click a row to open it, tick several to verify "
-               f"them together · {len(stale)} active listings not verified in 12 months (see Stale listings)")
-    st.dataframe(curation.listing_table(found, today), hide_index=True, width="stretch", height=280,
-                 on_select="rerun", selection_mode="multi-row", key=f"dir_table_{ss.get('dir_table_gen', 0)}")
+               f"them together · {len(stale)} active listings not verified in 12 months (see Stale listings) · "
+               "domains and kinds of support marked “inferred:” were read from the listing's words: tag them to be sure")
+    st.dataframe(curation.listing_table(found, today, domains_of=domains_of, types_of=types_of), hide_index=True,
+                 width="stretch", height=280, column_config=COLUMNS, on_select="rerun", selection_mode="multi-row",
+                 key=f"dir_table_{ss.get('dir_table_gen', 0)}")
     ticked = chosen_rows(f"dir_table_{ss.get('dir_table_gen', 0)}", found)
     bulk_verify(ticked if len(ticked) > 1 else [], "dir_bulk_verify")
     names = {s.id: s.resource.name for s in found}
@@ -78,7 +95,7 @@ with tab_browse:
                           placeholder="Choose a listing")
     opened = ticked[0].id if len(ticked) == 1 else choice
     if opened:
-        open_listing(store, user, opened, today)
+        open_listing(store, user, opened, today, domains_of=domains_of, types_of=types_of)
 
 with tab_stale:
     if not stale:
@@ -87,7 +104,8 @@ with tab_stale:
         st.write(f"{len(stale)} active listings have not been verified in 12 months, longest first. Check each "
                  "with its provider, then mark it verified, or retire it if it no longer runs (open it from "
                  "Browse and edit). Tick rows to verify several at once.")
-        st.dataframe(curation.listing_table(stale, today).drop(columns=["stale"]), hide_index=True,
+        stale_table = curation.listing_table(stale, today, domains_of=domains_of, types_of=types_of)
+        st.dataframe(stale_table.drop(columns=["stale"]), hide_index=True, column_config=COLUMNS,
                      width="stretch", on_select="rerun", selection_mode="multi-row",
                      key=f"stale_table_{ss.get('dir_table_gen', 0)}")
         bulk_verify(chosen_rows(f"stale_table_{ss.get('dir_table_gen', 0)}", stale), "stale_bulk_verify")

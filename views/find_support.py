@@ -24,7 +24,14 @@ from matcher.plan import contact_lines, render_plan_html, where_text
 from matcher.plan_pdf import render_plan_pdf
 from matcher.plan_words import PlanWords, plan_language_label, plan_languages
 from matcher.profile import profile_from_form
-from matcher.summary import results_heading, summary_lines, unmet_lines
+from matcher.summary import (
+    Narrowing,
+    narrowing_words,
+    results_heading,
+    summary_lines,
+    true_unmet,
+    unmet_lines,
+)
 from ui import person
 from ui import profile_form as pf
 from ui.map import build_map
@@ -76,9 +83,9 @@ with left, st.form("profile"):
         d.number_input("Longitude", min_value=-180.0, max_value=180.0, value=None, format="%.5f", key="fs_lon")
     st.slider("How far they can travel (km, as the crow flies)", min_value=0.5, max_value=30.0, step=0.5,
               key="fs_km", format="%.1f km")
-    a, b = st.columns(2)
-    a.selectbox("Phone and internet", pf.DIGITAL_CHOICES, key="fs_digital", format_func=pf.DIGITAL_WORDS.get)
-    b.selectbox("What they can afford", pf.COST_CHOICES, key="fs_cost", format_func=pf.COST_WORDS.get)
+    # One a line: side by side in the form's column their values were cut ("Phone and inte").
+    st.selectbox("Phone and internet", pf.DIGITAL_CHOICES, key="fs_digital", format_func=pf.DIGITAL_WORDS.get)
+    st.selectbox("What they can afford", pf.COST_CHOICES, key="fs_cost", format_func=pf.COST_WORDS.get)
     st.checkbox("Needs wheelchair access", key="fs_wheelchair")
     st.subheader("Narrow the search (optional)")
     st.text_input("Keyword", key="fs_keyword", placeholder="e.g. choir, walking, cooking",
@@ -112,17 +119,23 @@ if submitted or ss.pop("fs_search_again", False):
     ss.pop("fs_suggest", None)
     try:
         profile = profile_from_form(form_values())
-        options = dict(keyword=ss.get("fs_keyword"), days=ss.get("fs_days"))
-        chosen_types = list(ss.get("fs_support_types") or [])
-        ss["fs_recs"] = ui.recommender().recommend(profile, top_k=TOP_K, support_types=chosen_types, **options)
+        options = dict(keyword=ss.get("fs_keyword"), days=ss.get("fs_days"),
+                       support_types=list(ss.get("fs_support_types") or []))
+        # "Free only" narrows only when what they can afford is more than free.
+        free_only = bool(ss.get("fs_free_only")) and ss.get("fs_cost") != "free"
+        ss["fs_recs"] = ui.recommender().recommend(profile, top_k=TOP_K, **options)
         ss["fs_km_used"] = ss.get("fs_km")
-        ss.pop("fs_without_types", None)
-        if chosen_types and not ss["fs_recs"].results:
-            # Say plainly that the kind of support left nothing, and what there is without it.
-            ss["fs_without_types"] = (chosen_types,
-                                      len(ui.recommender().recommend(profile, top_k=TOP_K, **options).results))
+        words = narrowing_words(options["keyword"], options["days"] or (), options["support_types"], free_only)
+        without = None
+        if words and len(ss["fs_recs"].results) < TOP_K:
+            # A short list under narrowing options: what the same person gets without them, so the page can
+            # say whether the options or a lack of services make it short.
+            broad = profile_from_form(form_values() | {"max_cost": ss.get("fs_cost")})
+            without = ui.recommender().recommend(broad, top_k=TOP_K)
+        ss["fs_narrowing"] = Narrowing(words, without)
     except InputError as err:
         ss.pop("fs_recs", None)
+        ss.pop("fs_narrowing", None)
         ss["fs_errors"] = [(pf.field_label(i.column), i.message) for i in err.issues]
         ss["fs_suggest"] = getattr(err, "suggestion", None)
 
@@ -234,14 +247,7 @@ with right:
                 "Only the needs they score are used; everything else is optional.")
     else:
         st.subheader(results_heading(len(recs.results)))
-        if ss.get("fs_without_types"):
-            kinds, others = ss["fs_without_types"]
-            st.warning(f"No option of the kind of support chosen ({ui.text(', '.join(map(support_types.label, kinds)))}) "
-                       "fits. " + (f"Without that filter there are {others} option{'s' if others != 1 else ''}: "
-                                   "clear *Kind of support* to see them." if others else
-                                   "Without that filter there are none either."),
-                       icon=":material/filter_alt_off:")
-        for line in summary_lines(recs, TOP_K):
+        for line in summary_lines(recs, TOP_K, ss.get("fs_narrowing")):
             st.warning(ui.text(line), icon=":material/info:")
         if recs.results:
             venue_map(recs)
@@ -273,11 +279,18 @@ else:
                 help="Headings, 'When', 'Where' and the date; the listings' own words stay as they are held.")
     b.checkbox("Large print", key="fs_large_print")
     plan_lang = ss.get("fs_plan_lang") or "en"
-    if PlanWords(plan_lang).draft:
+    plan_words = PlanWords(plan_lang)
+    if plan_words.all_draft:
         a.caption(f"The {ui.language_name(plan_lang)} headings are a draft translation, not yet checked by a "
                   "native speaker: read them through with the person.")
+    elif plan_words.draft:
+        drafts = plan_words.draft_words()
+        a.caption(f"Some {ui.language_name(plan_lang)} words on the plan are a draft translation, not yet checked "
+                  f"by a native speaker ({ui.text(', '.join(drafts[:4]))}{', …' if len(drafts) > 4 else ''}): "
+                  "read them through with the person.")
     recs = ss.get("fs_recs")
-    not_found = unmet_lines(recs.unmet_needs, recs.near_misses) if recs is not None else []
+    # The plan tells the person only what nothing local meets, never what the link worker's options hid.
+    not_found = unmet_lines(true_unmet(recs, ss.get("fs_narrowing")), recs.near_misses) if recs is not None else []
     args = (shortlist, ss.get("fs_first_name"), ss.get("fs_next_step") or "", ss.get("fs_contact") or "")
     # Drawn again only when what it shows changed (a plan in Chinese takes a second or two to draw); kept in
     # the session with the rest of the person, so "New person" forgets it too.

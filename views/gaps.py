@@ -10,6 +10,7 @@ import ui
 from directory import curation, support_types
 from directory.records import DOMAINS
 from matcher import gaps
+from ui import heatmap
 from ui.heatmap import count_heatmap
 
 user = ui.require("browse")
@@ -40,9 +41,8 @@ with by_need:
     grid = view.groupby(["need", "language name"], as_index=False)["listings"].sum()
     labels = {ui.domain_label(x) for x in DOMAINS}
     needs_order = [ui.domain_label(d) for d in DOMAINS] + [d for d in grid["need"].unique() if d not in labels]
-    st.altair_chart(count_heatmap(grid, "need", "language name", needs_order, tooltip=["need", "language name",
-                                                                                        "listings"]),
-                    width="stretch")
+    heatmap.show(count_heatmap(grid, "need", "language name", needs_order,
+                               tooltip=["need", "language name", "listings"]), key="gap_need_chart")
     st.subheader("By area")
     table = view.pivot_table(index=["area", "need"], columns="language name", values="listings", aggfunc="sum",
                              fill_value=0)
@@ -75,9 +75,9 @@ with by_type:
                + ("." if with_inferred else "; the chart leaves them out."))
     tgrid["counted"] = tgrid["listings"] if with_inferred else tgrid["listings"] - tgrid["inferred"]
     type_order = [t.label for t in support_types.SUPPORT_TYPES]
-    st.altair_chart(count_heatmap(tgrid, "kind of support", "language name", type_order, count="counted",
-                                  tooltip=["kind of support", "language name", "listings", "inferred"]),
-                    width="stretch")
+    heatmap.show(count_heatmap(tgrid, "kind of support", "language name", type_order, count="counted",
+                               tooltip=["kind of support", "language name", "listings", "inferred"]),
+                 key="gap_type_chart")
     st.subheader("Counts")
     st.dataframe(tgrid[["kind of support", "language name", "listings", "inferred"]], hide_index=True,
                  width="stretch")
