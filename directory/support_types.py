@@ -75,7 +75,7 @@ NOT_SUPPORT_TERMS: tuple[str, ...] = (
     r"spirometry", r"lung function test", r"diagnostics", r"not a (?:respiratory|lung|support) (?:service|group)",
     r"debt (?:collection|recovery)", r"collection agency", r"private clinic", r"consultations from",
     r"for (?:aged care|care|disability|health|social care) (?:and disability )?workers", r"professional development",
-    r"comedy", r"masterclass", r"private fees", r"initial consultation",
+    r"masterclass", r"private fees",
 )
 KEPT_WHEN_NOT_SUPPORT: tuple[str, ...] = ("employability", "adult_learning", "volunteering")
 

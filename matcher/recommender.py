@@ -519,7 +519,8 @@ class Recommender:
         offered = snap.support_types[rows]
         types = self.type_vectors
         out = {"meets_top": top, "support_type": np.zeros(n), "type_any": np.zeros(n), "type_sim": np.zeros(n),
-               "type_mismatch": support_types.audience_mismatch(offered, wanted).astype(float),
+               "type_mismatch": support_types.audience_mismatch(offered, support_types.member_of(wanted, profile)
+                                                                 ).astype(float),
                "not_support": self._not_support(snap, rows),
                "hub": vecs @ types.mean(axis=0),  # the mean of its cosines to every type's description
                "own_language": self._own_language(snap, profile, rows),

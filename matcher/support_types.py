@@ -193,6 +193,17 @@ AUDIENCE_TYPES = frozenset({
 _AUDIENCE = np.array([k in AUDIENCE_TYPES for k in SUPPORT_TYPE_KEYS])
 
 
+def member_of(wanted: np.ndarray, profile) -> np.ndarray:
+    """The groups (bool T) a person belongs to for `audience_mismatch`: the types read from their
+    words, and the gender group their profile gives (a women's group is for her whether or not she
+    asked for one; whether she wants one is still only what she said)."""
+    member = np.array(wanted, dtype=bool, copy=True)
+    group = {"female": "womens_groups", "male": "mens_groups"}.get(getattr(profile, "gender", None) or "")
+    if group is not None:
+        member[SUPPORT_TYPE_KEYS.index(group)] = True
+    return member
+
+
 def audience_mismatch(offered: np.ndarray, wanted: np.ndarray) -> np.ndarray:
     """bool (n,): listings (rows of `offered`, bool n x T) for a particular group (AUDIENCE_TYPES)
     of which the person (`wanted`, bool T: their types) is in none."""

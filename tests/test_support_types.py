@@ -237,3 +237,25 @@ def test_keyword_rules_agree_with_the_demo_directorys_hidden_topics():
     precision, recall, _ = bench.prf(guess, data.truth[:, data.scored])
     # measured 0.768 / 0.867 (docs/support-types.md); a rule change that loses much of that fails here
     assert precision >= 0.70 and recall >= 0.82
+
+
+def test_an_assessment_first_is_still_support_for_the_public():
+    """An exercise referral scheme that starts with an initial consultation is a service, not a
+    private clinic: only words that say a listing is not for the public mark it so."""
+    scheme = ("A 16-week supervised exercise programme for adults with a long-term condition. An exercise "
+              "professional carries out an initial consultation and designs a personal programme.")
+    assert not st.not_support([scheme])[0]
+    assert st.not_support(["Private clinic for men. Consultations from £79."])[0]
+
+
+def test_a_gender_group_is_for_a_person_of_that_gender_whatever_they_said():
+    from types import SimpleNamespace
+
+    women = np.zeros((1, len(SUPPORT_TYPE_KEYS)), dtype=bool)
+    women[0, SUPPORT_TYPE_KEYS.index("womens_groups")] = True
+    said = np.zeros(len(SUPPORT_TYPE_KEYS), dtype=bool)
+    assert st.audience_mismatch(women, st.member_of(said, SimpleNamespace(gender=None)))[0]
+    assert not st.audience_mismatch(women, st.member_of(said, SimpleNamespace(gender="female")))[0]
+    assert st.audience_mismatch(women, st.member_of(said, SimpleNamespace(gender="male")))[0]
+    assert st.member_of(said, SimpleNamespace(gender="female")) is not said  # the person's types are not changed
+    assert not said.any()
