@@ -278,7 +278,7 @@ class Recommender:
             lexicon = _StaleLexicon.of(previous, snapshot, changed)
         else:
             lexicon = ranking.Lexicon(snapshot.texts)
-        if len(snapshot.venue_rows):
+        if len(snapshot.venue_rows) >= constraints.TREE_MIN_VENUES:  # (a smaller one is never used)
             snapshot.venue_tree  # noqa: B018 (built now, not by the first query after the swap)
         prepared = _Prepared(snapshot, labels, lexicon, row_of_label)
         with self._lock:
