@@ -1,4 +1,5 @@
-"""The link worker's narrowing options, beside the profile: a keyword ('choir') and days of the week.
+"""The link worker's narrowing options, beside the profile: a keyword ('choir'), days of the week and
+support types (those read from the snapshot's columns, `type_columns`).
 
 They are not rules of contract section 4 (nothing is 'excluded' by them); they only narrow which
 allowed listings are offered. Both read a listing's own words, so they are plain functions over
@@ -14,6 +15,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 
 from directory.records import Resource
+from directory.support_types import SUPPORT_TYPE_KEYS
 
 DAYS: tuple[str, ...] = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 DAY_WORDS: dict[str, str] = {d: d.capitalize() for d in DAYS}
@@ -69,6 +71,16 @@ def matches_days(resource: Resource, days: Iterable[int]) -> bool:
     if not wanted:
         return True
     return bool(schedule_days(resource.schedule) & wanted)
+
+
+def type_columns(types: Iterable[str] | None) -> np.ndarray:
+    """Snapshot columns (SUPPORT_TYPE_KEYS order) of the support types a link worker chose; an unknown
+    key is a ValueError naming it, not a filter that silently keeps nothing."""
+    chosen = list(dict.fromkeys(types or ()))
+    unknown = [t for t in chosen if t not in SUPPORT_TYPE_KEYS]
+    if unknown:
+        raise ValueError(f"unknown support type: {', '.join(repr(t) for t in unknown)}")
+    return np.array([SUPPORT_TYPE_KEYS.index(t) for t in chosen], dtype=np.int64)
 
 
 def allowed_mask(resources: Sequence[Resource], keyword: str | None = None,

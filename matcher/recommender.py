@@ -32,7 +32,7 @@ from .geo import Gazetteer, default_gazetteer, haversine_km, location_query, res
 from .index import IndexUpdate, ListingIndex, index_dir_for
 from .profile import NeedsProfile, parse_profile
 from .shared_vectors import SharedVectors
-from .snapshot import Snapshot
+from .snapshot import Snapshot, text_hash
 
 NEAR_MISSES = 3
 # Above this many listings a refresh swaps the new snapshot in first and then, on a background
@@ -152,14 +152,15 @@ class Recommender:
         self.store = store
         self.blend = blend or ranking.Blend()
         self.gazetteer = gazetteer or default_gazetteer()
-        self.domain_vectors = embedder.encode(list(domains.DOMAIN_DESCRIPTIONS.values()))
+        # Vectors shared through the database by every process on it (None without a store).
+        self.shared = None if store is None else SharedVectors(store, embedder.name, embedder.dim)
+        self.domain_vectors = self._description_vectors(list(domains.DOMAIN_DESCRIPTIONS.values()))
+        self._type_vectors: np.ndarray | None = None
         self.last_update = IndexUpdate()  # what the latest update_index did
         self._lock = threading.RLock()
         self._prepared: _Prepared | None = None
         self._options: dict[tuple, np.ndarray | None] = {}
         self._finisher: threading.Thread | None = None
-        # Vectors shared through the database by every process on it (None without a store).
-        self.shared = None if store is None else SharedVectors(store, embedder.name, embedder.dim)
 
     @classmethod
     def open(cls, db: str | None = None, *, model: str | None = None, index_dir: str | Path | None = None,
@@ -250,6 +251,23 @@ class Recommender:
         if finisher is not None:
             finisher.join()
 
+    def _description_vectors(self, texts: list[str]) -> np.ndarray:
+        """Vectors of fixed descriptions (domains, support types): through the shared table when there
+        is one, so a cold process reads them instead of spending ~0.8 s of forward passes on them."""
+        if self.shared is None:
+            return self.embedder.encode(texts)
+        keys = [text_hash(t) for t in texts]
+        text_of = dict(zip(keys, texts, strict=True)).__getitem__
+        found = self.shared.embed_missing(keys, text_of, self.embedder.encode)
+        return np.vstack([found[k] for k in keys]).astype(np.float32, copy=False)
+
+    @property
+    def type_vectors(self) -> np.ndarray:
+        """The support types' description vectors (T x dim), in SUPPORT_TYPE_KEYS order; made on first use."""
+        if self._type_vectors is None:
+            self._type_vectors = self._description_vectors(support_types.type_descriptions())
+        return self._type_vectors
+
     def install(self, snapshot: Snapshot) -> None:
         """Prepare the columns a query reads for a snapshot the index already holds."""
         self._install(snapshot, None, None)
@@ -264,12 +282,25 @@ class Recommender:
             return out
         return infer
 
+    def _infer_types(self, snapshot: Snapshot, labels: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+        def infer(rows: np.ndarray) -> np.ndarray:
+            texts = [snapshot.texts[r] for r in rows]
+            has = labels[rows] >= 0
+            out = support_types.keyword_listing_types(texts)
+            if has.any():
+                out[has] = support_types.infer_listing_types(self.index.vectors[labels[rows][has]],
+                                                             [t for t, h in zip(texts, has, strict=True) if h],
+                                                             self.type_vectors)
+            return out
+        return infer
+
     def _install(self, snapshot: Snapshot, previous: _Prepared | None, changed: np.ndarray | None) -> None:
         """Swap in the snapshot. After a refresh (`previous`, `changed` rows) only changed rows have
         their domains inferred, and a large directory's lexical refit and index save run after the
         swap on a background thread: until the refit lands, changed rows score no lexical match."""
         labels = self.index.labels_for(snapshot)
         snapshot.infer_domains(self._infer(snapshot, labels), changed)
+        snapshot.infer_support_types(self._infer_types(snapshot, labels), changed)
         row_of_label = np.full(len(self.index.ids), -1, dtype=np.int64)
         held = np.flatnonzero(labels >= 0)
         row_of_label[labels[held]] = held
@@ -309,27 +340,45 @@ class Recommender:
                 for i in range(len(snap))}
 
     # ---- matching ---------------------------------------------------------------------------------
+    def listing_support_types(self) -> dict[str, tuple[list[str], bool]]:
+        """Every listing's support types as matching sees them (curator's tags, or inferred from the
+        text) and whether they were inferred: what the type filter and the Gaps page read."""
+        state = self._prepared
+        if state is None:
+            return {}
+        snap = state.snapshot
+        return {snap.ids[i]: (support_types.keys_of(snap.support_types[i]), bool(snap.support_types_inferred[i]))
+                for i in range(len(snap))}
+
     def recommend(self, profile: NeedsProfile | dict, top_k: int = 10, *, keyword: str | None = None,
-                  days: list[int] | None = None) -> Recommendations:
+                  days: list[int] | None = None, support_types: list[str] | None = None) -> Recommendations:
         """Ranked, explained results that break no rule of contract section 4; near misses apart.
 
-        `keyword` and `days` (0 = Monday) narrow the offer to listings whose words hold the keyword and
-        whose schedule names one of the days (matcher.filters); they are options, not rules, so
-        `excluded` still counts only what the rules left out."""
+        `keyword`, `days` (0 = Monday) and `support_types` narrow the offer to listings whose words hold
+        the keyword, whose schedule names one of the days (matcher.filters) and that offer one of the
+        types (keys of directory.support_types); they are options, not rules, so `excluded` still counts
+        only what the rules left out. An unknown type key is a ValueError naming it."""
         with _THREADS.limit(limits=1, user_api="blas"):
-            return self._recommend(parse_profile(profile), top_k, scored=True, keyword=keyword, days=days)
+            return self._recommend(parse_profile(profile), top_k, scored=True, keyword=keyword, days=days,
+                                   types=support_types)
 
-    def _option_mask(self, snap: Snapshot, keyword: str | None, days: list[int] | None) -> np.ndarray | None:
+    def _option_mask(self, snap: Snapshot, keyword: str | None, days: list[int] | None,
+                     types: list[str] | None = None) -> np.ndarray | None:
+        type_columns = filters.type_columns(types)
         # Reading every listing's words costs a parse per row: kept per directory version and option.
         key = (snap.version, tuple(filters.keyword_terms(keyword)), tuple(sorted(set(days or ()))))
         if key not in self._options:
             if len(self._options) >= 32:
                 self._options.clear()
             self._options[key] = filters.allowed_mask(snap.resources, keyword, days)
-        return self._options[key]
+        mask = self._options[key]
+        if len(type_columns):
+            offers = snap.support_types[:, type_columns].any(axis=1)
+            mask = offers if mask is None else mask & offers
+        return mask
 
     def _recommend(self, profile: NeedsProfile, top_k: int, scored: bool, keyword: str | None = None,
-                   days: list[int] | None = None) -> Recommendations:
+                   days: list[int] | None = None, types: list[str] | None = None) -> Recommendations:
         top_k = max(int(top_k), 0)
         state = self._prepared
         if state is None:
@@ -347,7 +396,7 @@ class Recommender:
             weights = ranking.need_weights_of(domains.needs_from_text(profile.goals, query[0], self.domain_vectors))
         serves = ranking.serves_a_need(snap.domains, weights)
         eligible = elig.eligible & (state.labels >= 0) & serves if rated.any() else elig.eligible & (state.labels >= 0)
-        options = self._option_mask(snap, keyword, days)
+        options = self._option_mask(snap, keyword, days, types)
         if options is not None:
             eligible &= options
         rows, rel = self._score(state, profile, point, elig, eligible, query, text, weights)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from directory.records import DOMAINS, Resource
+from directory.support_types import SUPPORT_TYPE_KEYS
 
 DELIVERY_BITS: dict[str, int] = {"in_person": 1, "phone": 2, "online": 4}
 IN_PERSON, PHONE, ONLINE = 1, 2, 4
@@ -93,8 +94,9 @@ class Fetched(Sequence[Resource]):
 
 # The columns of one row, in the order `_columns` reads them; `Snapshot.updated` merges by these names.
 ARRAYS = ("active", "interpreter", "min_age", "max_age", "gender", "delivery", "cost", "wheelchair", "lat", "lon",
-          "curated_domains")
+          "curated_domains", "curated_support_types")
 LISTS = ("ids", "content_hashes", "texts", "text_hashes")
+_TYPE_COLUMN = {key: j for j, key in enumerate(SUPPORT_TYPE_KEYS)}
 
 
 def _columns(contents: Sequence[dict]) -> dict:
@@ -112,6 +114,12 @@ def _columns(contents: Sequence[dict]) -> dict:
     dpairs = [(i, DOMAINS.index(d)) for i, c in enumerate(contents) for d in c.get("domains") or ()]
     if dpairs:
         dom[tuple(np.array(dpairs).T)] = True
+    types = np.zeros((n, len(SUPPORT_TYPE_KEYS)), dtype=bool)
+    # a key the vocabulary no longer has (a row written before a vocabulary change) is left out, not fatal
+    tpairs = [(i, _TYPE_COLUMN[t]) for i, c in enumerate(contents) for t in c.get("support_types") or ()
+              if t in _TYPE_COLUMN]
+    if tpairs:
+        types[tuple(np.array(tpairs).T)] = True
 
     def num(key: str, dtype, default):
         return np.array([default if c.get(key) is None else c[key] for c in contents], dtype=dtype)
@@ -127,7 +135,7 @@ def _columns(contents: Sequence[dict]) -> dict:
         cost=np.array([COST_LEVELS[c.get("cost")] for c in contents], dtype=np.int8),
         wheelchair=np.array([c.get("wheelchair_accessible") is True for c in contents], dtype=bool),
         lat=np.radians(num("latitude", np.float64, np.nan)), lon=np.radians(num("longitude", np.float64, np.nan)),
-        curated_domains=dom,
+        curated_domains=dom, curated_support_types=types,
     )
 
 
@@ -154,6 +162,9 @@ class Snapshot:
     curated_domains: np.ndarray  # bool (n, 8)
     domains: np.ndarray  # bool (n, 8): curator's, else inferred
     domains_inferred: np.ndarray  # bool (n,): row's domains came from inference
+    curated_support_types: np.ndarray  # bool (n, T), T = len(SUPPORT_TYPE_KEYS), in that order
+    support_types: np.ndarray  # bool (n, T): curator's, else inferred
+    support_types_inferred: np.ndarray  # bool (n,): row's support types came from inference
     row_of: dict[str, int] = field(default_factory=dict)
     venue_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     _venue_tree: object | None = None
@@ -166,11 +177,12 @@ class Snapshot:
               fetch: Callable | None = None) -> Snapshot:
         cols = dict(cols)
         lang = cols.pop("language_matrix")
-        dom = cols["curated_domains"]
+        dom, types = cols["curated_domains"], cols["curated_support_types"]
         records = Listings(json_texts) if fetch is None else Fetched(cols["ids"], fetch)
         snap = cls(version=int(version), resources=records, content_hashes=list(content_hashes),
                    language_matrix=np.asfortranarray(lang),  # a language's column is contiguous: one pass per code
-                   domains=dom.copy(), domains_inferred=np.zeros(len(dom), dtype=bool), **cols)
+                   domains=dom.copy(), domains_inferred=np.zeros(len(dom), dtype=bool),
+                   support_types=types.copy(), support_types_inferred=np.zeros(len(types), dtype=bool), **cols)
         snap._index()
         return snap
 
@@ -240,6 +252,8 @@ class Snapshot:
         # unchanged rows keep the domains inferred for them; changed rows start from the curator's
         snap.domains = merge(self.domains, part.curated_domains)
         snap.domains_inferred = merge(self.domains_inferred, np.zeros(len(part), dtype=bool))
+        snap.support_types = merge(self.support_types, part.curated_support_types)
+        snap.support_types_inferred = merge(self.support_types_inferred, np.zeros(len(part), dtype=bool))
         return snap, new_pos
 
     def _index(self) -> None:
@@ -266,6 +280,16 @@ class Snapshot:
         if len(missing):
             self.domains[missing] = infer(missing)
             self.domains_inferred[missing] = True
+
+    def infer_support_types(self, infer: Callable[[np.ndarray], np.ndarray], rows: np.ndarray | None = None) -> None:
+        """Fill `support_types` of rows a curator left untagged with `infer(rows) -> bool (len(rows), T)`;
+        of `rows` only when given (the rows a refresh changed). The same rule as `infer_domains`."""
+        missing = np.flatnonzero(~self.curated_support_types.any(axis=1))
+        if rows is not None:
+            missing = np.intersect1d(missing, rows)
+        if len(missing):
+            self.support_types[missing] = infer(missing)
+            self.support_types_inferred[missing] = True
 
     def language_columns(self, codes: Sequence[str]) -> np.ndarray:
         idx = {c: j for j, c in enumerate(self.language_codes)}

@@ -72,6 +72,37 @@ def test_keyword_and_days_narrow_the_offer_but_are_not_exclusions(recommender):
     assert recommender.recommend(profile, top_k=10, keyword="", days=[]).to_json() == plain.to_json()
 
 
+def test_support_types_are_the_curators_tags_else_inferred_and_narrow_the_offer(tmp_path, embedder):
+    db = str(tmp_path / "t.db")
+    rows = small_directory() + [
+        listing("L13", name="Carers' Cuppa", description="A break and a chat for unpaid carers of a relative.",
+                domains=["social_relationships"]),
+        listing("L14", name="Tuesday Club", description="We meet on Tuesdays.", domains=["social_relationships"],
+                support_types=["bereavement"]),
+    ]
+    with Store(db) as store:
+        store.import_resources(rows, actor="test")
+    rec = open_recommender(db, tmp_path / "index", embedder)
+    try:
+        types = rec.listing_support_types()
+        assert types["L14"] == (["bereavement"], False)  # the curator's tags, not what the text suggests
+        assert "carers_support" in types["L13"][0] and types["L13"][1] is True
+        assert "debt_advice" in types["L02"][0]
+        profile = {"needs": {"social_relationships": 1}, "location": {"latitude": HOME[0], "longitude": HOME[1]},
+                   "max_distance_km": 20}
+        plain = rec.recommend(profile, top_k=20)
+        carers = rec.recommend(profile, top_k=20, support_types=["carers_support"])
+        assert [r.id for r in carers.results] == ["L13"]
+        assert carers.excluded == plain.excluded  # an option, not a rule
+        grief = rec.recommend(profile, top_k=20, support_types=["carers_support", "bereavement"])
+        assert sorted(r.id for r in grief.results) == ["L13", "L14"]
+        assert rec.recommend(profile, top_k=20, support_types=[]).to_json() == plain.to_json()
+        with pytest.raises(ValueError, match="'no_such_type'"):
+            rec.recommend(profile, support_types=["no_such_type"])
+    finally:
+        rec.close()
+
+
 # ---- reach, split by why ----------------------------------------------------------------------------
 def test_reach_is_split_into_too_far_wheelchair_and_remote():
     far = offset(9.0)

@@ -59,7 +59,8 @@ def edit_at_random(store: Store, rng: np.random.Generator, round_: int) -> None:
 def same_state(a: Recommender, b: Recommender) -> None:
     sa_, sb = a._prepared.snapshot, b._prepared.snapshot
     assert sa_.version == sb.version
-    for name in (*ARRAYS, *LISTS, "language_codes", "domains", "domains_inferred"):
+    for name in (*ARRAYS, *LISTS, "language_codes", "domains", "domains_inferred",
+                 "support_types", "support_types_inferred"):
         got, want = getattr(sa_, name), getattr(sb, name)
         if isinstance(want, np.ndarray):
             assert got.dtype == want.dtype, name
