@@ -363,6 +363,18 @@ class Store:
             rows = conn.execute(q).all()
         return current, [ChangedRow(r.id, r.data, r.content_hash, r.status) for r in rows]
 
+    def listing_hashes(self) -> tuple[int, list[str], list[str]]:
+        """The directory version and every listing's id and content hash, ordered by id, without their
+        JSON: what names a directory state (matcher.prepared). The version is read first, as in
+        `snapshot`: a write in between makes the state newer than its version, which only costs a read."""
+        q = sa.select(resources.c.id, resources.c.content_hash).order_by(resources.c.id)
+        with self.engine.connect() as conn, conn.begin():
+            current = int(
+                conn.execute(sa.select(state.c.value).where(state.c.key == "directory_version")).scalar_one()
+            )
+            rows = conn.execute(q).all()
+        return current, [r.id for r in rows], [r.content_hash for r in rows]
+
     def get(self, resource_id: str) -> StoredResource:
         with self.engine.connect() as conn:
             row = conn.execute(sa.select(resources).where(resources.c.id == resource_id)).first()

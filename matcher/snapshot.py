@@ -168,6 +168,8 @@ class Snapshot:
     row_of: dict[str, int] = field(default_factory=dict)
     venue_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     _venue_tree: object | None = None
+    # True for a snapshot loaded from `matcher.prepared`: its domains and support types are inferred already
+    prepared: bool = False
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -183,6 +185,19 @@ class Snapshot:
                    language_matrix=np.asfortranarray(lang),  # a language's column is contiguous: one pass per code
                    domains=dom.copy(), domains_inferred=np.zeros(len(dom), dtype=bool),
                    support_types=types.copy(), support_types_inferred=np.zeros(len(types), dtype=bool), **cols)
+        snap._index()
+        return snap
+
+    @classmethod
+    def from_prepared(cls, version: int, arrays: dict, *, ids: list[str], content_hashes: list[str],
+                      texts: Sequence[str], text_hashes: list[str], language_codes: list[str],
+                      json_texts: Sequence[str] | None, fetch: Callable | None = None) -> Snapshot:
+        """From the columns `matcher.prepared` saved (arrays memory-mapped, read-only; domains and support
+        types already inferred): nothing is parsed, hashed or inferred again."""
+        records = Listings(json_texts) if fetch is None else Fetched(ids, fetch)
+        snap = cls(version=int(version), ids=ids, resources=records, content_hashes=content_hashes, texts=texts,
+                   text_hashes=text_hashes, language_codes=language_codes, **arrays)
+        snap.prepared = True
         snap._index()
         return snap
 

@@ -1,0 +1,139 @@
+"""The prepared snapshot: a second open reads no row's JSON and answers the same; a damaged, stale or
+foreign prepared folder is read from the database again (a warning), never fatal."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from directory.store import Store
+from matcher import prepared
+from matcher.recommender import Recommender
+
+from .matcher_fixtures import HOME, small_directory
+
+PROFILES = [
+    {"id": "P1", "needs": {"social_relationships": 2, "money": 3}, "goals": "company and help with bills",
+     "languages": ["en"], "age": 67, "location": {"latitude": HOME[0], "longitude": HOME[1]}},
+    {"goals": "walking or singing with other people", "digital_access": "online"},
+]
+
+
+@pytest.fixture
+def db(tmp_path) -> Path:
+    path = tmp_path / "s.db"
+    with Store(path) as store:
+        store.import_resources(small_directory(), actor="test")
+    return path
+
+
+def answers(rec: Recommender) -> list[dict]:
+    return [rec.recommend(p, top_k=5).to_json() for p in PROFILES]
+
+
+def open_rec(db: Path, tmp_path: Path, embedder) -> Recommender:
+    return Recommender.open(str(db), index_dir=tmp_path / "index", embedder=embedder)
+
+
+def folders(tmp_path: Path) -> list[Path]:
+    return sorted(p for p in (tmp_path / "index" / prepared.FOLDER).iterdir() if not p.name.startswith("."))
+
+
+def test_a_second_open_loads_the_prepared_snapshot_and_answers_the_same(db, tmp_path, embedder):
+    with open_rec(db, tmp_path, embedder) as rec:
+        first = answers(rec)
+        built = rec._prepared.snapshot
+        domains, types = built.domains.copy(), built.support_types.copy()
+        texts = list(built.texts)
+        assert built.domains_inferred.any() and built.support_types_inferred.any()  # inference is kept too
+    assert len(folders(tmp_path)) == 1
+    with open_rec(db, tmp_path, embedder) as rec:
+        snap = rec._prepared.snapshot
+        assert snap.prepared and isinstance(snap.active, np.memmap) and not rec.index.warnings
+        assert np.array_equal(snap.domains, domains) and np.array_equal(snap.support_types, types)
+        assert list(snap.texts) == texts
+        assert answers(rec) == first
+        assert rec.listing_domains() and rec.listing_support_types()
+
+
+def test_a_changed_directory_is_read_again_and_prepared_anew(db, tmp_path, embedder):
+    with open_rec(db, tmp_path, embedder) as rec:
+        pass
+    with Store(db) as store:
+        old = store.get("L01")
+        store.update(old.resource.model_copy(update={"description": "A knitting circle for carers."}), old.version)
+    with open_rec(db, tmp_path, embedder) as rec:
+        assert not rec._prepared.snapshot.prepared and not rec.index.warnings
+        assert any("knitting" in t for t in rec._prepared.snapshot.texts)
+    assert len(folders(tmp_path)) == 2  # the new state's and the one before
+    with open_rec(db, tmp_path, embedder) as rec:
+        assert rec._prepared.snapshot.prepared
+        assert any("knitting" in t for t in rec._prepared.snapshot.texts)
+
+
+def _flip(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+def _truncate(path: Path) -> None:
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+
+
+def _meta(change):
+    def damage(folder: Path) -> None:
+        meta = json.loads((folder / "meta.json").read_text())
+        change(meta)
+        (folder / "meta.json").write_text(json.dumps(meta))
+    return damage
+
+
+DAMAGE = {
+    "a flipped byte in an array": lambda f: _flip(f / "domains.npy"),
+    "a truncated text file": lambda f: _truncate(f / "texts.bin"),
+    "a missing lexicon file": lambda f: (f / "lexicon.data.npy").unlink(),
+    "meta.json not JSON": lambda f: (f / "meta.json").write_text("{not json"),
+    "meta.json of another version": _meta(lambda m: m.update(version=m["version"] + 7)),
+    "meta.json of another format": _meta(lambda m: m.update(format="signpost-prepared-0")),
+    "an array of other length, checksums rewritten": None,
+    "a folder in the place of a file": lambda f: ((f / "texts.bin").unlink(), (f / "texts.bin").mkdir()),
+}
+
+
+def _other_length(folder: Path) -> None:
+    np.save(folder / "active.npy", np.ones(3, dtype=bool))
+    meta = json.loads((folder / "meta.json").read_text())
+    meta["files"]["active.npy"] = list(prepared.files.file_crc(folder / "active.npy"))
+    (folder / "meta.json").write_text(json.dumps(meta))
+
+
+DAMAGE["an array of other length, checksums rewritten"] = _other_length
+
+
+@pytest.mark.parametrize("kind", list(DAMAGE))
+def test_a_damaged_prepared_folder_is_read_again_never_fatal(db, tmp_path, embedder, kind):
+    with open_rec(db, tmp_path, embedder) as rec:
+        first = answers(rec)
+    (folder,) = folders(tmp_path)
+    DAMAGE[kind](folder)
+    with open_rec(db, tmp_path, embedder) as rec:
+        assert not rec._prepared.snapshot.prepared
+        assert [w for w in rec.index.warnings if "prepared snapshot" in w and "read from the database" in w]
+        assert answers(rec) == first
+    with open_rec(db, tmp_path, embedder) as rec:  # written again, sound
+        assert rec._prepared.snapshot.prepared and not rec.index.warnings
+        assert answers(rec) == first
+
+
+def test_an_unwritable_prepared_folder_is_a_warning_only(db, tmp_path, embedder):
+    (tmp_path / "index").mkdir()
+    (tmp_path / "index" / prepared.FOLDER).write_text("a file where the folder should be")
+    with open_rec(db, tmp_path, embedder) as rec:
+        assert answers(rec)
+        assert [w for w in rec.index.warnings if "could not be saved" in w]
+    shutil.rmtree(tmp_path / "index")
