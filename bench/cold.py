@@ -42,17 +42,16 @@ mark("imports")
 from directory.store import Store
 from matcher.embedder import load_embedder
 from matcher.index import ListingIndex, index_dir_for
-from matcher.lexical import Lexicon
-from matcher.snapshot import Snapshot
+from matcher.prepared import open_snapshot
+from matcher.recommender import FETCH_MIN
 store = Store(sys.argv[1], create=False); mark("store opened")
-version, rows = store.changes_since(None); mark("rows read")
-snapshot = Snapshot.from_rows(version, rows); del rows; mark("snapshot columns")
 embedder = load_embedder(); mark("model loaded")
 index = ListingIndex.open(index_dir_for(store.url), embedder.name, embedder.dim); mark("saved index loaded")
 rec = Recommender(embedder=embedder, index=index, store=store); mark("recommender (domain vectors)")
+snapshot, lexicon, key = open_snapshot(store, index.folder, embedder.name, rec._fetch, FETCH_MIN, print)
+mark("snapshot: prepared" if lexicon is not None else "snapshot: rows read and parsed")
 rec.last_update = index.update(snapshot, embedder, shared=rec.shared); mark("index checked against rows")
-Lexicon(snapshot.texts); mark("lexical index fitted (timed alone)")
-rec.install(snapshot); mark("install (domains inferred, lexical index)")
+rec._install(snapshot, None, None, lexicon); mark("install" + ("" if lexicon else " (domains, types inferred; BM25 fit)"))
 profile = read_profiles(sys.argv[2])[0]; mark("profile read")
 rec.recommend(profile, top_k=10); mark("match")
 heavy = sorted({m.split(".")[0] for m in sys.modules} & set(sys.argv[3].split(",")) |
