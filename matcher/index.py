@@ -57,7 +57,14 @@ REBUILD_DEAD_FRACTION = 0.25
 # Above this many listings no embedding cache is kept beside an index whose directory has the shared
 # table (matcher.shared_vectors): at 1M listings it would hold a third 1.5 GB copy of the vectors.
 CACHE_MAX_LISTINGS = 50_000
-KINDS = {"flat": faiss.IndexFlatIP, "ivf": faiss.IndexIVFFlat, "hnsw": faiss.IndexHNSWFlat}
+# "ivf-sq8": IVF cells holding 8-bit scalar-quantised codes (384 bytes a vector, not 1,536): the index
+# only proposes candidates, every candidate is scored on the exact float32 vectors (`vectors`), and
+# bench/speed.py --recall measured the final top 10 against a flat index's (bench/README.md). "ivf"
+# (full float32 cells) is still read, and rebuilt as "ivf-sq8" by the next update.
+KINDS = {"flat": faiss.IndexFlatIP, "ivf": faiss.IndexIVFFlat, "ivf-sq8": faiss.IndexIVFScalarQuantizer,
+         "hnsw": faiss.IndexHNSWFlat}
+IVF_KINDS = ("ivf", "ivf-sq8")
+LARGE_KIND = "ivf-sq8"
 # meta.json holds ~230 bytes a listing (id and two hashes): 1 GiB is over 4 million listings.
 META_MAX = 1 << 30
 # A save may retire the version a reader is loading (it keeps only the current and the previous
@@ -252,14 +259,18 @@ class ListingIndex:
 
     # ---- building --------------------------------------------------------------------------------
     def _choose_kind(self, n: int) -> str:
-        return self.fixed_kind or ("flat" if n <= FLAT_MAX_LISTINGS else "ivf")
+        return self.fixed_kind or ("flat" if n <= FLAT_MAX_LISTINGS else LARGE_KIND)
 
     def _new_faiss(self, kind: str, n: int = 0) -> faiss.Index:
         if kind == "flat":
             return faiss.IndexFlatIP(self.dim)
-        if kind == "ivf":
+        if kind in IVF_KINDS:
             nlist = int(min(16384, max(16, 4 * np.sqrt(max(n, 1)))))
-            index = faiss.IndexIVFFlat(faiss.IndexFlatIP(self.dim), self.dim, nlist, faiss.METRIC_INNER_PRODUCT)
+            if kind == "ivf":
+                index = faiss.IndexIVFFlat(faiss.IndexFlatIP(self.dim), self.dim, nlist, faiss.METRIC_INNER_PRODUCT)
+            else:
+                index = faiss.IndexIVFScalarQuantizer(faiss.IndexFlatIP(self.dim), self.dim, nlist,
+                                                      faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT)
             index.nprobe = IVF_NPROBE
             return index
         if kind == "hnsw":
@@ -267,7 +278,7 @@ class ListingIndex:
             index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
             index.hnsw.efSearch = HNSW_EF_SEARCH
             return index
-        raise ValueError(f"unknown index kind {kind!r}; use flat, ivf or hnsw")
+        raise ValueError(f"unknown index kind {kind!r}; use flat, ivf, ivf-sq8 or hnsw")
 
     def _append(self, ids: list[str], content_hashes: list[str], text_hashes: list[str], vectors: np.ndarray,
                 owned: bool = False) -> None:
@@ -409,7 +420,7 @@ class ListingIndex:
         if self.kind == "hnsw":
             ef = int(min(2048, max(HNSW_EF_SEARCH, 2 * k / max(fraction, 1e-6))))
             params = faiss.SearchParametersHNSW(sel=selector, efSearch=ef)
-        elif self.kind == "ivf":
+        elif self.kind in IVF_KINDS:
             # fewer allowed rows → fewer hits per cell → visit more cells (up to 4x)
             nprobe = int(min(self._faiss.nlist, IVF_NPROBE * min(4.0, max(1.0, 0.25 / max(fraction, 1e-6)))))
             params = faiss.SearchParametersIVF(sel=selector, nprobe=nprobe)
@@ -542,7 +553,7 @@ class ListingIndex:
             raise files.Damaged(f"{rel} is not the {kind} index of {n} vectors its meta.json describes")
         if kind == "hnsw":
             found.hnsw.efSearch = HNSW_EF_SEARCH
-        elif kind == "ivf":
+        elif kind in IVF_KINDS:
             found.nprobe = IVF_NPROBE
         index = cls(model, dim, root)
         index.kind, index.directory_version = kind, meta["directory_version"]
