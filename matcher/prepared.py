@@ -28,7 +28,7 @@ import numpy as np
 
 from . import index_files as files
 from .lexical import Lexicon
-from .snapshot import Listings, Snapshot
+from .snapshot import ColumnBuilder, Listings, Snapshot
 
 FORMAT = "signpost-prepared-1"
 FOLDER = "prepared"
@@ -217,8 +217,10 @@ def open_snapshot(store, root: Path | None, model: str, fetch, fetch_min: int,
             if not err.absent:
                 warn(f"prepared snapshot {root / FOLDER / key}: {err}; read from the database again")
                 shutil.rmtree(root / FOLDER / key, ignore_errors=True)  # written again once read
-    version, rows = store.changes_since(None)
-    snapshot = Snapshot.from_rows(version, rows, fetch=fetch if len(rows) > fetch_min else None)
+    large = (len(ids) if root is not None else store.count()) > fetch_min
+    builder = ColumnBuilder(keep_json=not large)
+    version = store.read_listings(builder.add)
+    snapshot = builder.snapshot(version, fetch if large else None)
     key = None if root is None else key_of(snapshot.ids, snapshot.content_hashes, model)
     return snapshot, None, key
 

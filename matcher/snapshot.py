@@ -139,6 +139,39 @@ def _columns(contents: Sequence[dict]) -> dict:
     )
 
 
+class ColumnBuilder:
+    """The snapshot's columns built batch by batch from `Store.read_listings` (`add` each batch of rows),
+    so that reading a million listings never holds all their JSON or parsed dicts at once."""
+
+    def __init__(self, keep_json: bool):
+        self._parts: list[dict] = []
+        self._json: list[str] | None = [] if keep_json else None
+        self._hashes: list[str] = []
+
+    def add(self, rows: Sequence) -> None:
+        self._parts.append(_columns([json.loads(r.data) for r in rows]))
+        self._hashes.extend(r.content_hash for r in rows)
+        if self._json is not None:
+            self._json.extend(r.data for r in rows)
+
+    def snapshot(self, version: int, fetch: Callable | None = None) -> Snapshot:
+        parts, self._parts = self._parts or [_columns([])], []
+        codes = sorted({c for p in parts for c in p["language_codes"]})
+        where = {c: j for j, c in enumerate(codes)}
+        n = sum(len(p["ids"]) for p in parts)
+        cols: dict = {name: np.concatenate([p[name] for p in parts]) for name in ARRAYS}
+        for name in ("ids", "texts", "text_hashes"):
+            cols[name] = [x for p in parts for x in p[name]]
+        lang = np.zeros((n, len(codes)), dtype=bool)
+        start = 0
+        for p in parts:
+            rows = len(p["ids"])
+            lang[start:start + rows, [where[c] for c in p["language_codes"]]] = p["language_matrix"]
+            start += rows
+        cols["language_codes"], cols["language_matrix"] = codes, lang
+        return Snapshot._make(version, cols, None if fetch is not None else self._json, self._hashes, fetch)
+
+
 @dataclass
 class Snapshot:
     version: int

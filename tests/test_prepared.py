@@ -137,3 +137,30 @@ def test_an_unwritable_prepared_folder_is_a_warning_only(db, tmp_path, embedder)
         assert answers(rec)
         assert [w for w in rec.index.warnings if "could not be saved" in w]
     shutil.rmtree(tmp_path / "index")
+
+
+@pytest.mark.parametrize("batch", [1, 3, 10_000])
+def test_columns_read_in_batches_are_the_columns_read_at_once(db, batch):
+    from matcher.snapshot import ARRAYS, ColumnBuilder, Snapshot
+
+    with Store(db) as store:
+        whole = Snapshot.from_rows(*store.changes_since(None))
+        builder = ColumnBuilder(keep_json=True)
+        version = store.read_listings(builder.add, batch=batch)
+    streamed = builder.snapshot(version)
+    assert streamed.version == whole.version and len(streamed) == len(whole) > 5
+    for name in (*ARRAYS, "language_matrix", "domains", "support_types"):
+        a, b = getattr(streamed, name), getattr(whole, name)
+        assert a.dtype == b.dtype and np.array_equal(a, b, equal_nan=a.dtype.kind == "f"), name
+    for name in ("ids", "texts", "text_hashes", "content_hashes", "language_codes"):
+        assert list(getattr(streamed, name)) == list(getattr(whole, name)), name
+    assert [r.model_dump() for r in streamed.resources] == [r.model_dump() for r in whole.resources]
+
+
+def test_an_empty_directory_reads_as_an_empty_snapshot(tmp_path):
+    from matcher.snapshot import ColumnBuilder
+
+    with Store(tmp_path / "e.db") as store:
+        builder = ColumnBuilder(keep_json=True)
+        version = store.read_listings(builder.add)
+    assert len(builder.snapshot(version)) == 0
