@@ -543,7 +543,7 @@ class ListingIndex:
         meta = _checked_meta(files.read_all(root, f"{name}/meta.json", META_MAX), f"{name}/meta.json", model, dim)
         n, kind = len(meta["ids"]), meta["kind"]
         rel = f"{name}/vectors.npy"
-        vectors = files.npy_from_bytes(files.read_exact(root, rel, *meta["files"]["vectors.npy"]), rel)
+        vectors = files.map_npy(root, rel, *meta["files"]["vectors.npy"])
         if vectors.dtype != np.float32 or vectors.shape != (n, dim):
             raise files.Damaged(f"{rel} holds {vectors.dtype} vectors of shape {vectors.shape}, not {(n, dim)}")
         rel = f"{name}/faiss.index"

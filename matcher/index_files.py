@@ -141,6 +141,35 @@ def read_exact(root: Path, rel: str, size: int, crc: int) -> np.ndarray:
     return buf
 
 
+def map_npy(root: Path, rel: str, size: int, crc: int) -> np.ndarray:
+    """An .npy file the save recorded as `size` bytes with CRC-32 `crc`, memory-mapped read-only (its
+    pages are read when touched, and the system may drop them again: at 1M listings the vectors are
+    1.5 GB a match process need not hold); Damaged when it is not that file. The checksum is taken by
+    reading through the same open file that is then mapped."""
+    fh, actual = open_file(root, rel, size)
+    with fh:
+        if actual != size:
+            raise Damaged(f"{rel} has {actual} bytes, not the {size} it was saved with")
+        got, done = 0, 0
+        try:
+            while chunk := fh.read(1 << 24):
+                got, done = zlib.crc32(chunk, got), done + len(chunk)
+        except OSError as err:
+            raise Damaged(f"{rel} cannot be read ({err.strerror})") from None
+        if done != size:
+            raise Damaged(f"{rel} ended early")
+        if got != crc:
+            raise Damaged(f"{rel} is not the file that was saved (its checksum differs)")
+        fh.seek(0)
+        shape, dtype = _npy_header(fh, rel)
+        start = fh.tell()
+        if start + _nbytes(shape, dtype) != size:
+            raise Damaged(f"{rel} is {size} bytes, which its header does not account for")
+        if _nbytes(shape, dtype) == 0:
+            return np.zeros(shape, dtype=dtype)
+        return np.memmap(fh, dtype=dtype, mode="r", offset=start, shape=shape)
+
+
 def file_crc(path: Path) -> tuple[int, int]:
     """(size, CRC-32) of a file just written: what `read_exact` checks later."""
     crc, size = 0, 0

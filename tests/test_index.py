@@ -146,6 +146,7 @@ def test_a_saved_float32_ivf_index_is_read_and_rebuilt_with_8_bit_cells(embedder
     old.save()
     idx = ListingIndex.open(tmp_path / "ix", embedder.name, embedder.dim)
     assert idx.kind == "ivf" and not idx.warnings
+    assert isinstance(idx.vectors, np.memmap) and not idx.vectors.flags.writeable  # read when touched
     idx.add_vectors(["R300"], ["h"], ["t300"], vecs[:1])
     assert idx.kind == "ivf-sq8" and len(idx) == 301 and np.array_equal(idx.vectors[:300], vecs)
     _, labels = idx.search(vecs[[5]], np.arange(301), 5)
