@@ -84,10 +84,44 @@ def phases(db: str, index_dir: str, queries: int) -> dict:
 PHASES = {"build": "build", "match": "match", "match, rows read": "match"}
 
 
+STREAMED_MIN = 500_000  # from here the set-up streams (bench/refresh.py's holds every listing as an object)
+
+
+def streamed_setup(db: str, n: int, seed: int) -> None:
+    """The contract CSV of bench/import_memory.py (n distinct listings) through `signpost import`
+    (streamed), then a synthetic unit vector per distinct text put in the shared table, in batches."""
+    import numpy as np
+
+    from bench.import_memory import generate as write_csv
+    from directory.store import Store
+    from matcher.embedder import load_embedder
+    from matcher.shared_vectors import SharedVectors
+    from matcher.snapshot import listing_text, text_hash
+
+    src = Path(db).with_suffix(".csv")
+    write_csv(src, n, seed)
+    subprocess.run([sys.executable, "-m", "cli", "--db", db, "import", str(src)], cwd=ROOT, check=True,
+                   capture_output=True, env={**__import__("os").environ, "PYTHONPATH": str(ROOT)})
+    src.unlink()
+    embedder = load_embedder()
+    keys: set[str] = set()
+    with Store(db) as store:
+        store.read_listings(lambda rows: keys.update(text_hash(listing_text(json.loads(r.data))) for r in rows))
+        shared = SharedVectors(store, embedder.name, embedder.dim)
+        ordered, rng = sorted(keys), np.random.default_rng(seed)
+        for start in range(0, len(ordered), 50_000):
+            part = ordered[start:start + 50_000]
+            vecs = rng.standard_normal((len(part), embedder.dim), dtype=np.float32)
+            vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+            shared.put(part, vecs)
+
+
 def measure(n: int, seed: int, as_json: bool) -> None:
     import shutil
 
-    from bench.refresh import setup
+    from bench.refresh import setup as object_setup
+
+    setup = streamed_setup if n >= STREAMED_MIN else object_setup
 
     report: dict = {"listings": n, "load average": Path("/proc/loadavg").read_text().split()[0]}
     with tempfile.TemporaryDirectory(prefix="memory-bench-") as tmp:

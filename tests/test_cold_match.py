@@ -16,13 +16,14 @@ from .matcher_fixtures import HOME, small_directory
 ROOT = Path(__file__).resolve().parent.parent
 # Each cost a cold match 0.1-1.5 s of imports (bench/README.md) and none is needed to answer it.
 NOT_LOADED = ("sklearn", "scipy", "pandas", "torch", "transformers", "sentence_transformers", "geopy", "requests",
-              "fhir", "fpdf")
+              "fhir", "fpdf", "argon2", "zxcvbn", "directory.accounts", "directory.hsds", "directory.importer")
 PROFILE = {"needs": {"social_relationships": 2, "money": 3}, "goals": "company and help with bills",
            "location": {"latitude": HOME[0], "longitude": HOME[1]}}
 CODE = """import json, sys
 from cli import main
 code = main(sys.argv[1:])
-print(json.dumps({"code": code, "loaded": sorted(m for m in sys.modules if m.split(".")[0] in %r)}))
+wanted = %r
+print(json.dumps({"code": code, "loaded": sorted(m for m in sys.modules if m in wanted or m.split(".")[0] in wanted)}))
 """
 
 
