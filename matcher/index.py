@@ -341,7 +341,8 @@ class ListingIndex:
         before = shared.embedded
         found = shared.embed_missing(missing, text_of.__getitem__,
                                      lambda texts: embedder.encode(texts, progress=progress))
-        self.cache.put(missing, np.stack([found[h] for h in missing]))
+        if self.cache.enabled:  # (not built for a disabled cache: at 1M listings it is a 1.5 GB copy)
+            self.cache.put(missing, np.stack([found[h] for h in missing]))
         return found, shared.embedded - before
 
     def update(self, snapshot: Snapshot, embedder, progress: Progress | None = None,
@@ -385,7 +386,7 @@ class ListingIndex:
             fresh, result.embedded = self._fetch_vectors(missing, text_of, embedder, progress, shared)
         if todo:
             hashes = [snapshot.text_hashes[r] for r in todo]
-            vectors = self.cache.get(hashes) if self.cache.enabled else np.stack([fresh[h] for h in hashes])
+            vectors = self.cache.get(hashes) if self.cache.enabled else _stack_draining(fresh, hashes, self.dim)
             del fresh
             self._append([snapshot.ids[r] for r in todo], [snapshot.content_hashes[r] for r in todo], hashes, vectors,
                          owned=True)
@@ -566,6 +567,16 @@ class ListingIndex:
         if missing and n <= CACHE_MAX_LISTINGS:
             index.cache.put([index.text_hashes[lab] for lab in missing], vectors[missing])
         return index
+
+
+def _stack_draining(found: dict[str, np.ndarray], hashes: list[str], dim: int) -> np.ndarray:
+    """np.stack([found[h] for h in hashes]), emptying `found` as it goes (each vector dropped after its
+    last row): the dict's million small arrays and the stacked copy are never both whole in memory."""
+    last = {h: i for i, h in enumerate(hashes)}
+    out = np.empty((len(hashes), dim), dtype=np.float32)
+    for i, h in enumerate(hashes):
+        out[i] = found[h] if last[h] != i else found.pop(h)
+    return out
 
 
 def _checked_meta(data: bytes, rel: str, model: str, dim: int) -> dict:

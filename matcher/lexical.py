@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+from array import array
 from functools import lru_cache
 from pathlib import Path
 
@@ -66,9 +67,10 @@ def _counts(texts: list[str]) -> tuple[list[str], np.ndarray, np.ndarray, np.nda
     """(terms, indptr, indices, counts): term counts per text as CSR over the alphabetically sorted
     terms, each row's entries in column order (as CountVectorizer and scipy.sparse leave them)."""
     vocab: dict[str, int] = {}
-    indptr = [0]
-    indices: list[int] = []
-    values: list[int] = []
+    # typed arrays, not lists: ~15 entries a listing, 15 million at 1M listings (0.1 GB, not 0.6 GB)
+    indptr = array("q", [0])
+    indices = array("q")
+    values = array("q")
     for text in texts:
         row: dict[int, int] = {}
         for term in analyse(text):
@@ -80,11 +82,11 @@ def _counts(texts: list[str]) -> tuple[list[str], np.ndarray, np.ndarray, np.nda
     terms = sorted(vocab)
     new_col = np.empty(len(terms), dtype=np.int32)
     new_col[[vocab[t] for t in terms]] = np.arange(len(terms), dtype=np.int32)
-    cols = new_col[np.asarray(indices, dtype=np.int64)] if indices else np.zeros(0, dtype=np.int32)
-    ptr = np.asarray(indptr, dtype=np.int64)
+    cols = new_col[np.frombuffer(indices, dtype=np.int64)] if indices else np.zeros(0, dtype=np.int32)
+    ptr = np.frombuffer(indptr, dtype=np.int64).copy()
     owner = np.repeat(np.arange(len(texts)), np.diff(ptr))
     order = np.lexsort((cols, owner))
-    return terms, ptr, cols[order], np.asarray(values, dtype=np.float64)[order]
+    return terms, ptr, cols[order], np.frombuffer(values, dtype=np.int64).astype(np.float64)[order]
 
 
 class Lexicon:

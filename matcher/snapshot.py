@@ -22,6 +22,8 @@ IN_PERSON, PHONE, ONLINE = 1, 2, 4
 # Contract section 2: blank cost is unknown, treated as paid for filtering.
 COST_LEVELS: dict[str | None, int] = {"free": 0, "low_cost": 1, "paid": 2, None: 2}
 GENDER_CODES: dict[str | None, int] = {None: 0, "female": 1, "male": 2}
+# Rows inferred at a time: `infer` copies their vectors (1.5 GB for a million rows at once; bench/memory.py).
+INFER_CHUNK = 50_000
 # A blank max_age is stored as this (and a blank min_age as 0): every age compares inside it.
 AGE_NONE_MAX = 1000
 
@@ -325,9 +327,10 @@ class Snapshot:
         missing = np.flatnonzero(~self.curated_domains.any(axis=1))
         if rows is not None:
             missing = np.intersect1d(missing, rows)
-        if len(missing):
-            self.domains[missing] = infer(missing)
-            self.domains_inferred[missing] = True
+        for start in range(0, len(missing), INFER_CHUNK):
+            part = missing[start:start + INFER_CHUNK]
+            self.domains[part] = infer(part)
+            self.domains_inferred[part] = True
 
     def infer_support_types(self, infer: Callable[[np.ndarray], np.ndarray], rows: np.ndarray | None = None) -> None:
         """Fill `support_types` of rows a curator left untagged with `infer(rows) -> bool (len(rows), T)`;
@@ -335,9 +338,10 @@ class Snapshot:
         missing = np.flatnonzero(~self.curated_support_types.any(axis=1))
         if rows is not None:
             missing = np.intersect1d(missing, rows)
-        if len(missing):
-            self.support_types[missing] = infer(missing)
-            self.support_types_inferred[missing] = True
+        for start in range(0, len(missing), INFER_CHUNK):
+            part = missing[start:start + INFER_CHUNK]
+            self.support_types[part] = infer(part)
+            self.support_types_inferred[part] = True
 
     def language_columns(self, codes: Sequence[str]) -> np.ndarray:
         idx = {c: j for j, c in enumerate(self.language_codes)}
