@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/cold.py                   # demo directory in a temporary SQLite file
     .venv/bin/python bench/cold.py --db var/x.db --runs 9 --profile my.json
+    .venv/bin/python bench/cold.py --code /work/main        # also time another checkout's match, alternating
 
 Set-up (not measured): `signpost demo` into a new database, unless --db names one already indexed.
 Then, alternating so that the machine's load falls on both alike: `--runs` times
@@ -60,13 +61,13 @@ print(json.dumps({"phases": marks, "loaded": heavy}))
 """
 
 
-def env() -> dict:
-    return {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1"}
+def env(code: Path = ROOT) -> dict:
+    return {**os.environ, "PYTHONPATH": str(code), "HF_HUB_OFFLINE": "1"}
 
 
-def timed(cmd: list[str]) -> float:
+def timed(cmd: list[str], code: Path = ROOT) -> float:
     t = time.perf_counter()
-    done = subprocess.run(cmd, cwd=ROOT, env=env(), capture_output=True, text=True)
+    done = subprocess.run(cmd, cwd=code, env=env(code), capture_output=True, text=True)
     if done.returncode != 0:
         raise SystemExit(f"{cmd[2:]} failed: {done.stderr[-2000:]}")
     return time.perf_counter() - t
@@ -81,20 +82,26 @@ def main() -> None:
     parser.add_argument("--db", help="an indexed database (default: the demo directory in a temporary file)")
     parser.add_argument("--profile", default=str(PROFILE))
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--code", type=Path, help="another checkout whose `signpost match` is timed too (before)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         db = args.db or str(Path(tmp) / "demo.db")
         if args.db is None:
             subprocess.run([*SIGNPOST, "--db", db, "demo"], cwd=ROOT, env=env(), check=True, capture_output=True)
         timed([*SIGNPOST, "--db", db, "match", args.profile, "--json"])  # the page cache warm, as in use
-        floor, match = [], []
+        floor, match, other = [], [], []
         print(f"load average at start {load()}")
         for _ in range(args.runs):
             floor.append(timed([sys.executable, "-c", "import numpy, faiss"]))
             match.append(timed([*SIGNPOST, "--db", db, "match", args.profile, "--json"]))
+            if args.code is not None:
+                other.append(timed([*SIGNPOST, "--db", db, "match", str(Path(args.profile).resolve()), "--json"],
+                                   args.code.resolve()))
         f, m = statistics.median(floor), statistics.median(match)
         print(f"import numpy, faiss: median {f:.2f} s  ({', '.join(f'{x:.2f}' for x in floor)})")
         print(f"signpost match:      median {m:.2f} s  ({', '.join(f'{x:.2f}' for x in match)})")
+        if other:
+            print(f"  {args.code}: median {statistics.median(other):.2f} s  ({', '.join(f'{x:.2f}' for x in other)})")
         print(f"ratio {m / f:.1f}x   load average at end {load()}")
         done = subprocess.run([sys.executable, "-c", PHASES, db, args.profile, ",".join(HEAVY)], cwd=ROOT, env=env(),
                               capture_output=True, text=True, check=True)
