@@ -35,13 +35,15 @@ PROFILES = [
 
 
 def rss_mb() -> tuple[float, float]:
-    """(current, peak) resident memory of this process in MB."""
+    """(current, peak, anonymous, file-backed) resident memory of this process in MB: the last two
+    split the current figure into memory the process holds and pages of memory-mapped files (the saved
+    vectors, the prepared snapshot) that the system can drop and read again."""
     got = {}
     for line in Path("/proc/self/status").read_text().splitlines():
         key, _, value = line.partition(":")
-        if key in ("VmRSS", "VmHWM"):
+        if key in ("VmRSS", "VmHWM", "RssAnon", "RssFile"):
             got[key] = int(value.split()[0]) / 1024
-    return round(got["VmRSS"]), round(got["VmHWM"])
+    return round(got["VmRSS"]), round(got["VmHWM"]), round(got["RssAnon"]), round(got["RssFile"])
 
 
 def phases(db: str, index_dir: str, queries: int) -> dict:
@@ -76,6 +78,7 @@ def phases(db: str, index_dir: str, queries: int) -> dict:
         times.append(time.perf_counter() - t)
     out[f"{queries} queries answered"] = rss_mb()
     out["query_p50_ms"] = round(float(np.median(times)) * 1000, 1)
+    out["query_p95_ms"] = round(float(np.percentile(times, 95)) * 1000, 1)
     out["indexed"] = len(rec.index)
     rec.close()
     return out
@@ -146,7 +149,8 @@ def measure(n: int, seed: int, as_json: bool, phases: list[str] | None = None) -
     for name in (n for n in PHASES if n in report):
         print(f"{name}:")
         for k, v in report[name].items():
-            print(f"  {k}: {v}" if not isinstance(v, list) else f"  {k}: RSS {v[0]} MB, peak {v[1]} MB")
+            print(f"  {k}: {v}" if not isinstance(v, list) else
+                  f"  {k}: RSS {v[0]} MB, peak {v[1]} MB (anonymous {v[2]} MB, mapped files {v[3]} MB)")
     sys.stdout.flush()
 
 
@@ -161,7 +165,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--index-dir", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.phase:
-        print(json.dumps(phases(args.db, args.index_dir, 1 if args.phase == "build" else 50)))
+        got = phases(args.db, args.index_dir, 1 if args.phase == "build" else 50)
+        (ROOT / "bench" / "out").mkdir(exist_ok=True)  # every phase's figures also kept, whole, here
+        with open(ROOT / "bench" / "out" / "memory-phases.jsonl", "a", encoding="utf-8") as fh:
+            fh.write(json.dumps({"phase": args.phase, "index_dir": args.index_dir, **got}) + "\n")
+        print(json.dumps(got))
         return 0
     for n in args.listings:
         measure(n, args.seed, args.json, ["build", "match"] if args.skip_rows_read else None)
