@@ -57,6 +57,8 @@ REBUILD_DEAD_FRACTION = 0.25
 # Above this many listings no embedding cache is kept beside an index whose directory has the shared
 # table (matcher.shared_vectors): at 1M listings it would hold a third 1.5 GB copy of the vectors.
 CACHE_MAX_LISTINGS = 50_000
+# Distinct texts read from (or embedded into) the shared table at a time when there is no cache.
+SHARED_CHUNK = 50_000
 # "ivf-sq8": IVF cells holding 8-bit scalar-quantised codes (384 bytes a vector, not 1,536): the index
 # only proposes candidates, every candidate is scored on the exact float32 vectors (`vectors`), and
 # bench/speed.py --recall measured the final top 10 against a flat index's (bench/README.md). "ivf"
@@ -345,6 +347,27 @@ class ListingIndex:
             self.cache.put(missing, np.stack([found[h] for h in missing]))
         return found, shared.embedded - before
 
+    def _shared_rows(self, hashes: list[str], text_of: dict[str, str], embedder, progress: Progress | None,
+                     shared: SharedVectors) -> tuple[np.ndarray, int]:
+        """One vector per entry of `hashes` (may repeat) from the shared table (embedding and storing
+        what no process has), SHARED_CHUNK distinct texts at a time straight into one array: at 1M
+        listings a dict of a million small arrays beside the stacked copy cost ~3 GB more
+        (bench/memory.py). And how many texts were embedded."""
+        distinct = list(dict.fromkeys(hashes))
+        out = np.empty((len(distinct), self.dim), dtype=np.float32)
+        before = shared.embedded
+        for start in range(0, len(distinct), SHARED_CHUNK):
+            part = distinct[start:start + SHARED_CHUNK]
+            found = shared.embed_missing(part, text_of.__getitem__,
+                                         lambda texts: embedder.encode(texts, progress=progress))
+            for i, h in enumerate(part):
+                out[start + i] = found[h]
+            del found
+        if len(distinct) != len(hashes):
+            at = {h: i for i, h in enumerate(distinct)}
+            out = out[np.fromiter((at[h] for h in hashes), dtype=np.int64, count=len(hashes))]
+        return out, shared.embedded - before
+
     def update(self, snapshot: Snapshot, embedder, progress: Progress | None = None,
                shared: SharedVectors | None = None, rows: np.ndarray | None = None) -> IndexUpdate:
         """Bring the index to the snapshot: embed only text neither the cache nor `shared` (the vectors
@@ -379,6 +402,14 @@ class ListingIndex:
                 self.content_hashes[lab] = snapshot.content_hashes[row]  # same text: nothing to embed
         if shared is not None and len(snapshot) > CACHE_MAX_LISTINGS and self.cache.enabled:
             self.cache.drop()
+        if todo and shared is not None and not self.cache.enabled:  # a large directory: no dict of vectors
+            hashes = [snapshot.text_hashes[r] for r in todo]
+            text_of = {snapshot.text_hashes[r]: snapshot.texts[r] for r in todo}
+            vectors, result.embedded = self._shared_rows(hashes, text_of, embedder, progress, shared)
+            del text_of
+            self._append([snapshot.ids[r] for r in todo], [snapshot.content_hashes[r] for r in todo], hashes, vectors,
+                         owned=True)
+            todo = []
         missing = sorted({snapshot.text_hashes[r] for r in todo if snapshot.text_hashes[r] not in self.cache})
         fresh: dict[str, np.ndarray] = {}
         if missing:

@@ -164,3 +164,26 @@ def test_an_empty_directory_reads_as_an_empty_snapshot(tmp_path):
         builder = ColumnBuilder(keep_json=True)
         version = store.read_listings(builder.add)
     assert len(builder.snapshot(version)) == 0
+
+
+def test_a_large_directory_reads_shared_vectors_in_chunks_into_one_array(db, tmp_path, embedder, monkeypatch):
+    """Without a cache (large directories) the vectors come from the shared table a chunk at a time,
+    straight into the index's array: each listing gets its own text's vector, repeated texts too."""
+    from matcher import index as index_module
+
+    monkeypatch.setattr(index_module, "CACHE_MAX_LISTINGS", 0)
+    monkeypatch.setattr(index_module, "SHARED_CHUNK", 3)
+    with Store(db) as store:
+        twin = store.get("L01").resource.model_copy(update={"id": "L99"})
+        store.create(twin)
+    with open_rec(db, tmp_path, embedder) as rec:
+        snap, index = rec._prepared.snapshot, rec.index
+        assert not index.cache.enabled and rec.last_update.embedded == len(set(snap.text_hashes[i] for i in
+                                                                               np.flatnonzero(snap.active)))
+        rows = [i for i in range(len(snap)) if snap.active[i]]
+        want = embedder.encode([snap.texts[i] for i in rows])
+        got = index.vectors[[index.label_of[snap.ids[i]] for i in rows]]
+        assert np.all((got * want).sum(axis=1) >= 0.9999)
+    shutil.rmtree(tmp_path / "index")
+    with open_rec(db, tmp_path, embedder) as rec:  # a new index: every vector read from the table
+        assert rec.last_update.embedded == 0 and rec.last_update.added == len(rows)
