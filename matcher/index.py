@@ -105,11 +105,6 @@ def _slug(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", name)
 
 
-def _short(value) -> str:
-    """A value read from a damaged file, fit for a warning: short, and only if it is a plain scalar."""
-    return repr(value)[:40] if isinstance(value, (str, int, float)) or value is None else type(value).__name__
-
-
 def _what(err: Exception, rel: str) -> str:
     """What was wrong, for a warning: a Damaged says it; anything else is named by its type."""
     if isinstance(err, files.Damaged):
@@ -417,7 +412,7 @@ class ListingIndex:
             fresh, result.embedded = self._fetch_vectors(missing, text_of, embedder, progress, shared)
         if todo:
             hashes = [snapshot.text_hashes[r] for r in todo]
-            vectors = self.cache.get(hashes) if self.cache.enabled else _stack_draining(fresh, hashes, self.dim)
+            vectors = self.cache.get(hashes) if self.cache.enabled else np.stack([fresh[h] for h in hashes])
             del fresh
             self._append([snapshot.ids[r] for r in todo], [snapshot.content_hashes[r] for r in todo], hashes, vectors,
                          owned=True)
@@ -572,7 +567,8 @@ class ListingIndex:
 
     @classmethod
     def _read(cls, root: Path, name: str, model: str, dim: int) -> ListingIndex:
-        meta = _checked_meta(files.read_all(root, f"{name}/meta.json", META_MAX), f"{name}/meta.json", model, dim)
+        meta = files.checked_meta(files.read_all(root, f"{name}/meta.json", META_MAX), f"{name}/meta.json", model,
+                                  dim, FORMAT, KINDS)
         n, kind = len(meta["ids"]), meta["kind"]
         rel = f"{name}/vectors.npy"
         vectors = files.map_npy(root, rel, *meta["files"]["vectors.npy"])
@@ -598,48 +594,3 @@ class ListingIndex:
         if missing and n <= CACHE_MAX_LISTINGS:
             index.cache.put([index.text_hashes[lab] for lab in missing], vectors[missing])
         return index
-
-
-def _stack_draining(found: dict[str, np.ndarray], hashes: list[str], dim: int) -> np.ndarray:
-    """np.stack([found[h] for h in hashes]), emptying `found` as it goes (each vector dropped after its
-    last row): the dict's million small arrays and the stacked copy are never both whole in memory."""
-    last = {h: i for i, h in enumerate(hashes)}
-    out = np.empty((len(hashes), dim), dtype=np.float32)
-    for i, h in enumerate(hashes):
-        out[i] = found[h] if last[h] != i else found.pop(h)
-    return out
-
-
-def _checked_meta(data: bytes, rel: str, model: str, dim: int) -> dict:
-    """meta.json, parsed and checked to the last field; Damaged with what is wrong otherwise."""
-    try:
-        meta = json.loads(data)
-    except (ValueError, RecursionError):
-        raise files.Damaged(f"{rel} is not valid JSON") from None
-    if not isinstance(meta, dict):
-        raise files.Damaged(f"{rel} is not a JSON object")
-    if meta.get("format") != FORMAT:
-        raise files.Damaged(f"{rel} is of format {_short(meta.get('format'))}, not {FORMAT} (an older release's?)")
-    if meta.get("model") != model or type(meta.get("dim")) is not int or meta["dim"] != dim:
-        raise files.Damaged(f"the saved index is for model {_short(meta.get('model'))} of dimension "
-                            f"{_short(meta.get('dim'))}, not {model} of dimension {dim}")
-    ids, content, text = meta.get("ids"), meta.get("content_hashes"), meta.get("text_hashes")
-    if not (isinstance(ids, list) and all(rid is None or isinstance(rid, str) for rid in ids)):
-        raise files.Damaged(f"{rel} has no list of listing ids")
-    if not all(isinstance(h, list) and len(h) == len(ids) and all(isinstance(x, str) for x in h)
-               for h in (content, text)):
-        raise files.Damaged(f"{rel} has hash lists that do not match its {len(ids)} ids")
-    live = [rid for rid in ids if rid is not None]
-    if len(set(live)) != len(live):
-        raise files.Damaged(f"{rel} names a listing twice")
-    if meta.get("kind") not in KINDS:
-        raise files.Damaged(f"{rel} names an unknown index kind {_short(meta.get('kind'))}")
-    version = meta.get("directory_version")
-    if not (version is None or type(version) is int):
-        raise files.Damaged(f"{rel} has a directory version that is not a number")
-    sums = meta.get("files")
-    if not (isinstance(sums, dict) and all(
-            isinstance(sums.get(n), list) and len(sums[n]) == 2 and all(type(x) is int and x >= 0 for x in sums[n])
-            for n in ("vectors.npy", "faiss.index"))):
-        raise files.Damaged(f"{rel} does not record the size and checksum of each file")
-    return meta

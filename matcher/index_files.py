@@ -17,6 +17,7 @@ from __future__ import annotations
 import errno
 import fcntl
 import io
+import json
 import os
 import re
 import shutil
@@ -387,3 +388,43 @@ def sweep(root: Path) -> None:
     for name in _names(root):
         if name.startswith(".trash-"):
             remove(root / name)
+
+
+def short(value) -> str:
+    """A value read from a damaged file, fit for a warning: short, and only if it is a plain scalar."""
+    return repr(value)[:40] if isinstance(value, (str, int, float)) or value is None else type(value).__name__
+
+
+def checked_meta(data: bytes, rel: str, model: str, dim: int, fmt: int, kinds) -> dict:
+    """meta.json, parsed and checked to the last field; Damaged with what is wrong otherwise."""
+    try:
+        meta = json.loads(data)
+    except (ValueError, RecursionError):
+        raise Damaged(f"{rel} is not valid JSON") from None
+    if not isinstance(meta, dict):
+        raise Damaged(f"{rel} is not a JSON object")
+    if meta.get("format") != fmt:
+        raise Damaged(f"{rel} is of format {short(meta.get('format'))}, not {fmt} (an older release's?)")
+    if meta.get("model") != model or type(meta.get("dim")) is not int or meta["dim"] != dim:
+        raise Damaged(f"the saved index is for model {short(meta.get('model'))} of dimension "
+                            f"{short(meta.get('dim'))}, not {model} of dimension {dim}")
+    ids, content, text = meta.get("ids"), meta.get("content_hashes"), meta.get("text_hashes")
+    if not (isinstance(ids, list) and all(rid is None or isinstance(rid, str) for rid in ids)):
+        raise Damaged(f"{rel} has no list of listing ids")
+    if not all(isinstance(h, list) and len(h) == len(ids) and all(isinstance(x, str) for x in h)
+               for h in (content, text)):
+        raise Damaged(f"{rel} has hash lists that do not match its {len(ids)} ids")
+    live = [rid for rid in ids if rid is not None]
+    if len(set(live)) != len(live):
+        raise Damaged(f"{rel} names a listing twice")
+    if meta.get("kind") not in kinds:
+        raise Damaged(f"{rel} names an unknown index kind {short(meta.get('kind'))}")
+    version = meta.get("directory_version")
+    if not (version is None or type(version) is int):
+        raise Damaged(f"{rel} has a directory version that is not a number")
+    sums = meta.get("files")
+    if not (isinstance(sums, dict) and all(
+            isinstance(sums.get(n), list) and len(sums[n]) == 2 and all(type(x) is int and x >= 0 for x in sums[n])
+            for n in ("vectors.npy", "faiss.index"))):
+        raise Damaged(f"{rel} does not record the size and checksum of each file")
+    return meta
