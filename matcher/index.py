@@ -309,13 +309,16 @@ class ListingIndex:
         ids = [self.ids[lab] for lab in live]
         ch = [self.content_hashes[lab] for lab in live]
         th = [self.text_hashes[lab] for lab in live]
-        vecs = self.vectors[live] if live else np.zeros((0, self.dim), np.float32)
+        # no tombstones: the vectors are kept as they are, not copied (1.5 GB at 1M listings)
+        whole = len(live) == len(self.ids) and isinstance(self.vectors, np.ndarray) and \
+            not isinstance(self.vectors, np.memmap)
+        vecs = self.vectors if whole else self.vectors[live] if live else np.zeros((0, self.dim), np.float32)
         self.kind = self._choose_kind(len(live))
         self._faiss = self._new_faiss(self.kind, len(live))
         self.ids, self.content_hashes, self.text_hashes, self.label_of = [], [], [], {}
         self.vectors = np.zeros((0, self.dim), dtype=np.float32)
         if ids:
-            self._append(ids, ch, th, vecs)
+            self._append(ids, ch, th, vecs, owned=True)
 
     def add_vectors(self, ids: list[str], content_hashes: list[str], text_hashes: list[str],
                     vectors: np.ndarray, version: int | None = None) -> None:
@@ -397,6 +400,11 @@ class ListingIndex:
                 self.content_hashes[lab] = snapshot.content_hashes[row]  # same text: nothing to embed
         if shared is not None and len(snapshot) > CACHE_MAX_LISTINGS and self.cache.enabled:
             self.cache.drop()
+        if not self.ids and todo and self._choose_kind(len(todo)) != self.kind:
+            # a first build: made as the kind its size needs at once, not as flat and then rebuilt (which
+            # held a flat copy and a rebuilt copy of every vector beside the index's own)
+            self.kind = self._choose_kind(len(todo))
+            self._faiss = self._new_faiss(self.kind, len(todo))
         if todo and shared is not None and not self.cache.enabled:  # a large directory: no dict of vectors
             hashes = [snapshot.text_hashes[r] for r in todo]
             text_of = {snapshot.text_hashes[r]: snapshot.texts[r] for r in todo}
