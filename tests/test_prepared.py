@@ -187,3 +187,23 @@ def test_a_large_directory_reads_shared_vectors_in_chunks_into_one_array(db, tmp
     shutil.rmtree(tmp_path / "index")
     with open_rec(db, tmp_path, embedder) as rec:  # a new index: every vector read from the table
         assert rec.last_update.embedded == 0 and rec.last_update.added == len(rows)
+
+
+def test_a_prepared_snapshot_refreshes_like_a_read_one(db, tmp_path, embedder):
+    """Its columns are read-only maps: a refresh after a change builds new columns from them."""
+    with open_rec(db, tmp_path, embedder) as rec:
+        pass
+    with open_rec(db, tmp_path, embedder) as rec:
+        assert rec._prepared.snapshot.prepared
+        with Store(db) as store:
+            old = store.get("L02")
+            store.update(old.resource.model_copy(update={"description": "Knitting circle for carers, by phone."}),
+                         old.version)
+            store.create(store.get("L01").resource.model_copy(update={"id": "L77", "name": "Allotment club"}))
+        assert rec.refresh() is True
+        snap = rec._prepared.snapshot
+        assert not snap.prepared and "L77" in snap.row_of
+        assert any("Knitting" in t for t in snap.texts)
+        got = rec.recommend({"goals": "knitting with other carers"}, top_k=3).to_json()
+    with open_rec(db, tmp_path, embedder) as fresh:
+        assert fresh.recommend({"goals": "knitting with other carers"}, top_k=3).to_json() == got
