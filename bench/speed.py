@@ -3,18 +3,24 @@
     .venv/bin/python bench/speed.py --sizes 1000 10000            # real embedding of every listing
     .venv/bin/python bench/speed.py --sizes 100000 1000000        # index filled with synthetic vectors
     .venv/bin/python bench/speed.py --kinds 100000 1000000        # flat vs IVF search time (FLAT_MAX_LISTINGS)
+    .venv/bin/python bench/speed.py --sizes 10000 --busy 1        # latency again beside 1 busy-looping process
+    .venv/bin/python bench/speed.py --sizes --recall 100000       # final top 10: ivf, ivf-sq8 against flat
 
 Latency is measured in one warm process through the real `Recommender.recommend` path: location,
 constraint mask, query embedding, index search within the mask, scoring, MMR and reasons. At 1k and
 10k every listing is embedded for real through `Recommender.open` (SQLite store, index saved);
 at 100k and above the index is filled with synthetic vectors (real embeddings of 2,000 listings,
-jittered) and the store is skipped: the output says so.
+jittered) and the store is skipped: the output says so. With `--busy N` the latency is measured a
+second time while N processes spin (`while True: pass`), started and stopped by the benchmark, as
+another program busy on the same cores would; the line says p95 / p50 of that run.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -67,6 +73,33 @@ def query_profiles(n: int, seed: int = 1):
     return out
 
 
+BUSY = 0  # processes spinning during a second latency run (--busy)
+
+
+@contextlib.contextmanager
+def busy(n: int):
+    """N processes spinning on the CPU for the duration (each stopped by its own pid after)."""
+    procs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(n)]
+    try:
+        time.sleep(0.5 if n else 0)
+        yield
+    finally:
+        for p in procs:
+            p.kill()
+            p.wait()
+
+
+def latencies(rec: Recommender, queries: int) -> str:
+    """Quiet latency, then (with --busy) the same beside the spinning processes, as one line's words."""
+    p50, p95, mean = latency(rec, queries)
+    words = f"match p50 {p50:5.1f} ms  p95 {p95:5.1f} ms  mean {mean:5.1f} ms"
+    if BUSY:
+        with busy(BUSY):
+            b50, b95, _ = latency(rec, queries)
+        words += f"  | {BUSY} busy process(es): p50 {b50:5.1f} ms  p95 {b95:5.1f} ms  (p95/p50 {b95 / b50:.2f})"
+    return words
+
+
 def latency(rec: Recommender, queries: int) -> tuple[float, float, float]:
     profiles = query_profiles(queries)
     for p in profiles[:10]:
@@ -94,11 +127,10 @@ def real(n: int, queries: int) -> None:
         rec = Recommender.open(db, index_dir=Path(tmp) / "ix", embedder=embedder)
         built = time.perf_counter() - start
         update = rec.last_update
-        p50, p95, mean = latency(rec, queries)
+        words = latencies(rec, queries)
         print(f"{n:>9,}  real embedding   build {update.embedded / built:7.0f} listings/s "
               f"({update.embedded} embedded in {built:.1f} s incl. snapshot, FAISS, save; import {imported:.1f} s)  "
-              f"{rec.index.kind:>4}  match p50 {p50:5.1f} ms  p95 {p95:5.1f} ms  mean {mean:5.1f} ms  "
-              f"peak RSS {peak_mb():,.0f} MB", flush=True)
+              f"{rec.index.kind:>4}  {words}  peak RSS {peak_mb():,.0f} MB", flush=True)
         rec.close()
 
 
@@ -134,10 +166,9 @@ def synthetic(n: int, queries: int, kind: str | None = None) -> None:
     built = time.perf_counter() - start
     rec = Recommender(embedder=embedder, index=index)
     rec.install(snap)
-    p50, p95, mean = latency(rec, queries)
+    words = latencies(rec, queries)
     print(f"{n:>9,}  SYNTHETIC vectors  FAISS {index.kind} built in {built:.1f} s (snapshot {made:.1f} s)  "
-          f"match p50 {p50:5.1f} ms  p95 {p95:5.1f} ms  mean {mean:5.1f} ms  peak RSS {peak_mb():,.0f} MB",
-          flush=True)
+          f"{words}  peak RSS {peak_mb():,.0f} MB", flush=True)
 
 
 def kinds(n: int) -> None:
@@ -149,7 +180,7 @@ def kinds(n: int) -> None:
     q = embedder.encode([p.goals or "support" for p in query_profiles(20)])
     allowed = np.flatnonzero(np.random.default_rng(0).random(n) < 0.5)
     found = {}
-    for kind in ("flat", "ivf"):
+    for kind in ("flat", "ivf", "ivf-sq8"):
         idx = ListingIndex(embedder.name, embedder.dim, kind=kind)
         start = time.perf_counter()
         idx.add_vectors([f"S{i}" for i in range(n)], ["h"] * n, ["t"] * n, vecs)
@@ -159,8 +190,40 @@ def kinds(n: int) -> None:
         found[kind] = [idx.search(q[i:i + 1], allowed, 200)[1][0] for i in range(len(q))]
         ms = (time.perf_counter() - start) / len(q) * 1000
         print(f"{n:>9,}  {kind:>4}: build {built:6.1f} s, search within 50% allowed, k=200: {ms:6.1f} ms", flush=True)
-    overlap = np.mean([len(set(a[:50]) & set(b[:50])) / 50 for a, b in zip(found["flat"], found["ivf"], strict=True)])
-    print(f"{n:>9,}  ivf recall@50 against flat: {overlap:.3f}", flush=True)
+    for kind in ("ivf", "ivf-sq8"):
+        overlap = np.mean([len(set(a[:50]) & set(b[:50])) / 50 for a, b in zip(found["flat"], found[kind], strict=True)])
+        print(f"{n:>9,}  {kind} recall@50 against flat: {overlap:.3f}", flush=True)
+
+
+def recall(n: int, queries: int) -> None:
+    """The final top 10 of `Recommender.recommend` with each large-directory index kind against a flat
+    (exact) index over the same synthetic vectors: recall@10, and the search's memory per vector."""
+    embedder = load_embedder()
+    listings = generate(n, seed=n)
+    snap = Snapshot.build(1, listings, [r.id for r in listings])
+    del listings
+    vecs = synthetic_vectors(snap.texts, embedder)
+    active = np.flatnonzero(snap.active)
+    vecs = vecs[active]
+    profiles = query_profiles(queries)
+    tops = {}
+    for kind in ("flat", "ivf", "ivf-sq8"):
+        index = ListingIndex(embedder.name, embedder.dim, kind=kind)
+        start = time.perf_counter()
+        index.add_vectors([snap.ids[i] for i in active], [snap.content_hashes[i] for i in active],
+                          [snap.text_hashes[i] for i in active], vecs, version=1)
+        built = time.perf_counter() - start
+        size = len(__import__("faiss").serialize_index(index._faiss)) / len(active)
+        rec = Recommender(embedder=embedder, index=index)
+        rec.install(snap)
+        start = time.perf_counter()
+        tops[kind] = [[r.id for r in rec.recommend(p, top_k=10).results] for p in profiles]
+        ms = (time.perf_counter() - start) / len(profiles) * 1000
+        hit = [len(set(a) & set(b)) / max(len(b), 1) for a, b in zip(tops[kind], tops["flat"], strict=True)]
+        print(f"{n:>9,}  {kind:>7}: built in {built:5.1f} s, {size:6.0f} bytes a vector in FAISS, "
+              f"match mean {ms:5.1f} ms, final top-10 recall vs flat {np.mean(hit):.4f} (min {min(hit):.2f})",
+              flush=True)
+        del rec, index
 
 
 def main() -> None:
@@ -168,8 +231,14 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000])
     ap.add_argument("--kinds", type=int, nargs="*", default=[], help="sizes at which to compare flat and IVF search")
     ap.add_argument("--queries", type=int, default=200)
+    ap.add_argument("--recall", type=int, nargs="*", default=[],
+                    help="sizes at which to compare the final top 10 of flat, ivf and ivf-sq8")
+    ap.add_argument("--busy", type=int, default=0, help="measure latency again beside N spinning processes")
     args = ap.parse_args()
-    print(f"{'listings':>9}  (2-core CPU; torch threads {__import__('torch').get_num_threads()}; float32 embedder)")
+    global BUSY
+    BUSY = args.busy
+    load = Path("/proc/loadavg").read_text().split()[0]
+    print(f"{'listings':>9}  (load average {load}; embedder runtime {load_embedder().runtime}, float32)")
     for n in args.sizes:
         if n <= REAL_EMBEDDING_MAX:
             real(n, args.queries)
@@ -177,6 +246,8 @@ def main() -> None:
             synthetic(n, args.queries)
     for n in args.kinds:
         kinds(n)
+    for n in args.recall:
+        recall(n, args.queries)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,6 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 from directory import db_errors  # noqa: E402
-from directory.accounts import PermissionDenied  # noqa: E402
 from directory.errors import InputError  # noqa: E402
 from directory.store import BusyError, ConflictError, NotFoundError, SchemaError, resolve_url  # noqa: E402
 
@@ -52,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         source = getattr(args, "path", None) or getattr(args, "profile", None) or "input"
         report_issues(err, "standard input" if source == "-" else source)
         return 2
-    except (UsageError, ConflictError, FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionDenied,
+    except (UsageError, ConflictError, FileNotFoundError, IsADirectoryError, NotADirectoryError, *_account_errors(),
             NotFoundError) as err:
         say(f"signpost: {err}")  # NotFoundError: e.g. no record has this NHS number (never repeated)
         return 2
@@ -65,6 +64,13 @@ def main(argv: list[str] | None = None) -> int:
         if os.environ.get("SIGNPOST_DEBUG"):
             raise
         return _failed(err, args)
+
+
+def _account_errors() -> tuple[type[Exception], ...]:
+    """accounts.PermissionDenied when directory.accounts is loaded (only a command that loaded it can
+    raise it): not imported for every command, since it loads argon2 and zxcvbn (bench/cold.py)."""
+    accounts = sys.modules.get("directory.accounts")
+    return (accounts.PermissionDenied,) if accounts is not None else ()
 
 
 def _failed(err: Exception, args: argparse.Namespace) -> int:

@@ -5,12 +5,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from directory import csv_io, hsds, importer
 from directory.store import Store
 
 from .output import say
 
-DEMO_CSV = Path(importer.__file__).resolve().parent / "data" / "demo_directory.csv"
+DEMO_CSV = Path(__file__).resolve().parent.parent / "directory" / "data" / "demo_directory.csv"
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -30,6 +29,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from directory import importer  # (each command imports its parsers itself: a match needs none)
+
     # Validates everything before the database is opened; a CSV is streamed (checked, then read
     # again while it is written), so memory does not grow with the file.
     resources = importer.open_listings(args.path)
@@ -54,6 +55,8 @@ def export_format(path: str, chosen: str | None) -> str:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from directory import csv_io, hsds
+
     fmt = export_format(args.path, args.format)
     with Store(args.db, create=False) as store:
         resources = store.resources()
@@ -66,6 +69,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from directory import importer
+
     from .match_cmds import cmd_index
 
     with Store(args.db) as store:

@@ -6,8 +6,6 @@ from __future__ import annotations
 import argparse
 import os
 
-from directory import accounts
-from directory.accounts import SYSTEM
 from directory.store import Store
 
 from .output import answer, say
@@ -17,12 +15,31 @@ class UsageError(Exception):
     """Bad input from the command line: exit 2."""
 
 
+def _accounts():
+    """directory.accounts, imported only when a user command runs: it loads argon2 and zxcvbn, ~0.1 s
+    of every other command's start (bench/cold.py)."""
+    from directory import accounts
+
+    return accounts
+
+
+class _Roles:
+    """`--role`'s choices, read from directory.accounts only when argparse checks or shows them (with a
+    metavar, and the list in the help as %(choices)s, argparse does not read them to build the parser)."""
+
+    def __iter__(self):
+        return iter(_accounts().ROLES)
+
+    def __contains__(self, role) -> bool:
+        return role in _accounts().ROLES
+
+
 def add_commands(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("user", help="local accounts")
     usub = p.add_subparsers(dest="user_command", required=True, metavar="ACTION")
     a = usub.add_parser("add", help="add a user or change a user's password and role")
     a.add_argument("username")
-    a.add_argument("--role", required=True, choices=accounts.ROLES)
+    a.add_argument("--role", required=True, choices=_Roles(), metavar="ROLE", help="one of: %(choices)s")
     a.add_argument("--password", help="the password (else $SIGNPOST_PASSWORD, else asked)")
     a.add_argument("--sso", action="store_true",
                    help="signs in only through single sign-on (OpenID Connect): no password; username = e-mail")
@@ -56,7 +73,7 @@ def _account_rule(call):
 def cmd_user_add(args: argparse.Namespace) -> int:
     password = _password(args)
     with Store(args.db) as store:
-        user = _account_rule(lambda: accounts.add_user(store, SYSTEM, args.username, password, args.role,
+        user = _account_rule(lambda: _accounts().add_user(store, _accounts().SYSTEM, args.username, password, args.role,
                                                       sso=args.sso))
     say(f"user {user.username} ({user.role}) saved" + (", single sign-on only" if args.sso else ""))
     return 0
@@ -64,7 +81,7 @@ def cmd_user_add(args: argparse.Namespace) -> int:
 
 def cmd_user_remove(args: argparse.Namespace) -> int:
     with Store(args.db, create=False) as store:
-        if not _account_rule(lambda: accounts.remove_user(store, SYSTEM, args.username)):
+        if not _account_rule(lambda: _accounts().remove_user(store, _accounts().SYSTEM, args.username)):
             raise UsageError(f"user: no account named '{args.username}'")
     say(f"user {args.username} removed")
     return 0
@@ -72,7 +89,7 @@ def cmd_user_remove(args: argparse.Namespace) -> int:
 
 def cmd_user_unlock(args: argparse.Namespace) -> int:
     with Store(args.db, create=False) as store:
-        if not accounts.unlock(store, SYSTEM, args.username):
+        if not _accounts().unlock(store, _accounts().SYSTEM, args.username):
             raise UsageError(f"user: no account named '{args.username}'")
     say(f"user {args.username} unlocked")
     return 0
@@ -80,7 +97,7 @@ def cmd_user_unlock(args: argparse.Namespace) -> int:
 
 def cmd_user_list(args: argparse.Namespace) -> int:
     with Store(args.db, create=False) as store:
-        locked = set(accounts.locked(store, SYSTEM))
-        for user in accounts.list_users(store, SYSTEM):
+        locked = set(_accounts().locked(store, _accounts().SYSTEM))
+        for user in _accounts().list_users(store, _accounts().SYSTEM):
             answer(f"{user.username}\t{user.role}" + ("\tlocked" if user.username in locked else ""))
     return 0

@@ -363,6 +363,32 @@ class Store:
             rows = conn.execute(q).all()
         return current, [ChangedRow(r.id, r.data, r.content_hash, r.status) for r in rows]
 
+    def read_listings(self, consume: Callable[[list[ChangedRow]], None], batch: int = 10_000) -> int:
+        """Every listing, ordered by id and unparsed, handed to `consume` `batch` rows at a time from one
+        read (a server-side cursor where the driver has one), so the whole directory's JSON is never in
+        memory at once; returns the directory version, read first as in `changes_since`."""
+        cols = (resources.c.id, resources.c.data, resources.c.content_hash, resources.c.status)
+        with self.engine.connect() as conn, conn.begin():
+            current = int(
+                conn.execute(sa.select(state.c.value).where(state.c.key == "directory_version")).scalar_one()
+            )
+            result = conn.execution_options(yield_per=batch).execute(sa.select(*cols).order_by(resources.c.id))
+            for part in result.partitions(batch):
+                consume([ChangedRow(r.id, r.data, r.content_hash, r.status) for r in part])
+        return current
+
+    def listing_hashes(self) -> tuple[int, list[str], list[str]]:
+        """The directory version and every listing's id and content hash, ordered by id, without their
+        JSON: what names a directory state (matcher.prepared). The version is read first, as in
+        `snapshot`: a write in between makes the state newer than its version, which only costs a read."""
+        q = sa.select(resources.c.id, resources.c.content_hash).order_by(resources.c.id)
+        with self.engine.connect() as conn, conn.begin():
+            current = int(
+                conn.execute(sa.select(state.c.value).where(state.c.key == "directory_version")).scalar_one()
+            )
+            rows = conn.execute(q).all()
+        return current, [r.id for r in rows], [r.content_hash for r in rows]
+
     def get(self, resource_id: str) -> StoredResource:
         with self.engine.connect() as conn:
             row = conn.execute(sa.select(resources).where(resources.c.id == resource_id)).first()

@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from geopy.distance import EARTH_RADIUS  # mean Earth radius in km, as geopy's great_circle uses
 
 from directory.postcodes import normalise_postcode, postcode_district
 from directory.records import InputError, ValidationIssue
@@ -28,7 +27,9 @@ from directory.records import InputError, ValidationIssue
 SUGGEST_SCORE = 75
 
 GAZETTEER_CSV = Path(__file__).resolve().parent.parent / "directory" / "data" / "gazetteer.csv"
-EARTH_RADIUS_KM: float = float(EARTH_RADIUS)
+# geopy.distance.EARTH_RADIUS, the mean Earth radius great_circle uses (tests/test_geo.py checks it): written
+# out because importing geopy pulls its geocoders and requests (0.1 s of a cold `signpost match`).
+EARTH_RADIUS_KM: float = 6371.009
 GEOCODER_ENV = "SIGNPOST_GEOCODER"
 
 def place_key(text: str) -> str:

@@ -57,7 +57,16 @@ REBUILD_DEAD_FRACTION = 0.25
 # Above this many listings no embedding cache is kept beside an index whose directory has the shared
 # table (matcher.shared_vectors): at 1M listings it would hold a third 1.5 GB copy of the vectors.
 CACHE_MAX_LISTINGS = 50_000
-KINDS = {"flat": faiss.IndexFlatIP, "ivf": faiss.IndexIVFFlat, "hnsw": faiss.IndexHNSWFlat}
+# Distinct texts read from (or embedded into) the shared table at a time when there is no cache.
+SHARED_CHUNK = 50_000
+# "ivf-sq8": IVF cells holding 8-bit scalar-quantised codes (384 bytes a vector, not 1,536): the index
+# only proposes candidates, every candidate is scored on the exact float32 vectors (`vectors`), and
+# bench/speed.py --recall measured the final top 10 against a flat index's (bench/README.md). "ivf"
+# (full float32 cells) is still read, and rebuilt as "ivf-sq8" by the next update.
+KINDS = {"flat": faiss.IndexFlatIP, "ivf": faiss.IndexIVFFlat, "ivf-sq8": faiss.IndexIVFScalarQuantizer,
+         "hnsw": faiss.IndexHNSWFlat}
+IVF_KINDS = ("ivf", "ivf-sq8")
+LARGE_KIND = "ivf-sq8"
 # meta.json holds ~230 bytes a listing (id and two hashes): 1 GiB is over 4 million listings.
 META_MAX = 1 << 30
 # A save may retire the version a reader is loading (it keeps only the current and the previous
@@ -94,11 +103,6 @@ def index_dir_for(url: str) -> Path:
 
 def _slug(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", name)
-
-
-def _short(value) -> str:
-    """A value read from a damaged file, fit for a warning: short, and only if it is a plain scalar."""
-    return repr(value)[:40] if isinstance(value, (str, int, float)) or value is None else type(value).__name__
 
 
 def _what(err: Exception, rel: str) -> str:
@@ -252,14 +256,18 @@ class ListingIndex:
 
     # ---- building --------------------------------------------------------------------------------
     def _choose_kind(self, n: int) -> str:
-        return self.fixed_kind or ("flat" if n <= FLAT_MAX_LISTINGS else "ivf")
+        return self.fixed_kind or ("flat" if n <= FLAT_MAX_LISTINGS else LARGE_KIND)
 
     def _new_faiss(self, kind: str, n: int = 0) -> faiss.Index:
         if kind == "flat":
             return faiss.IndexFlatIP(self.dim)
-        if kind == "ivf":
+        if kind in IVF_KINDS:
             nlist = int(min(16384, max(16, 4 * np.sqrt(max(n, 1)))))
-            index = faiss.IndexIVFFlat(faiss.IndexFlatIP(self.dim), self.dim, nlist, faiss.METRIC_INNER_PRODUCT)
+            if kind == "ivf":
+                index = faiss.IndexIVFFlat(faiss.IndexFlatIP(self.dim), self.dim, nlist, faiss.METRIC_INNER_PRODUCT)
+            else:
+                index = faiss.IndexIVFScalarQuantizer(faiss.IndexFlatIP(self.dim), self.dim, nlist,
+                                                      faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT)
             index.nprobe = IVF_NPROBE
             return index
         if kind == "hnsw":
@@ -267,7 +275,7 @@ class ListingIndex:
             index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
             index.hnsw.efSearch = HNSW_EF_SEARCH
             return index
-        raise ValueError(f"unknown index kind {kind!r}; use flat, ivf or hnsw")
+        raise ValueError(f"unknown index kind {kind!r}; use flat, ivf, ivf-sq8 or hnsw")
 
     def _append(self, ids: list[str], content_hashes: list[str], text_hashes: list[str], vectors: np.ndarray,
                 owned: bool = False) -> None:
@@ -301,13 +309,16 @@ class ListingIndex:
         ids = [self.ids[lab] for lab in live]
         ch = [self.content_hashes[lab] for lab in live]
         th = [self.text_hashes[lab] for lab in live]
-        vecs = self.vectors[live] if live else np.zeros((0, self.dim), np.float32)
+        # no tombstones: the vectors are kept as they are, not copied (1.5 GB at 1M listings)
+        whole = len(live) == len(self.ids) and isinstance(self.vectors, np.ndarray) and \
+            not isinstance(self.vectors, np.memmap)
+        vecs = self.vectors if whole else self.vectors[live] if live else np.zeros((0, self.dim), np.float32)
         self.kind = self._choose_kind(len(live))
         self._faiss = self._new_faiss(self.kind, len(live))
         self.ids, self.content_hashes, self.text_hashes, self.label_of = [], [], [], {}
         self.vectors = np.zeros((0, self.dim), dtype=np.float32)
         if ids:
-            self._append(ids, ch, th, vecs)
+            self._append(ids, ch, th, vecs, owned=True)
 
     def add_vectors(self, ids: list[str], content_hashes: list[str], text_hashes: list[str],
                     vectors: np.ndarray, version: int | None = None) -> None:
@@ -330,8 +341,30 @@ class ListingIndex:
         before = shared.embedded
         found = shared.embed_missing(missing, text_of.__getitem__,
                                      lambda texts: embedder.encode(texts, progress=progress))
-        self.cache.put(missing, np.stack([found[h] for h in missing]))
+        if self.cache.enabled:  # (not built for a disabled cache: at 1M listings it is a 1.5 GB copy)
+            self.cache.put(missing, np.stack([found[h] for h in missing]))
         return found, shared.embedded - before
+
+    def _shared_rows(self, hashes: list[str], text_of: dict[str, str], embedder, progress: Progress | None,
+                     shared: SharedVectors) -> tuple[np.ndarray, int]:
+        """One vector per entry of `hashes` (may repeat) from the shared table (embedding and storing
+        what no process has), SHARED_CHUNK distinct texts at a time straight into one array: at 1M
+        listings a dict of a million small arrays beside the stacked copy cost ~3 GB more
+        (bench/memory.py). And how many texts were embedded."""
+        distinct = list(dict.fromkeys(hashes))
+        out = np.empty((len(distinct), self.dim), dtype=np.float32)
+        before = shared.embedded
+        for start in range(0, len(distinct), SHARED_CHUNK):
+            part = distinct[start:start + SHARED_CHUNK]
+            found = shared.embed_missing(part, text_of.__getitem__,
+                                         lambda texts: embedder.encode(texts, progress=progress))
+            for i, h in enumerate(part):
+                out[start + i] = found[h]
+            del found
+        if len(distinct) != len(hashes):
+            at = {h: i for i, h in enumerate(distinct)}
+            out = out[np.fromiter((at[h] for h in hashes), dtype=np.int64, count=len(hashes))]
+        return out, shared.embedded - before
 
     def update(self, snapshot: Snapshot, embedder, progress: Progress | None = None,
                shared: SharedVectors | None = None, rows: np.ndarray | None = None) -> IndexUpdate:
@@ -367,6 +400,19 @@ class ListingIndex:
                 self.content_hashes[lab] = snapshot.content_hashes[row]  # same text: nothing to embed
         if shared is not None and len(snapshot) > CACHE_MAX_LISTINGS and self.cache.enabled:
             self.cache.drop()
+        if not self.ids and todo and self._choose_kind(len(todo)) != self.kind:
+            # a first build: made as the kind its size needs at once, not as flat and then rebuilt (which
+            # held a flat copy and a rebuilt copy of every vector beside the index's own)
+            self.kind = self._choose_kind(len(todo))
+            self._faiss = self._new_faiss(self.kind, len(todo))
+        if todo and shared is not None and not self.cache.enabled:  # a large directory: no dict of vectors
+            hashes = [snapshot.text_hashes[r] for r in todo]
+            text_of = {snapshot.text_hashes[r]: snapshot.texts[r] for r in todo}
+            vectors, result.embedded = self._shared_rows(hashes, text_of, embedder, progress, shared)
+            del text_of
+            self._append([snapshot.ids[r] for r in todo], [snapshot.content_hashes[r] for r in todo], hashes, vectors,
+                         owned=True)
+            todo = []
         missing = sorted({snapshot.text_hashes[r] for r in todo if snapshot.text_hashes[r] not in self.cache})
         fresh: dict[str, np.ndarray] = {}
         if missing:
@@ -409,7 +455,7 @@ class ListingIndex:
         if self.kind == "hnsw":
             ef = int(min(2048, max(HNSW_EF_SEARCH, 2 * k / max(fraction, 1e-6))))
             params = faiss.SearchParametersHNSW(sel=selector, efSearch=ef)
-        elif self.kind == "ivf":
+        elif self.kind in IVF_KINDS:
             # fewer allowed rows → fewer hits per cell → visit more cells (up to 4x)
             nprobe = int(min(self._faiss.nlist, IVF_NPROBE * min(4.0, max(1.0, 0.25 / max(fraction, 1e-6)))))
             params = faiss.SearchParametersIVF(sel=selector, nprobe=nprobe)
@@ -529,10 +575,11 @@ class ListingIndex:
 
     @classmethod
     def _read(cls, root: Path, name: str, model: str, dim: int) -> ListingIndex:
-        meta = _checked_meta(files.read_all(root, f"{name}/meta.json", META_MAX), f"{name}/meta.json", model, dim)
+        meta = files.checked_meta(files.read_all(root, f"{name}/meta.json", META_MAX), f"{name}/meta.json", model,
+                                  dim, FORMAT, KINDS)
         n, kind = len(meta["ids"]), meta["kind"]
         rel = f"{name}/vectors.npy"
-        vectors = files.npy_from_bytes(files.read_exact(root, rel, *meta["files"]["vectors.npy"]), rel)
+        vectors = files.map_npy(root, rel, *meta["files"]["vectors.npy"])
         if vectors.dtype != np.float32 or vectors.shape != (n, dim):
             raise files.Damaged(f"{rel} holds {vectors.dtype} vectors of shape {vectors.shape}, not {(n, dim)}")
         rel = f"{name}/faiss.index"
@@ -542,7 +589,7 @@ class ListingIndex:
             raise files.Damaged(f"{rel} is not the {kind} index of {n} vectors its meta.json describes")
         if kind == "hnsw":
             found.hnsw.efSearch = HNSW_EF_SEARCH
-        elif kind == "ivf":
+        elif kind in IVF_KINDS:
             found.nprobe = IVF_NPROBE
         index = cls(model, dim, root)
         index.kind, index.directory_version = kind, meta["directory_version"]
@@ -555,38 +602,3 @@ class ListingIndex:
         if missing and n <= CACHE_MAX_LISTINGS:
             index.cache.put([index.text_hashes[lab] for lab in missing], vectors[missing])
         return index
-
-
-def _checked_meta(data: bytes, rel: str, model: str, dim: int) -> dict:
-    """meta.json, parsed and checked to the last field; Damaged with what is wrong otherwise."""
-    try:
-        meta = json.loads(data)
-    except (ValueError, RecursionError):
-        raise files.Damaged(f"{rel} is not valid JSON") from None
-    if not isinstance(meta, dict):
-        raise files.Damaged(f"{rel} is not a JSON object")
-    if meta.get("format") != FORMAT:
-        raise files.Damaged(f"{rel} is of format {_short(meta.get('format'))}, not {FORMAT} (an older release's?)")
-    if meta.get("model") != model or type(meta.get("dim")) is not int or meta["dim"] != dim:
-        raise files.Damaged(f"the saved index is for model {_short(meta.get('model'))} of dimension "
-                            f"{_short(meta.get('dim'))}, not {model} of dimension {dim}")
-    ids, content, text = meta.get("ids"), meta.get("content_hashes"), meta.get("text_hashes")
-    if not (isinstance(ids, list) and all(rid is None or isinstance(rid, str) for rid in ids)):
-        raise files.Damaged(f"{rel} has no list of listing ids")
-    if not all(isinstance(h, list) and len(h) == len(ids) and all(isinstance(x, str) for x in h)
-               for h in (content, text)):
-        raise files.Damaged(f"{rel} has hash lists that do not match its {len(ids)} ids")
-    live = [rid for rid in ids if rid is not None]
-    if len(set(live)) != len(live):
-        raise files.Damaged(f"{rel} names a listing twice")
-    if meta.get("kind") not in KINDS:
-        raise files.Damaged(f"{rel} names an unknown index kind {_short(meta.get('kind'))}")
-    version = meta.get("directory_version")
-    if not (version is None or type(version) is int):
-        raise files.Damaged(f"{rel} has a directory version that is not a number")
-    sums = meta.get("files")
-    if not (isinstance(sums, dict) and all(
-            isinstance(sums.get(n), list) and len(sums[n]) == 2 and all(type(x) is int and x >= 0 for x in sums[n])
-            for n in ("vectors.npy", "faiss.index"))):
-        raise files.Damaged(f"{rel} does not record the size and checksum of each file")
-    return meta

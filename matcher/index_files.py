@@ -17,6 +17,7 @@ from __future__ import annotations
 import errno
 import fcntl
 import io
+import json
 import os
 import re
 import shutil
@@ -139,6 +140,35 @@ def read_exact(root: Path, rel: str, size: int, crc: int) -> np.ndarray:
     if zlib.crc32(buf) != crc:
         raise Damaged(f"{rel} is not the file that was saved (its checksum differs)")
     return buf
+
+
+def map_npy(root: Path, rel: str, size: int, crc: int) -> np.ndarray:
+    """An .npy file the save recorded as `size` bytes with CRC-32 `crc`, memory-mapped read-only (its
+    pages are read when touched, and the system may drop them again: at 1M listings the vectors are
+    1.5 GB a match process need not hold); Damaged when it is not that file. The checksum is taken by
+    reading through the same open file that is then mapped."""
+    fh, actual = open_file(root, rel, size)
+    with fh:
+        if actual != size:
+            raise Damaged(f"{rel} has {actual} bytes, not the {size} it was saved with")
+        got, done = 0, 0
+        try:
+            while chunk := fh.read(1 << 24):
+                got, done = zlib.crc32(chunk, got), done + len(chunk)
+        except OSError as err:
+            raise Damaged(f"{rel} cannot be read ({err.strerror})") from None
+        if done != size:
+            raise Damaged(f"{rel} ended early")
+        if got != crc:
+            raise Damaged(f"{rel} is not the file that was saved (its checksum differs)")
+        fh.seek(0)
+        shape, dtype = _npy_header(fh, rel)
+        start = fh.tell()
+        if start + _nbytes(shape, dtype) != size:
+            raise Damaged(f"{rel} is {size} bytes, which its header does not account for")
+        if _nbytes(shape, dtype) == 0:
+            return np.zeros(shape, dtype=dtype)
+        return np.memmap(fh, dtype=dtype, mode="r", offset=start, shape=shape)
 
 
 def file_crc(path: Path) -> tuple[int, int]:
@@ -358,3 +388,43 @@ def sweep(root: Path) -> None:
     for name in _names(root):
         if name.startswith(".trash-"):
             remove(root / name)
+
+
+def short(value) -> str:
+    """A value read from a damaged file, fit for a warning: short, and only if it is a plain scalar."""
+    return repr(value)[:40] if isinstance(value, (str, int, float)) or value is None else type(value).__name__
+
+
+def checked_meta(data: bytes, rel: str, model: str, dim: int, fmt: int, kinds) -> dict:
+    """meta.json, parsed and checked to the last field; Damaged with what is wrong otherwise."""
+    try:
+        meta = json.loads(data)
+    except (ValueError, RecursionError):
+        raise Damaged(f"{rel} is not valid JSON") from None
+    if not isinstance(meta, dict):
+        raise Damaged(f"{rel} is not a JSON object")
+    if meta.get("format") != fmt:
+        raise Damaged(f"{rel} is of format {short(meta.get('format'))}, not {fmt} (an older release's?)")
+    if meta.get("model") != model or type(meta.get("dim")) is not int or meta["dim"] != dim:
+        raise Damaged(f"the saved index is for model {short(meta.get('model'))} of dimension "
+                            f"{short(meta.get('dim'))}, not {model} of dimension {dim}")
+    ids, content, text = meta.get("ids"), meta.get("content_hashes"), meta.get("text_hashes")
+    if not (isinstance(ids, list) and all(rid is None or isinstance(rid, str) for rid in ids)):
+        raise Damaged(f"{rel} has no list of listing ids")
+    if not all(isinstance(h, list) and len(h) == len(ids) and all(isinstance(x, str) for x in h)
+               for h in (content, text)):
+        raise Damaged(f"{rel} has hash lists that do not match its {len(ids)} ids")
+    live = [rid for rid in ids if rid is not None]
+    if len(set(live)) != len(live):
+        raise Damaged(f"{rel} names a listing twice")
+    if meta.get("kind") not in kinds:
+        raise Damaged(f"{rel} names an unknown index kind {short(meta.get('kind'))}")
+    version = meta.get("directory_version")
+    if not (version is None or type(version) is int):
+        raise Damaged(f"{rel} has a directory version that is not a number")
+    sums = meta.get("files")
+    if not (isinstance(sums, dict) and all(
+            isinstance(sums.get(n), list) and len(sums[n]) == 2 and all(type(x) is int and x >= 0 for x in sums[n])
+            for n in ("vectors.npy", "faiss.index"))):
+        raise Damaged(f"{rel} does not record the size and checksum of each file")
+    return meta

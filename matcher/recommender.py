@@ -31,6 +31,7 @@ from . import conditions, constraints, domains, filters, ranking, reasons, suppo
 from .embedder import Embedder, load_embedder
 from .geo import Gazetteer, default_gazetteer, haversine_km, location_query, resolve_location
 from .index import IndexUpdate, ListingIndex, index_dir_for
+from .prepared import open_snapshot, save_prepared
 from .profile import NeedsProfile, parse_profile
 from .shared_vectors import SharedVectors
 from .snapshot import Snapshot, text_hash
@@ -233,13 +234,16 @@ class Recommender:
         if self.store is None:
             raise ValueError("this recommender has no store; use install() with a snapshot")
         with self._lock:
-            version, rows = self.store.changes_since(None)
-            snapshot = Snapshot.from_rows(version, rows, fetch=self._fetch if len(rows) > FETCH_MIN else None)
-            del rows
+            # The directory state's prepared columns when saved (no row parsed), else every row read.
+            snapshot, lexicon, key = open_snapshot(self.store, self.index.folder, self.embedder.name, self._fetch,
+                                                   FETCH_MIN, self.index.warnings.append)
             update = self.index.update(snapshot, self.embedder, progress, shared=self.shared)
             update.total = len(self.index)
             self.index.save_if_changed()
-            self.install(snapshot)
+            self._install(snapshot, None, None, lexicon)
+            if lexicon is None:
+                save_prepared(self.index.folder, key, snapshot, self._prepared.lexicon, self.embedder.name,
+                              self.index.warnings.append)
             self.last_update = update
             return update
 
@@ -300,22 +304,25 @@ class Recommender:
             return out
         return infer
 
-    def _install(self, snapshot: Snapshot, previous: _Prepared | None, changed: np.ndarray | None) -> None:
+    def _install(self, snapshot: Snapshot, previous: _Prepared | None, changed: np.ndarray | None,
+                 lexicon: ranking.Lexicon | None = None) -> None:
         """Swap in the snapshot. After a refresh (`previous`, `changed` rows) only changed rows have
         their domains inferred, and a large directory's lexical refit and index save run after the
-        swap on a background thread: until the refit lands, changed rows score no lexical match."""
+        swap on a background thread: until the refit lands, changed rows score no lexical match.
+        A prepared snapshot (matcher.prepared) comes inferred, with its `lexicon`."""
         labels = self.index.labels_for(snapshot)
-        snapshot.infer_support_types(self._infer_types(snapshot, labels), changed)
-        snapshot.infer_domains(self._infer(snapshot, labels), changed)  # reads the rows' support types
+        if not snapshot.prepared:
+            snapshot.infer_support_types(self._infer_types(snapshot, labels), changed)
+            snapshot.infer_domains(self._infer(snapshot, labels), changed)  # reads the rows' support types
         row_of_label = np.full(len(self.index.ids), -1, dtype=np.int64)
         held = np.flatnonzero(labels >= 0)
         row_of_label[labels[held]] = held
         later = previous is not None and len(snapshot) > BACKGROUND_MIN
         if later:
             lexicon = _StaleLexicon.of(previous, snapshot, changed)
-        else:
+        elif lexicon is None:
             lexicon = ranking.Lexicon(snapshot.texts)
-        if len(snapshot.venue_rows):
+        if len(snapshot.venue_rows) >= constraints.TREE_MIN_VENUES:  # (a smaller one is never used)
             snapshot.venue_tree  # noqa: B018 (built now, not by the first query after the swap)
         prepared = _Prepared(snapshot, labels, lexicon, row_of_label)
         with self._lock:

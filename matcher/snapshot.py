@@ -22,6 +22,8 @@ IN_PERSON, PHONE, ONLINE = 1, 2, 4
 # Contract section 2: blank cost is unknown, treated as paid for filtering.
 COST_LEVELS: dict[str | None, int] = {"free": 0, "low_cost": 1, "paid": 2, None: 2}
 GENDER_CODES: dict[str | None, int] = {None: 0, "female": 1, "male": 2}
+# Rows inferred at a time: `infer` copies their vectors (1.5 GB for a million rows at once; bench/memory.py).
+INFER_CHUNK = 50_000
 # A blank max_age is stored as this (and a blank min_age as 0): every age compares inside it.
 AGE_NONE_MAX = 1000
 
@@ -139,6 +141,39 @@ def _columns(contents: Sequence[dict]) -> dict:
     )
 
 
+class ColumnBuilder:
+    """The snapshot's columns built batch by batch from `Store.read_listings` (`add` each batch of rows),
+    so that reading a million listings never holds all their JSON or parsed dicts at once."""
+
+    def __init__(self, keep_json: bool):
+        self._parts: list[dict] = []
+        self._json: list[str] | None = [] if keep_json else None
+        self._hashes: list[str] = []
+
+    def add(self, rows: Sequence) -> None:
+        self._parts.append(_columns([json.loads(r.data) for r in rows]))
+        self._hashes.extend(r.content_hash for r in rows)
+        if self._json is not None:
+            self._json.extend(r.data for r in rows)
+
+    def snapshot(self, version: int, fetch: Callable | None = None) -> Snapshot:
+        parts, self._parts = self._parts or [_columns([])], []
+        codes = sorted({c for p in parts for c in p["language_codes"]})
+        where = {c: j for j, c in enumerate(codes)}
+        n = sum(len(p["ids"]) for p in parts)
+        cols: dict = {name: np.concatenate([p[name] for p in parts]) for name in ARRAYS}
+        for name in ("ids", "texts", "text_hashes"):
+            cols[name] = [x for p in parts for x in p[name]]
+        lang = np.zeros((n, len(codes)), dtype=bool)
+        start = 0
+        for p in parts:
+            rows = len(p["ids"])
+            lang[start:start + rows, [where[c] for c in p["language_codes"]]] = p["language_matrix"]
+            start += rows
+        cols["language_codes"], cols["language_matrix"] = codes, lang
+        return Snapshot._make(version, cols, None if fetch is not None else self._json, self._hashes, fetch)
+
+
 @dataclass
 class Snapshot:
     version: int
@@ -168,6 +203,8 @@ class Snapshot:
     row_of: dict[str, int] = field(default_factory=dict)
     venue_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     _venue_tree: object | None = None
+    # True for a snapshot loaded from `matcher.prepared`: its domains and support types are inferred already
+    prepared: bool = False
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -183,6 +220,19 @@ class Snapshot:
                    language_matrix=np.asfortranarray(lang),  # a language's column is contiguous: one pass per code
                    domains=dom.copy(), domains_inferred=np.zeros(len(dom), dtype=bool),
                    support_types=types.copy(), support_types_inferred=np.zeros(len(types), dtype=bool), **cols)
+        snap._index()
+        return snap
+
+    @classmethod
+    def from_prepared(cls, version: int, arrays: dict, *, ids: list[str], content_hashes: list[str],
+                      texts: Sequence[str], text_hashes: list[str], language_codes: list[str],
+                      json_texts: Sequence[str] | None, fetch: Callable | None = None) -> Snapshot:
+        """From the columns `matcher.prepared` saved (arrays memory-mapped, read-only; domains and support
+        types already inferred): nothing is parsed, hashed or inferred again."""
+        records = Listings(json_texts) if fetch is None else Fetched(ids, fetch)
+        snap = cls(version=int(version), ids=ids, resources=records, content_hashes=content_hashes, texts=texts,
+                   text_hashes=text_hashes, language_codes=language_codes, **arrays)
+        snap.prepared = True
         snap._index()
         return snap
 
@@ -277,9 +327,10 @@ class Snapshot:
         missing = np.flatnonzero(~self.curated_domains.any(axis=1))
         if rows is not None:
             missing = np.intersect1d(missing, rows)
-        if len(missing):
-            self.domains[missing] = infer(missing)
-            self.domains_inferred[missing] = True
+        for start in range(0, len(missing), INFER_CHUNK):
+            part = missing[start:start + INFER_CHUNK]
+            self.domains[part] = infer(part)
+            self.domains_inferred[part] = True
 
     def infer_support_types(self, infer: Callable[[np.ndarray], np.ndarray], rows: np.ndarray | None = None) -> None:
         """Fill `support_types` of rows a curator left untagged with `infer(rows) -> bool (len(rows), T)`;
@@ -287,9 +338,10 @@ class Snapshot:
         missing = np.flatnonzero(~self.curated_support_types.any(axis=1))
         if rows is not None:
             missing = np.intersect1d(missing, rows)
-        if len(missing):
-            self.support_types[missing] = infer(missing)
-            self.support_types_inferred[missing] = True
+        for start in range(0, len(missing), INFER_CHUNK):
+            part = missing[start:start + INFER_CHUNK]
+            self.support_types[part] = infer(part)
+            self.support_types_inferred[part] = True
 
     def language_columns(self, codes: Sequence[str]) -> np.ndarray:
         idx = {c: j for j, c in enumerate(self.language_codes)}

@@ -89,3 +89,12 @@ def test_neighbourhoods_within_a_distance():
     assert [p.name for p in g.neighbourhoods_within(55.8617, -4.3086, 0.9)] == ["Govan", "Ibrox"]
     assert [p.name for p in g.neighbourhoods_within(55.8617, -4.3086, 1.0)] == ["Govan", "Ibrox", "Partick"]
     assert Gazetteer([]).neighbourhoods_within(55.86, -4.31, 5) == []
+
+
+def test_the_earth_radius_is_geopys():
+    """Written out so that a match does not import geopy; it must stay geopy's great_circle radius."""
+    from geopy.distance import EARTH_RADIUS
+
+    from matcher.geo import EARTH_RADIUS_KM
+
+    assert EARTH_RADIUS_KM == EARTH_RADIUS

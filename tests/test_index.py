@@ -36,7 +36,7 @@ def test_build_then_update_embeds_only_changes(embedder, tmp_path):
 
 
 def test_search_is_restricted_to_allowed_labels(embedder):
-    for kind in ("flat", "ivf", "hnsw"):
+    for kind in ("flat", "ivf", "ivf-sq8", "hnsw"):
         idx = ListingIndex(embedder.name, embedder.dim, kind=kind)
         rng = np.random.default_rng(0)
         vecs = rng.normal(size=(500, embedder.dim)).astype(np.float32)
@@ -48,7 +48,7 @@ def test_search_is_restricted_to_allowed_labels(embedder):
         assert np.all(np.diff(scores[0][: len(allowed)]) <= 1e-6)
 
 
-@pytest.mark.parametrize("kind", ["hnsw", "ivf"])
+@pytest.mark.parametrize("kind", ["hnsw", "ivf", "ivf-sq8"])
 def test_approximate_search_with_many_allowed_uses_the_index(embedder, monkeypatch, kind):
     monkeypatch.setattr(index_module, "EXACT_SUBSET_MAX", 10)
     idx = ListingIndex(embedder.name, embedder.dim, kind=kind)
@@ -132,7 +132,25 @@ def test_large_directories_switch_to_ivf(embedder, monkeypatch):
     vecs = np.random.default_rng(2).normal(size=(300, embedder.dim)).astype(np.float32)
     vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
     idx.add_vectors([f"R{i}" for i in range(300)], ["h"] * 300, [f"t{i}" for i in range(300)], vecs)
-    assert idx.kind == "ivf" and len(idx) == 300
+    assert idx.kind == "ivf-sq8" and len(idx) == 300
+
+
+def test_a_saved_float32_ivf_index_is_read_and_rebuilt_with_8_bit_cells(embedder, monkeypatch, tmp_path):
+    """An index saved by the release before (IVF of float32 cells) loads without a warning, and the
+    next update rebuilds it as IVF-SQ8 (a quarter of the memory) with the same exact vectors."""
+    monkeypatch.setattr(index_module, "FLAT_MAX_LISTINGS", 100)
+    old = ListingIndex(embedder.name, embedder.dim, tmp_path / "ix", kind="ivf")
+    vecs = np.random.default_rng(3).normal(size=(300, embedder.dim)).astype(np.float32)
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    old.add_vectors([f"R{i}" for i in range(300)], ["h"] * 300, [f"t{i}" for i in range(300)], vecs, version=1)
+    old.save()
+    idx = ListingIndex.open(tmp_path / "ix", embedder.name, embedder.dim)
+    assert idx.kind == "ivf" and not idx.warnings
+    assert isinstance(idx.vectors, np.memmap) and not idx.vectors.flags.writeable  # read when touched
+    idx.add_vectors(["R300"], ["h"], ["t300"], vecs[:1])
+    assert idx.kind == "ivf-sq8" and len(idx) == 301 and np.array_equal(idx.vectors[:300], vecs)
+    _, labels = idx.search(vecs[[5]], np.arange(301), 5)
+    assert 5 in labels[0].tolist()
 
 
 def test_index_lives_beside_the_database(tmp_path, monkeypatch):
