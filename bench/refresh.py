@@ -114,15 +114,20 @@ def worker(db: str, index_dir: str, ready: str, go: str, timeout: float) -> dict
             time.sleep(POLL)
     embedded = rec.shared.embedded - embedded_before
     done_at = next((t for t, v in refreshed_at if target is not None and v >= target), None)
+    steps, shared_steps = dict(rec.last_refresh), dict(rec.shared.last) if embedded else {}
     stop.set()
     thread.join()
+    waited = time.perf_counter()
+    rec.wait()  # the lexical refit and the index save a large directory's refresh leaves to a thread
+    background = {**rec.last_finish, "after_up_to_date_s": round(time.perf_counter() - waited, 3)}
     from matcher.index import ListingIndex
 
     saved = ListingIndex.load(index_dir, rec.embedder.name, rec.embedder.dim)
     out = {"pid": os.getpid(), "start_version": start_version, "version": rec.directory_version,
            "target": target, "embedded": embedded, "done_at": done_at, "indexed": len(rec.index),
            "query_failures": failures[:5], "query_failure_count": len(failures), "empty_results": empty,
-           "saved_index_missing": saved is None}
+           "saved_index_missing": saved is None, "steps": steps, "embedding": shared_steps,
+           "background": background, "load": os.getloadavg()[0]}
     rec.close()
     return out
 
@@ -154,6 +159,7 @@ def run(db: str, processes: int, changes: int, listings: int, seed: int, timeout
         with Store(db) as store:
             embedder = load_embedder()
             before = SharedVectors(store, embedder.name, embedder.dim).count()
+        load_at_change = [round(x, 2) for x in os.getloadavg()]
         version, committed = change(db, changes, seed, texts)
         Path(go).write_text(json.dumps({"version": version}))
         reports = [json.loads(p.communicate()[0].strip().splitlines()[-1]) for p in procs]
@@ -171,6 +177,14 @@ def run(db: str, processes: int, changes: int, listings: int, seed: int, timeout
         "empty_results": sum(r["empty_results"] for r in reports),
         "saved_index_missing": sum(r["saved_index_missing"] for r in reports),
         "failure_samples": [f for r in reports for f in r["query_failures"]][:5],
+        # where each process's refresh went (seconds): read the changed rows, merge them into the
+        # columns, vectors (claim, embed, wait for the others' batches, add to FAISS), install (domain
+        # and support-type inference of changed rows, swap); then, after it was up to date, the
+        # background lexical refit and index save
+        "steps_per_process": [r["steps"] for r in reports],
+        "embedding_per_process": [r["embedding"] for r in reports],
+        "background_per_process": [r["background"] for r in reports],
+        "load_average_at_change": load_at_change, "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
     }
 
 

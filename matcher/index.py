@@ -328,8 +328,7 @@ class ListingIndex:
             self.cache.put(missing, vecs)
             return dict(zip(missing, vecs, strict=True)), len(missing)
         before = shared.embedded
-        found = shared.embed_missing(missing, text_of.__getitem__,
-                                     lambda texts: embedder.encode(texts, progress=progress))
+        found = shared.embed_missing(missing, text_of.__getitem__, embedder.encode, progress)
         self.cache.put(missing, np.stack([found[h] for h in missing]))
         return found, shared.embedded - before
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -112,6 +113,19 @@ class _Prepared:
     row_of_label: np.ndarray  # snapshot row of each index label, -1 for tombstones
 
 
+class _Clock:
+    """Seconds between laps, by name."""
+
+    def __init__(self):
+        self.laps: dict[str, float] = {}
+        self._at = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = round(now - self._at, 3)
+        self._at = now
+
+
 class _StaleLexicon:
     """A lexical index fitted on an earlier snapshot, read through the rows of a later one: rows whose
     text changed since the fit score 0 until the refit (`Recommender._finish`) replaces it."""
@@ -157,6 +171,9 @@ class Recommender:
         self.domain_vectors = self._description_vectors(list(domains.DOMAIN_DESCRIPTIONS.values()))
         self._type_vectors: np.ndarray | None = None
         self.last_update = IndexUpdate()  # what the latest update_index did
+        # Seconds by step of the latest refresh, and of the background work it left (bench/refresh.py).
+        self.last_refresh: dict[str, float] = {}
+        self.last_finish: dict[str, float] = {}
         self._lock = threading.RLock()
         self._prepared: _Prepared | None = None
         self._options: dict[tuple, np.ndarray | None] = {}
@@ -213,14 +230,20 @@ class Recommender:
             return False
         with self._lock:
             state = self._prepared
+            clock = _Clock()
             version, rows = self.store.changes_since(state.snapshot.version)
             if version == state.snapshot.version:
                 return False  # another thread refreshed while this one waited for the lock
+            clock.lap("read")
             snapshot, changed = state.snapshot.updated(version, rows)
+            clock.lap("merge")
             update = self.index.update(snapshot, self.embedder, shared=self.shared, rows=changed)
             update.total = len(self.index)
             self.last_update = update
+            clock.lap("vectors")
             self._install(snapshot, state, changed)
+            clock.lap("install")
+            self.last_refresh = clock.laps
         return True
 
     def update_index(self, progress: Callable[[int, int], None] | None = None) -> IndexUpdate:
@@ -286,7 +309,9 @@ class Recommender:
         def infer(rows: np.ndarray) -> np.ndarray:
             texts = [snapshot.texts[r] for r in rows]
             has = labels[rows] >= 0
-            out = support_types.keyword_listing_types(texts)
+            out = np.zeros((len(rows), len(support_types.SUPPORT_TYPE_KEYS)), dtype=bool)
+            if not has.all():  # (rows with a vector: infer_listing_types runs the keyword rules itself)
+                out[~has] = support_types.keyword_listing_types([t for t, h in zip(texts, has, strict=True) if not h])
             if has.any():
                 out[has] = support_types.infer_listing_types(self.index.vectors[labels[rows][has]],
                                                              [t for t, h in zip(texts, has, strict=True) if h],
@@ -323,11 +348,15 @@ class Recommender:
     def _finish(self, prepared: _Prepared) -> None:
         """Refit the lexical index for a refreshed snapshot, swap it in if that snapshot is still the
         current one, and save the index."""
+        clock = _Clock()
         lexicon = ranking.Lexicon(prepared.snapshot.texts)
+        clock.lap("lexicon")
         with self._lock:
             if self._prepared is prepared:
                 self._prepared = dataclasses.replace(prepared, lexicon=lexicon)
                 self.index.save_if_changed()
+                clock.lap("save")
+        self.last_finish = clock.laps
 
     def listing_domains(self) -> dict[str, tuple[list[str], bool]]:
         """Every listing's needs domains as matching sees them (curator's, or inferred from the text) and
