@@ -78,7 +78,7 @@ def change(db: str, count: int, seed: int, texts: bool = True) -> tuple[int, flo
         return store.directory_version(), time.time()
 
 
-def worker(db: str, index_dir: str, ready: str, go: str, timeout: float) -> dict:
+def worker(db: str, index_dir: str, ready: str, go: str, timeout: float, pause: float = QUERY_PAUSE) -> dict:
     from matcher.recommender import Recommender
 
     rec = Recommender.open(db, index_dir=index_dir)
@@ -95,7 +95,7 @@ def worker(db: str, index_dir: str, ready: str, go: str, timeout: float) -> dict
                     empty += 1
             except Exception as err:  # any failure at all is what this benchmark looks for
                 failures.append(f"{type(err).__name__}: {err}"[:200])
-            time.sleep(QUERY_PAUSE)
+            time.sleep(pause)
 
     Path(ready).write_text(str(os.getpid()))
     thread = threading.Thread(target=match, daemon=True)
@@ -132,7 +132,20 @@ def worker(db: str, index_dir: str, ready: str, go: str, timeout: float) -> dict
     return out
 
 
-def run(db: str, processes: int, changes: int, listings: int, seed: int, timeout: float, texts: bool = True) -> dict:
+def _fresh_open(db: str, index_dir: str, version: int) -> dict:
+    """Open the folder the workers saved at once, afresh: what loaded, and whether anything was redone."""
+    from matcher.recommender import Recommender
+
+    t = time.perf_counter()
+    with Recommender.open(db, index_dir=index_dir) as rec:
+        up = rec.last_update
+        return {"seconds": round(time.perf_counter() - t, 1), "warnings": rec.index.warnings[:3],
+                "loaded_current": rec.index.directory_version == version and not up.rebuilt
+                and up.embedded == up.added == up.changed == up.removed == 0 and not rec.index.warnings}
+
+
+def run(db: str, processes: int, changes: int, listings: int, seed: int, timeout: float, texts: bool = True,
+        pause: float = QUERY_PAUSE, fresh_open: bool = False) -> dict:
     from directory.store import Store
     from matcher.embedder import load_embedder
     from matcher.shared_vectors import SharedVectors
@@ -149,7 +162,8 @@ def run(db: str, processes: int, changes: int, listings: int, seed: int, timeout
             readies.append(ready)
             procs.append(subprocess.Popen(
                 [sys.executable, __file__, "--worker", "--db", db, "--index-dir", index_dir, "--ready", ready,
-                 "--go", go, "--timeout", str(timeout)], stdout=subprocess.PIPE, text=True, cwd=ROOT))
+                 "--go", go, "--timeout", str(timeout), "--query-pause", str(pause)],
+                stdout=subprocess.PIPE, text=True, cwd=ROOT))
         t1 = time.perf_counter()
         while not all(Path(r).exists() for r in readies):
             if any(p.poll() is not None for p in procs):
@@ -165,6 +179,8 @@ def run(db: str, processes: int, changes: int, listings: int, seed: int, timeout
         reports = [json.loads(p.communicate()[0].strip().splitlines()[-1]) for p in procs]
         with Store(db) as store:
             after = SharedVectors(store, embedder.name, embedder.dim).count()
+            claims_left = SharedVectors(store, embedder.name, embedder.dim).claim_count()
+        fresh = _fresh_open(db, index_dir, version) if fresh_open else None
     seconds = [None if r["done_at"] is None else round(r["done_at"] - committed, 2) for r in reports]
     return {
         "processes": processes, "changes": changes, "text_changed": texts, "listings": listings,
@@ -177,6 +193,8 @@ def run(db: str, processes: int, changes: int, listings: int, seed: int, timeout
         "empty_results": sum(r["empty_results"] for r in reports),
         "saved_index_missing": sum(r["saved_index_missing"] for r in reports),
         "failure_samples": [f for r in reports for f in r["query_failures"]][:5],
+        "claims_left": claims_left,
+        "fresh_open": fresh,
         # where each process's refresh went (seconds): read the changed rows, merge them into the
         # columns, vectors (claim, embed, wait for the others' batches, add to FAISS), install (domain
         # and support-type inference of changed rows, swap); then, after it was up to date, the
@@ -198,6 +216,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--timeout", type=float, default=600.0)
     ap.add_argument("--facts-only", action="store_true", help="change cost and schedule, not text (nothing to embed)")
+    ap.add_argument("--query-pause", type=float, default=QUERY_PAUSE,
+                    help="seconds between each worker's matches (the app's traffic while it refreshes)")
+    ap.add_argument("--fresh-open", action="store_true",
+                    help="after the run, open the index folder afresh: it must load as saved, nothing rebuilt")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--index-dir", help=argparse.SUPPRESS)
@@ -205,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--go", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.worker:
-        print(json.dumps(worker(args.db, args.index_dir, args.ready, args.go, args.timeout)))
+        print(json.dumps(worker(args.db, args.index_dir, args.ready, args.go, args.timeout, args.query_pause)))
         return 0
     with tempfile.TemporaryDirectory(prefix="refresh-db-") as tmp:
         server = None
@@ -218,13 +240,14 @@ def main(argv: list[str] | None = None) -> int:
         db = db or str(Path(tmp) / "signpost.db")
         try:
             figures = run(db, args.processes, args.changes, args.listings, args.seed, args.timeout,
-                          not args.facts_only)
+                          not args.facts_only, args.query_pause, args.fresh_open)
         finally:
             if server is not None:
                 server.stop()
     expected = figures["changes"] if figures["text_changed"] else 0
     ok = (figures["embedded_total"] == figures["new_vectors_in_table"] == expected
-          and figures["all_up_to_date"] and not figures["query_failures"] and not figures["saved_index_missing"])
+          and figures["all_up_to_date"] and not figures["query_failures"] and not figures["saved_index_missing"]
+          and figures["claims_left"] == 0 and (figures["fresh_open"] is None or figures["fresh_open"]["loaded_current"]))
     figures["ok"] = ok
     if args.json:
         print(json.dumps(figures))

@@ -22,14 +22,17 @@ DESCRIPTIONS = {text_hash(t) for t in [*domains.DOMAIN_DESCRIPTIONS.values(), *s
 
 
 def test_processes_refreshing_at_once_embed_each_change_once(db_url):
-    """bench/refresh.py, small: 3 OS processes, 25 changed listings among 300."""
+    """bench/refresh.py, small: 3 OS processes, 100 changed listings among 300 (several claimed batches);
+    then a fresh open of the folder all three saved at once loads it as it is, nothing rebuilt."""
     done = subprocess.run([sys.executable, str(ROOT / "bench" / "refresh.py"), "--db", db_url, "--processes", "3",
-                           "--changes", "25", "--listings", "300", "--json", "--timeout", "240"],
+                           "--changes", "100", "--listings", "300", "--json", "--timeout", "240", "--fresh-open"],
                           capture_output=True, text=True, timeout=400, cwd=ROOT)
     assert done.returncode == 0, done.stdout + done.stderr[-3000:]
     figures = json.loads(done.stdout.strip().splitlines()[-1])
-    assert figures["embedded_total"] == figures["new_vectors_in_table"] == 25
+    assert figures["embedded_total"] == sum(figures["embedded_per_process"]) == figures["new_vectors_in_table"] == 100
     assert figures["all_up_to_date"] and figures["query_failures"] == 0 and figures["saved_index_missing"] == 0
+    assert figures["claims_left"] == 0
+    assert figures["fresh_open"]["loaded_current"], figures["fresh_open"]
 
 
 def test_a_second_recommender_reads_vectors_the_first_stored(db_url, tmp_path, embedder):  # noqa: F811
