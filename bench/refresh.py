@@ -103,13 +103,17 @@ def worker(db: str, index_dir: str, ready: str, go: str, timeout: float, pause: 
     deadline = time.monotonic() + timeout
     embedded_before = rec.shared.embedded
     target, refreshed_at = None, []  # (time, version) of every refresh that moved
+    refresh_cpu, process_cpu = 0.0, 0.0  # CPU seconds of the refreshing thread; of the whole process
     while time.monotonic() < deadline:
         if target is None and Path(go).exists():
             target = json.loads(Path(go).read_text())["version"]
         if target is not None and (rec.directory_version or 0) >= target:
             break
+        cpu, cpu_all = time.thread_time(), time.process_time()
         if rec.refresh():
             refreshed_at.append((time.time(), rec.directory_version))
+            refresh_cpu += time.thread_time() - cpu
+            process_cpu += time.process_time() - cpu_all
         else:
             time.sleep(POLL)
     embedded = rec.shared.embedded - embedded_before
@@ -127,7 +131,8 @@ def worker(db: str, index_dir: str, ready: str, go: str, timeout: float, pause: 
            "target": target, "embedded": embedded, "done_at": done_at, "indexed": len(rec.index),
            "query_failures": failures[:5], "query_failure_count": len(failures), "empty_results": empty,
            "saved_index_missing": saved is None, "steps": steps, "embedding": shared_steps,
-           "background": background, "load": os.getloadavg()[0]}
+           "background": background, "load": os.getloadavg()[0],
+           "cpu": {"refresh_thread_s": round(refresh_cpu, 2), "process_s": round(process_cpu, 2)}}
     rec.close()
     return out
 
@@ -202,6 +207,10 @@ def run(db: str, processes: int, changes: int, listings: int, seed: int, timeout
         "steps_per_process": [r["steps"] for r in reports],
         "embedding_per_process": [r["embedding"] for r in reports],
         "background_per_process": [r["background"] for r in reports],
+        # CPU seconds from the change to up to date: the refreshing thread's, and the whole process's
+        # (its matching thread too); their sum over processes / cores is the time an idle machine needs
+        "cpu_per_process": [r["cpu"] for r in reports],
+        "cores": len(os.sched_getaffinity(0)),
         "load_average_at_change": load_at_change, "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
     }
 
