@@ -15,7 +15,7 @@ that, and not at all on its own host, where a claim of a pid that no longer runs
 
 Each process embeds its batches on cores / (processes embedding now) threads: one process alone
 on an idle machine uses every core, four on two cores one thread each, and any process one thread
-when the machine is already busy (ONNX Runtime's spinning pool on contended cores is slower than
+when other work already keeps a core busy (ONNX Runtime's spinning pool on contended cores is slower than
 one thread). Vectors are float32 bytes; a row of the wrong length,
 or not of unit length, is treated as absent and replaced.
 """
@@ -81,12 +81,14 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
-def _threads(owners: int) -> int:
-    """Threads for one process's batch: its share of the cores among the processes embedding now,
-    and one when the machine is busy anyway (measured on 2 shared cores, load 8: one ONNX Runtime
-    thread 78-139 texts/s, two 49-57/s, their pool spinning on cores other work holds)."""
+def _threads(owners: int, own: int) -> int:
+    """Threads for one process's batch: its share of the cores among the processes embedding now, and
+    one when other work keeps a core or more busy (measured on 2 shared cores, load 8: one ONNX
+    Runtime thread 78-139 texts/s, two 49-57/s, their pool spinning on cores other work holds).
+    `own`: threads this process ran its previous batch on, part of the load average and not "other"
+    work (a lone build on an idle machine stays on every core)."""
     cores = _cores()
-    if os.getloadavg()[0] >= cores:
+    if os.getloadavg()[0] - own >= max(1.0, cores / 2):
         return 1
     return max(1, cores // owners)
 
@@ -101,6 +103,7 @@ class SharedVectors:
         # The latest embed_missing that had texts to find: seconds embedding here, seconds in claims and
         # waiting for rivals, batches claimed, threads used (bench/refresh.py prints it).
         self.last: dict[str, float] = {}
+        self._threads_used = 0  # threads of the latest batch embedded here
         self.owner = f"{socket.gethostname()[:120]}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
         self._ensure()
 
@@ -333,7 +336,8 @@ class SharedVectors:
         todo = [k for k in batch if k not in out]
         if not todo:
             return out
-        threads = _threads(owners)
+        threads = _threads(owners, self._threads_used)
+        self._threads_used = threads
         self.last["threads"] = max(self.last.get("threads", 0), threads)
         renewed = time.monotonic()
 
