@@ -137,6 +137,13 @@ def worker(db: str, index_dir: str, ready: str, go: str, timeout: float, pause: 
     return out
 
 
+_PASSED_ON: list[str] = []  # options of this run the workers are started with too
+
+
+def _passed_on() -> list[str]:
+    return list(_PASSED_ON)
+
+
 def _fresh_open(db: str, index_dir: str, version: int) -> dict:
     """Open the folder the workers saved at once, afresh: what loaded, and whether anything was redone."""
     from matcher.recommender import Recommender
@@ -167,7 +174,7 @@ def run(db: str, processes: int, changes: int, listings: int, seed: int, timeout
             readies.append(ready)
             procs.append(subprocess.Popen(
                 [sys.executable, __file__, "--worker", "--db", db, "--index-dir", index_dir, "--ready", ready,
-                 "--go", go, "--timeout", str(timeout), "--query-pause", str(pause)],
+                 "--go", go, "--timeout", str(timeout), "--query-pause", str(pause), *_passed_on()],
                 stdout=subprocess.PIPE, text=True, cwd=ROOT))
         t1 = time.perf_counter()
         while not all(Path(r).exists() for r in readies):
@@ -229,12 +236,20 @@ def main(argv: list[str] | None = None) -> int:
                     help="seconds between each worker's matches (the app's traffic while it refreshes)")
     ap.add_argument("--fresh-open", action="store_true",
                     help="after the run, open the index folder afresh: it must load as saved, nothing rebuilt")
+    ap.add_argument("--background-min", type=int, default=None,
+                    help="listings above which a refresh leaves the lexical refit and save to a thread "
+                         "(recommender.BACKGROUND_MIN; tests set 0 to take that path at a small size)")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--index-dir", help=argparse.SUPPRESS)
     ap.add_argument("--ready", help=argparse.SUPPRESS)
     ap.add_argument("--go", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    if args.background_min is not None:
+        from matcher import recommender
+
+        recommender.BACKGROUND_MIN = args.background_min
+        _PASSED_ON[:] = ["--background-min", str(args.background_min)]
     if args.worker:
         print(json.dumps(worker(args.db, args.index_dir, args.ready, args.go, args.timeout, args.query_pause)))
         return 0

@@ -104,6 +104,7 @@ class SharedVectors:
         # waiting for rivals, batches claimed, threads used (bench/refresh.py prints it).
         self.last: dict[str, float] = {}
         self._threads_used = 0  # threads of the latest batch embedded here
+        self.seen_held: list[str] = []
         self.owner = f"{socket.gethostname()[:120]}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
         self._ensure()
 
@@ -216,6 +217,7 @@ class SharedVectors:
         """Claim up to `limit` of `keys` that no live claim holds (unclaimed, expired, or a dead process
         of this host's), in `keys` order: (keys claimed, processes holding live claims, this one included)."""
         got: list[str] = []
+        self.seen_held = []  # keys of the chunks looked at that rivals hold: the caller tries them last
         conn = self._claiming()
         try:
             now = self._now(conn)
@@ -229,6 +231,7 @@ class SharedVectors:
                         claims.c.model == self.model, claims.c.text_hash.in_(chunk)))}
                 gone = {o for o in {r.owner for r in held.values() if r.expires >= now} if self._gone(o)}
                 mine = [k for k in chunk if k not in held or held[k].expires < now or held[k].owner in gone]
+                self.seen_held += [k for k in chunk if k in held and k not in mine]
                 mine = mine[:limit - len(got)]
                 taken = [k for k in mine if k in held]
                 if taken:
@@ -299,6 +302,9 @@ class SharedVectors:
         try:
             while pending:
                 batch, owners = self.claim(list(pending), size)
+                for k in self.seen_held:  # try them last: a long list is then not scanned from its claimed head
+                    if pending.pop(k, False) is None:
+                        pending[k] = None
                 if batch:
                     base = total - len(pending)
 
