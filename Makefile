@@ -8,7 +8,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export STREAMLIT_BROWSER_GATHER_USAGE_STATS := false
 
-.PHONY: app test install system-deps demo lint bench clean
+.PHONY: app test install system-deps fonts demo lint bench clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -24,15 +24,19 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
-# Chromium (end-to-end test) and PostgreSQL (shared-deployment tests) from Debian's packages.
+# Chromium (end-to-end test), PostgreSQL (shared-deployment tests) and the PDF plan's fonts from Debian's packages.
 system-deps:
 	bash scripts/system-deps.sh
+
+# Only the PDF plan's fonts (DejaVu, Noto for Urdu, Punjabi, Bengali, Hindi, Tigrinya, Chinese): the app needs these.
+fonts:
+	bash scripts/system-deps.sh fonts
 
 # Loads the demo directory into an empty database (never over existing listings), then brings the index up to date.
 demo: install
 	$(BIN)/signpost demo
 
-app: demo
+app: fonts demo
 	$(BIN)/python scripts/serve_warm.py --server.port $(PORT) --browser.gatherUsageStats false
 
 test: install system-deps

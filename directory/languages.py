@@ -2,6 +2,9 @@
 
 The table is data, `directory/data/languages.csv` (code, English name, other names people type for
 it: "Farsi", "Mandarin"), so a curator can correct a name without touching code.
+
+`ku` is Kurmanji (Latin letters), as the directory's Kurdish groups hold it; Sorani (Arabic letters,
+ISO 639-3 `ckb`) has no two-letter code and is deliberately not mapped to it.
 """
 
 from __future__ import annotations

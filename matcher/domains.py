@@ -1,8 +1,9 @@
 """Which needs domains (contract section 1) a listing serves, when its curator left them blank.
 
-Two signals, either suffices: the listing's embedding is close to a short description of the
-domain (the same descriptions serve as per-need queries), or a keyword rule fires on its text.
-A listing gets at least the single closest domain, so nothing is left unreachable by need.
+Three signals, any suffices: the listing's embedding is close to a short description of the
+domain (the same descriptions serve as per-need queries), a keyword rule fires on its text, or one
+of its support types serves the domain (`domains_of_types`; Recommender._infer adds these).
+A listing gets at least its MIN_INFERRED closest domains, so nothing is left unreachable by need.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import re
 import numpy as np
 
 from directory.records import DOMAINS
+from directory.support_types import SUPPORT_TYPES
 
 # What each domain covers, in the words listings and people use (contract section 1, widened).
 DOMAIN_DESCRIPTIONS: dict[str, str] = {
@@ -84,6 +86,18 @@ def infer_domains(vectors: np.ndarray, texts: list[str], domain_vectors: np.ndar
     closest = np.argsort(-sims, axis=1, kind="stable")[:, :MIN_INFERRED]
     out[np.arange(len(texts))[:, None], closest] = True
     return out
+
+
+# bool (T, 8): the domains each support type serves (directory/data/support_types.json, `domains`).
+TYPE_DOMAINS = np.array([[d in t.domains for d in DOMAINS] for t in SUPPORT_TYPES], dtype=bool)
+
+
+def domains_of_types(types: np.ndarray) -> np.ndarray:
+    """bool (n, 8): every domain served by one of each row's support types (bool (n, T)). A listing
+    that runs a carers' group serves what carers' support serves, whatever its text's embedding is
+    closest to: the type is read from the listing's own words (or a curator's tag), the mapping is
+    the vocabulary's, so this holds in any directory."""
+    return (types.astype(np.int32) @ TYPE_DOMAINS.astype(np.int32)) > 0
 
 
 def needs_from_text(text: str, vector: np.ndarray, domain_vectors: np.ndarray,

@@ -18,6 +18,8 @@ from directory.languages import language_name
 from directory.records import Resource
 from directory.vocabulary import COST_WORDS, DELIVERY_WORDS, DOMAIN_LABELS, RULE_SHORT
 
+from .plan_words import PlanWords
+
 _CSS = """
 :root { color-scheme: light; }
 body { font-family: Arial, Helvetica, sans-serif; font-size: 18pt; line-height: 1.45; color: #111;
@@ -28,13 +30,20 @@ h2 { font-size: 21pt; margin: 1.2em 0 .3em; border-bottom: 2px solid #222; paddi
 .activity { border: 2px solid #222; border-radius: 8px; padding: .6em .9em; margin: 1em 0;
             page-break-inside: avoid; break-inside: avoid; }
 .activity h2 { border: 0; margin-top: .1em; }
-dl { display: grid; grid-template-columns: max-content 1fr; gap: .25em 1em; margin: .5em 0; }
+dl { display: grid; grid-template-columns: max-content 1fr; gap: .25em 1em; margin: .5em 0; align-items: baseline; }
 dt { font-weight: bold; }
 dd { margin: 0; }
-ul.why { margin: .3em 0 0 1.1em; padding: 0; }
+ul.why { margin: .3em 0 0; margin-inline-start: 1.1em; padding: 0; }
 .next { border: 2px dashed #222; border-radius: 8px; padding: .6em .9em; min-height: 6em; }
 .lines { border-bottom: 1px solid #555; height: 1.6em; }
 .howto { font-size: 12pt; color: #444; }
+/* Nastaliq, the style Urdu readers expect, needs taller lines; Latin letters fall through to Arial. */
+:lang(ur) { font-family: "Noto Nastaliq Urdu", "Jameel Noori Nastaleeq", "Urdu Typesetting", Arial, Helvetica,
+            sans-serif; line-height: 2; }
+:lang(ur) [dir="auto"] { font-family: Arial, Helvetica, "Liberation Sans", "DejaVu Sans", "Noto Sans", "Noto Nastaliq Urdu",
+                         sans-serif; line-height: 1.45; }
+/* A listing's English words in a right-to-left plan keep their own order but sit on the reading side. */
+html[dir="rtl"] [dir="auto"] { text-align: right; }
 @media print {
   body { font-size: 16pt; padding: 0; max-width: none; }
   .howto { display: none; }
@@ -69,25 +78,27 @@ def contact_lines(resource: Resource) -> list[tuple[str, str]]:
     return out
 
 
-def _row(label: str, value: str) -> str:
-    return f"<dt>{escape(label)}</dt><dd>{escape(value)}</dd>"
+def _row(label: str, value: str, own: bool = False) -> str:
+    """A label in the plan's language and its value; a listing's own text reads in its own direction."""
+    direction = "" if own else ' dir="auto"'
+    return f"<dt>{escape(label)}</dt><dd{direction}>{escape(value)}</dd>"
 
 
-def _activity(item: Any, number: int) -> str:
+def _activity(item: Any, number: int, w: PlanWords) -> str:
     r = _resource(item)
     rows = [
-        _row("When", r.schedule or "Ask the organisers"),
-        _row("Where", where_text(r)),
+        _row(w("when"), r.schedule) if r.schedule else _row(w("when"), w("ask"), own=True),
+        _row(w("where"), where_text(r)),
     ]
     distance = getattr(item, "distance_km", None)
     if distance is not None and "in_person" in r.delivery:
-        rows.append(_row("How far", f"{distance:.1f} km from home, as the crow flies"))
-    rows.append(_row("Cost", COST_WORDS.get(r.cost, "Cost not stated")))
+        rows.append(_row(w("how_far"), w.km(distance), own=True))
+    rows.append(_row(w("cost"), COST_WORDS.get(r.cost, "Cost not stated")))
     contacts = contact_lines(r)
     if contacts:
         rows.extend(_row(label, value) for label, value in contacts)
     else:
-        rows.append(_row("Contact", "Your link worker will help you get in touch"))
+        rows.append(_row(w("contact"), "Your link worker will help you get in touch"))
     langs = [language_name(c) for c in r.languages]
     if langs and langs != ["English"]:
         rows.append(_row("Language", ", ".join(langs) + (" (interpreter available)" if r.interpreter_available else "")))
@@ -96,42 +107,44 @@ def _activity(item: Any, number: int) -> str:
     reasons = list(getattr(item, "reasons", []) or [])
     why = ""
     if reasons:
-        why = "<p><strong>Why we chose it</strong></p><ul class=\"why\">" + "".join(
-            f"<li>{escape(x)}</li>" for x in reasons) + "</ul>"
-    org = f'<div class="org">{escape(r.organisation)}</div>' if r.organisation else ""
-    return (f'<section class="activity"><h2>{number}. {escape(r.name)}</h2>{org}'
-            f"<p>{escape(r.description)}</p><dl>{''.join(rows)}</dl>{why}</section>")
+        why = f"<p><strong>{escape(w('why'))}</strong></p><ul class=\"why\">" + "".join(
+            f'<li><span dir="auto">{escape(x)}</span></li>' for x in reasons) + "</ul>"
+    org = f'<div class="org" dir="auto">{escape(r.organisation)}</div>' if r.organisation else ""
+    return (f'<section class="activity"><h2 dir="auto">{number}. {escape(r.name)}</h2>{org}'
+            f"<p dir=\"auto\">{escape(r.description)}</p><dl>{''.join(rows)}</dl>{why}</section>")
 
 
 def render_plan_html(chosen: Sequence[Any], first_name: str | None = None, next_step: str = "",
                      link_worker_contact: str = "", today: dt.date | None = None, *,
-                     not_found: Sequence[str] = ()) -> str:
+                     not_found: Sequence[str] = (), language: str = "en") -> str:
     """The person's plan: one standalone HTML page with print styles and large type.
 
     `chosen`: results (anything with `.resource` and optionally `.reasons`) or listings; `not_found`:
-    honest lines about needs nothing local meets (matcher.summary.unmet_lines).
+    honest lines about needs nothing local meets (matcher.summary.unmet_lines); `language`: of the
+    fixed words (matcher.plan_words), the page's `lang`, and `dir="rtl"` for a right-to-left one.
     """
+    w = PlanWords(language)
     today = today or dt.date.today()
     name = (first_name or "").strip()
-    title = f"{name}'s plan" if name else "Your plan"
-    activities = "".join(_activity(item, i) for i, item in enumerate(chosen, start=1)) or (
-        "<p>No activities chosen yet.</p>")
+    title = w("title_named", name=name) if name else w("title")
+    activities = "".join(_activity(item, i, w) for i, item in enumerate(chosen, start=1)) or (
+        f"<p>{escape(w('none_chosen'))}</p>")
     step = escape(next_step.strip()).replace("\n", "<br>") if next_step.strip() else ""
     blank = "" if step else '<div class="lines"></div><div class="lines"></div><div class="lines"></div>'
     contact = escape(link_worker_contact.strip()).replace("\n", "<br>") if link_worker_contact.strip() else (
         '<div class="lines"></div>')
+    direction = ' dir="rtl"' if w.rtl else ""
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        f"<!DOCTYPE html>\n<html lang=\"{w.language}\"{direction}><head><meta charset=\"utf-8\">"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
         f"<title>{escape(title)}</title><style>{_CSS}</style></head><body>"
-        f"<h1>{escape(title)}</h1><div class=\"date\">Made with your link worker on "
-        f"{escape(today.strftime('%-d %B %Y'))}</div>"
-        "<p class=\"howto\">To print: press Ctrl+P (or Cmd+P on a Mac).</p>"
-        f"<h2>What we chose together</h2>{activities}"
-        + ("<h2>What we could not find nearby</h2>" + "".join(f"<p>{escape(x)}</p>" for x in not_found)
+        f"<h1>{escape(title)}</h1><div class=\"date\">{escape(w('made_on', date=w.date(today)))}</div>"
+        "<p class=\"howto\" lang=\"en\" dir=\"ltr\">To print: press Ctrl+P (or Cmd+P on a Mac).</p>"
+        f"<h2>{escape(w('chosen'))}</h2>{activities}"
+        + (f"<h2>{escape(w('not_found'))}</h2>" + "".join(f'<p dir="auto">{escape(x)}</p>' for x in not_found)
            if not_found else "")
-        + f"<h2>Our next step</h2><div class=\"next\">{step}{blank}</div>"
-        f"<h2>Your link worker</h2><p>{contact}</p>"
+        + f"<h2>{escape(w('next_step'))}</h2><div class=\"next\" dir=\"auto\">{step}{blank}</div>"
+        f"<h2>{escape(w('link_worker'))}</h2><p dir=\"auto\">{contact}</p>"
         "</body></html>\n"
     )
 

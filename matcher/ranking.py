@@ -1,5 +1,7 @@
-"""Scoring and diversity: how eligible candidates are ordered.
+"""Scoring and diversity: how eligible candidates are ordered (docs/ranking.md).
 
+By default the learned ranker (matcher/learned.py, `Blend.ranker`) turns the signals into one
+relevance; without it (`Blend(ranker=None)`, or a damaged weights file) the fixed blend below does.
 A candidate's relevance fuses signals computed over all candidates at once (see `Blend`): semantic
 similarity to the person's own words and to each need, lexical match (BM25 of the person's words),
 need coverage (which of the person's needs the listing serves, lower readings weighing more), a
@@ -16,6 +18,7 @@ import numpy as np
 
 from directory.records import DOMAIN_LABELS, DOMAINS
 
+from .learned import LinearRanker, default_ranker
 from .lexical import Lexicon  # noqa: F401  (re-exported: ranking.Lexicon)
 from .profile import NeedsProfile
 
@@ -66,6 +69,10 @@ class Blend:
     decay_share: float = field(default=0.5)
     # nearness credited to phone or online delivery (no travel, but no face-to-face either).
     remote_nearness: float = field(default=0.4)
+    # The learned ranker (matcher/learned.py, weights in matcher/data/ranker.json): when set, it
+    # replaces the weighted sum of the signals above (they stay the fallback when the file is
+    # damaged, and what `Blend(ranker=None)` ranks with). Chosen by bench/quality.py --lodo.
+    ranker: LinearRanker | None = field(default_factory=default_ranker, compare=False, repr=False)
 
 
 def query_text(profile: NeedsProfile) -> str:
@@ -182,6 +189,17 @@ def nearness(distance_km: np.ndarray, in_person_usable: np.ndarray, max_km: floa
 
 
 SIGNALS = ("semantic", "sentences", "per_need", "lexical", "coverage", "condition", "distance")
+# Signals only the learned ranker reads (matcher/learned.py): whether the listing serves the greatest
+# need; the share of the person's support types (read from their words) it offers, whether it offers
+# any; whether it is for a particular group the person is not in (support_types.audience_mismatch);
+# the similarity of its text to the closest of the person's types' descriptions; whether its text says
+# it is no support for the public (a job advert, a trial: support_types.not_support); its "hubness",
+# its mean similarity to every type's description: a generic listing ("information and support for
+# all") is close to every query, so its similarity to this one says less (Radovanovic et al., JMLR
+# 2010, on hubs; the CSLS correction of Conneau et al., ICLR 2018, subtracts the same kind of mean);
+# and whether it is held in a language the person speaks other than English (their own language).
+LEARNED_SIGNALS = ("meets_top", "support_type", "type_any", "type_mismatch", "type_sim", "not_support", "hub",
+                   "own_language", "for_group")
 
 
 def reciprocal_ranks(values: np.ndarray, k: float) -> np.ndarray:
@@ -194,7 +212,10 @@ def reciprocal_ranks(values: np.ndarray, k: float) -> np.ndarray:
 
 
 def relevance(signals: dict[str, np.ndarray], blend: Blend) -> np.ndarray:
-    """(c,) one relevance per candidate: the signals named in SIGNALS, fused as `blend.fusion` says."""
+    """(c,) one relevance per candidate: the learned ranker's, or the signals named in SIGNALS fused
+    as `blend.fusion` says."""
+    if blend.ranker is not None:
+        return blend.ranker.score(signals)
     n = len(next(iter(signals.values())))
     out = np.zeros(n)
     for name in SIGNALS:
@@ -224,7 +245,8 @@ def diversify(rel: np.ndarray, vectors: np.ndarray, domains: np.ndarray, weights
     redundancy = np.zeros(c)
     taken = np.zeros(c, dtype=bool)
     for _ in range(k):
-        if total > 0 and served.any():
+        if total > 0 and served.any() and blend.ranker is None:
+            # (the learned ranker's relevance is on another scale; cover_needs serves each need)
             cover_now = coverage(domains, weights * blend.served_discount ** served)
             score = rel + blend.coverage * (cover_now - base_cover)
         else:

@@ -26,6 +26,7 @@ from threadpoolctl import ThreadpoolController
 from directory import store as store_tables
 from directory.records import DOMAINS, Resource
 from directory.store import Store
+from directory.support_types import SUPPORT_TYPE_KEYS
 
 from . import conditions, constraints, domains, filters, ranking, reasons, support_types
 from .embedder import Embedder, load_embedder
@@ -39,6 +40,9 @@ NEAR_MISSES = 3
 # Above this many listings a refresh swaps the new snapshot in first and then, on a background
 # thread, refits the lexical index (~2.8 s for 100k texts on 2 shared cores) and saves the index.
 BACKGROUND_MIN = 20_000
+# Age limits that make a listing one for a group (`_for_group`): older people's services start at 50 to
+# 65, young people's end at 18 to 25; a limit of 18+ or 16+ is only an adult service.
+OLDER_FROM, YOUNG_TO = 50, 25
 # Above this many listings the snapshot keeps no record: the rows shown are read from the database
 # (one statement per query, a few ms) rather than held as JSON (~1 GB at 1M listings).
 FETCH_MIN = 50_000
@@ -174,6 +178,7 @@ class Recommender:
         self.shared = None if store is None else SharedVectors(store, embedder.name, embedder.dim)
         self.domain_vectors = self._description_vectors(list(domains.DOMAIN_DESCRIPTIONS.values()))
         self._type_vectors: np.ndarray | None = None
+        self._not_support_rows: tuple[Snapshot, np.ndarray] | None = None  # (snapshot, -1 unknown / 0 / 1 per row)
         self.last_update = IndexUpdate()  # what the latest update_index did
         # Seconds by step of the latest refresh, and of the background work it left (bench/refresh.py).
         self.last_refresh: dict[str, float] = {}
@@ -306,7 +311,8 @@ class Recommender:
             vecs[has] = self.index.vectors[labels[rows][has]]
             out = domains.infer_domains(vecs, [snapshot.texts[r] for r in rows], self.domain_vectors)
             out[~has] = domains.keyword_domains([snapshot.texts[r] for r in rows[~has]])
-            return out
+            # and what the listing's support types (curator's or inferred, filled first) serve
+            return out | domains.domains_of_types(snapshot.support_types[rows])
         return infer
 
     def _infer_types(self, snapshot: Snapshot, labels: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
@@ -328,8 +334,8 @@ class Recommender:
         their domains inferred, and a large directory's lexical refit and index save run after the
         swap on a background thread: until the refit lands, changed rows score no lexical match."""
         labels, row_of_label = self._labels(snapshot, previous, changed)
-        snapshot.infer_domains(self._infer(snapshot, labels), changed)
         snapshot.infer_support_types(self._infer_types(snapshot, labels), changed)
+        snapshot.infer_domains(self._infer(snapshot, labels), changed)  # reads the rows' support types
         later = previous is not None and len(snapshot) > BACKGROUND_MIN
         if later:
             lexicon = _StaleLexicon.of(previous, snapshot, changed)
@@ -545,7 +551,8 @@ class Recommender:
         lex = state.lexicon.scores(text, rows)
         dist = self._distances(snap, rows, point)
         sem = vecs @ query
-        return rows, {
+        learned = self._learned_signals(snap, profile, rows, vecs, weights) if self.blend.ranker is not None else {}
+        return rows, {**learned,
             "semantic": sem,
             "sentences": (vecs @ parts.T).max(axis=1) if len(parts) else sem,
             "per_need": per,
@@ -555,6 +562,60 @@ class Recommender:
             "distance": ranking.nearness(dist, elig.in_person[rows], profile.max_distance_km, self.blend,
                                          point is not None),
         }
+
+    def _learned_signals(self, snap: Snapshot, profile: NeedsProfile, rows: np.ndarray, vecs: np.ndarray,
+                         weights: np.ndarray) -> dict[str, np.ndarray]:
+        """ranking.LEARNED_SIGNALS over the candidate rows (matcher/learned.py says what each means)."""
+        n = len(rows)
+        top = snap.domains[rows, int(np.argmax(weights))].astype(float) if weights.any() else np.zeros(n)
+        wanted = np.zeros(len(SUPPORT_TYPE_KEYS), dtype=bool)
+        wanted[[SUPPORT_TYPE_KEYS.index(k) for k in support_types.types_from_profile(profile)]] = True
+        offered = snap.support_types[rows]
+        types = self.type_vectors
+        out = {"meets_top": top, "support_type": np.zeros(n), "type_any": np.zeros(n), "type_sim": np.zeros(n),
+               "type_mismatch": support_types.audience_mismatch(offered, wanted).astype(float),
+               "not_support": self._not_support(snap, rows),
+               "hub": vecs @ types.mean(axis=0),  # the mean of its cosines to every type's description
+               "own_language": self._own_language(snap, profile, rows),
+               "for_group": self._for_group(snap, profile, rows)}
+        if wanted.any():
+            hits = offered[:, wanted]
+            out["support_type"] = hits.sum(axis=1) / wanted.sum()
+            out["type_any"] = hits.any(axis=1).astype(float)
+            out["type_sim"] = (vecs @ types[wanted].T).max(axis=1)
+        return out
+
+    @staticmethod
+    def _own_language(snap: Snapshot, profile: NeedsProfile, rows: np.ndarray) -> np.ndarray:
+        """1 when the listing is held in a language the person speaks other than English, the
+        directories' common language (contract section 4 only asks for one shared language)."""
+        cols = snap.language_columns([c for c in profile.languages if c != "en"])
+        if len(cols) == 0:
+            return np.zeros(len(rows))
+        return snap.language_matrix[rows][:, cols].any(axis=1).astype(float)
+
+    @staticmethod
+    def _for_group(snap: Snapshot, profile: NeedsProfile, rows: np.ndarray) -> np.ndarray:
+        """1 when the listing is only for the person's gender, or only for older (50+) or young
+        (25 and under) people and the person's age is known: the hard rules let only people of that
+        group reach it, so it is made for them (an older people's befriending scheme for a widow of 71)."""
+        group = snap.gender[rows] != 0
+        if profile.age is not None:
+            group |= (snap.min_age[rows] >= OLDER_FROM) | (snap.max_age[rows] <= YOUNG_TO)
+        return group.astype(float)
+
+    def _not_support(self, snap: Snapshot, rows: np.ndarray) -> np.ndarray:
+        """support_types.not_support of the rows' texts, remembered per row of this snapshot: a regex
+        pass over 200 candidates costs ~3 ms a match, the lookup nothing (two matches writing the
+        same row write the same value)."""
+        held = self._not_support_rows
+        if held is None or held[0] is not snap:
+            held = self._not_support_rows = (snap, np.full(len(snap), -1, dtype=np.int8))
+        known = held[1]
+        todo = rows[known[rows] < 0]
+        if len(todo):
+            known[todo] = support_types.not_support([snap.texts[r] for r in todo])
+        return known[rows].astype(float)
 
     @staticmethod
     def _distances(snap: Snapshot, rows: np.ndarray, point) -> np.ndarray:

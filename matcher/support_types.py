@@ -180,6 +180,26 @@ def types_from_profile(profile) -> dict[str, Evidence]:
     return {k: found[k] for k in SUPPORT_TYPE_KEYS if k in found}
 
 
+# ---- ranking: a type for a particular group fits only its members --------------------------------
+# Types offered to a particular group of people: a condition, a circumstance (caring, bereavement,
+# recovery, seeking asylum), a gender, an identity, a culture or a language to learn. A careful link
+# worker sends a person to one only when they belong to it ("a COPD group for someone without COPD"
+# is a hard negative in every labelled directory's instructions), whatever words it shares with them.
+AUDIENCE_TYPES = frozenset({
+    "mens_groups", "womens_groups", "cultural_groups", "lgbt_groups", "parent_groups", "carers_support",
+    "bereavement", "recovery_support", "esol", "refugee_support", "lung_health", "heart_health",
+    "stroke_support", "diabetes_support", "pain_support", "cancer_support", "dementia_memory",
+})
+_AUDIENCE = np.array([k in AUDIENCE_TYPES for k in SUPPORT_TYPE_KEYS])
+
+
+def audience_mismatch(offered: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """bool (n,): listings (rows of `offered`, bool n x T) for a particular group (AUDIENCE_TYPES)
+    of which the person (`wanted`, bool T: their types) is in none."""
+    audience = offered & _AUDIENCE
+    return audience.any(axis=1) & ~(audience & wanted).any(axis=1)
+
+
 # ---- the listing's side of a reason ------------------------------------------------------------
 _SENTENCE = re.compile(r"[^.!?;:\n]+")
 _CLAUSE = re.compile(r"[^,.!?;:\n]+")

@@ -234,3 +234,22 @@ def test_the_map_caption_says_no_place_was_given(app_db):
     at.button(key=SUBMIT).click().run()
     (caption,) = [c.value for c in at.caption if "neighbourhoods" in c.value]
     assert "No place was given" in caption and "where they live" not in caption and "red" not in caption
+
+
+def test_plan_in_urdu_says_its_words_are_a_draft_and_the_preview_reads_right_to_left(app_db):
+    import base64
+
+    at = fill(new_app(), social_relationships=1)
+    at.multiselect(key="fs_languages").set_value(["Urdu", "English"])
+    at.button(key=SUBMIT).click().run()
+    at.button(key="fs_pick_G01").click().run()
+    at.toggle(key="fs_show_plan").set_value(True).run()
+    assert not at.exception
+    assert at.selectbox(key="fs_plan_lang").value == "ur"
+    assert "Urdu · اردو" in at.selectbox(key="fs_plan_lang").options
+    assert any("Urdu headings are a draft translation" in c.value for c in at.caption)
+    (frame,) = [n for n in at._tree if n.type == "iframe"]
+    page = base64.b64decode(frame.proto.src.split(",", 1)[1]).decode("utf-8")
+    assert '<html lang="ur" dir="rtl">' in page and "ہم نے مل کر کیا چنا" in page
+    at.selectbox(key="fs_plan_lang").set_value("pl").run()
+    assert not any("draft translation" in c.value for c in at.caption)

@@ -30,7 +30,8 @@ def test_query_text_puts_the_greatest_need_first():
 
 
 def test_mmr_serves_each_need():
-    """Ten near-identical walking groups score highest, but the second need still gets a place."""
+    """Ten near-identical walking groups score highest, but the second need still gets a place (the fixed
+    blend's MMR: the learned ranker leaves each need's place to cover_needs)."""
     weights = need_weights(parse_profile({"needs": {"lifestyle": 2, "money": 3}}))
     rng = np.random.default_rng(0)
     walk = rng.normal(size=16)
@@ -38,7 +39,7 @@ def test_mmr_serves_each_need():
     vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
     domains = np.array([dom("lifestyle")] * 10 + [dom("money")])
     rel = np.array([0.9] * 10 + [0.6])
-    picks = diversify(rel, vecs, domains, weights, 3, Blend(coverage=0.3, diversity=0.3))
+    picks = diversify(rel, vecs, domains, weights, 3, Blend(coverage=0.3, diversity=0.3, ranker=None))
     assert 10 in picks.tolist()
     assert len(set(picks.tolist())) == 3
 

@@ -58,6 +58,24 @@ def test_a_carer_is_read_with_both_who_they_look_after_and_why():
     assert "self_management" in st.types_from_person("MS has taken most of my energy.")
 
 
+@pytest.mark.parametrize(("goals", "quote"), [
+    ("i do most of the stuff for mum since her ms got worse", "i do most of the stuff for mum"),
+    ("I work part time and look after her the rest.", "look after her the rest"),
+    ("She cares full time for her husband.", "cares full time for her husband"),
+    ("My mother-in-law has dementia and lives with us.", "My mother-in-law has dementia"),
+    ("Our boy is autistic and barely sleeps.", "Our boy is autistic"),
+    ("Since the diagnosis I do everything for him now.", "I do everything for him"),
+])
+def test_a_family_carer_is_read_from_how_people_say_it(goals, quote):
+    assert_quoted(st.types_from_person(goals), "carers_support", quote, goals)
+
+
+@pytest.mark.parametrize("goals", ["I want to look after myself better.", "I do everything for myself.",
+                                   "I look after my garden and my dog."])
+def test_looking_after_yourself_or_a_garden_is_not_caring(goals):
+    assert "carers_support" not in st.types_from_person(goals)
+
+
 def test_someone_with_a_carer_is_not_a_carer():
     found = st.types_from_person("My carer comes in every morning to help me wash.", [])
     assert "carers_support" not in found
@@ -71,6 +89,17 @@ def test_bereavement_from_a_death_in_their_own_words():
     assert_quoted(st.types_from_person("My husband passed away in March."), "bereavement",
                   "My husband passed away", "My husband passed away in March.")
     assert "bereavement" not in st.types_from_person("I lost my job in March.")
+
+
+def test_a_death_named_by_a_first_name_is_a_bereavement_and_a_dead_phone_is_not():
+    goals = "Alan died in April. I'm not sure the widows' groups would want someone like me."
+    assert_quoted(st.types_from_person(goals), "bereavement", "Alan died", goals)
+    assert "bereavement" not in st.types_from_person("My phone died yesterday and I missed the call.")
+
+
+def test_only_with_women_is_a_womens_group():
+    goals = "I want to swim or exercise but only with women."
+    assert_quoted(st.types_from_person(goals), "womens_groups", "only with women", goals)
 
 
 def test_debt_and_energy_bills_are_told_apart():

@@ -45,7 +45,8 @@ def holds_a_person(state: MutableMapping[str, Any]) -> bool:
 FORM_DEFAULTS: dict[str, Any] = {
     "fs_goals": "", "fs_conditions": "", "fs_languages": ["English"], "fs_age": None, "fs_gender": None,
     "fs_place": "", "fs_lat": None, "fs_lon": None, "fs_km": 5.0, "fs_digital": "online", "fs_cost": "paid",
-    "fs_wheelchair": False, "fs_keyword": "", "fs_days": [], "fs_free_only": False, "fs_first_name": "",
+    "fs_wheelchair": False, "fs_keyword": "", "fs_days": [], "fs_support_types": [],
+    "fs_free_only": False, "fs_first_name": "",
     "fs_contact": "", "fs_next_step": "", "fs_show_plan": False, "fs_large_print": False,
 }
 

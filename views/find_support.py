@@ -13,14 +13,16 @@ import base64
 import streamlit as st
 
 import ui
+from directory import support_types
 from directory.records import DOMAINS, InputError
+from directory.support_types import SUPPORT_TYPE_KEYS
 from directory.vocabulary import COST_WORDS, REACH_WORDS
 from matcher.constraints import REACH_PARTS
 from matcher.contacts import mailto_href, tel_href
 from matcher.filters import DAY_WORDS, DAYS
 from matcher.plan import contact_lines, render_plan_html, where_text
 from matcher.plan_pdf import render_plan_pdf
-from matcher.plan_words import plan_languages
+from matcher.plan_words import PlanWords, plan_language_label, plan_languages
 from matcher.profile import profile_from_form
 from matcher.summary import results_heading, summary_lines, unmet_lines
 from ui import person
@@ -83,6 +85,9 @@ with left, st.form("profile"):
                   help="Only options whose name, organisation, tags or description hold every word.")
     st.multiselect("Days they can go", list(range(7)), key="fs_days", format_func=lambda i: DAY_WORDS[DAYS[i]],
                    placeholder="any day", help="Only options whose times name one of these days.")
+    st.multiselect("Kind of support", list(SUPPORT_TYPE_KEYS), key="fs_support_types", format_func=support_types.label,
+                   placeholder="any kind", help="Only options that give one of these kinds of support (the curator's "
+                   "tags, else what the listing's words say).")
     st.checkbox("Free only", key="fs_free_only", help="The same as 'What they can afford: Free only'.")
     submitted = st.form_submit_button("Find support", type="primary", icon=":material/search:")
 
@@ -107,9 +112,15 @@ if submitted or ss.pop("fs_search_again", False):
     ss.pop("fs_suggest", None)
     try:
         profile = profile_from_form(form_values())
-        ss["fs_recs"] = ui.recommender().recommend(profile, top_k=TOP_K, keyword=ss.get("fs_keyword"),
-                                                   days=ss.get("fs_days"))
+        options = dict(keyword=ss.get("fs_keyword"), days=ss.get("fs_days"))
+        chosen_types = list(ss.get("fs_support_types") or [])
+        ss["fs_recs"] = ui.recommender().recommend(profile, top_k=TOP_K, support_types=chosen_types, **options)
         ss["fs_km_used"] = ss.get("fs_km")
+        ss.pop("fs_without_types", None)
+        if chosen_types and not ss["fs_recs"].results:
+            # Say plainly that the kind of support left nothing, and what there is without it.
+            ss["fs_without_types"] = (chosen_types,
+                                      len(ui.recommender().recommend(profile, top_k=TOP_K, **options).results))
     except InputError as err:
         ss.pop("fs_recs", None)
         ss["fs_errors"] = [(pf.field_label(i.column), i.message) for i in err.issues]
@@ -223,6 +234,13 @@ with right:
                 "Only the needs they score are used; everything else is optional.")
     else:
         st.subheader(results_heading(len(recs.results)))
+        if ss.get("fs_without_types"):
+            kinds, others = ss["fs_without_types"]
+            st.warning(f"No option of the kind of support chosen ({ui.text(', '.join(map(support_types.label, kinds)))}) "
+                       "fits. " + (f"Without that filter there are {others} option{'s' if others != 1 else ''}: "
+                                   "clear *Kind of support* to see them." if others else
+                                   "Without that filter there are none either."),
+                       icon=":material/filter_alt_off:")
         for line in summary_lines(recs, TOP_K):
             st.warning(ui.text(line), icon=":material/info:")
         if recs.results:
@@ -251,23 +269,32 @@ else:
     spoken = [c for c in ui.language_codes(ss.get("fs_languages") or []) if c in langs]
     a, b = st.columns(2)
     a.selectbox("Language of the plan's headings", langs, key="fs_plan_lang", index=langs.index(spoken[0]) if spoken
-                else 0, format_func=ui.language_name,
+                else 0, format_func=plan_language_label,
                 help="Headings, 'When', 'Where' and the date; the listings' own words stay as they are held.")
     b.checkbox("Large print", key="fs_large_print")
+    plan_lang = ss.get("fs_plan_lang") or "en"
+    if PlanWords(plan_lang).draft:
+        a.caption(f"The {ui.language_name(plan_lang)} headings are a draft translation, not yet checked by a "
+                  "native speaker: read them through with the person.")
     recs = ss.get("fs_recs")
     not_found = unmet_lines(recs.unmet_needs, recs.near_misses) if recs is not None else []
     args = (shortlist, ss.get("fs_first_name"), ss.get("fs_next_step") or "", ss.get("fs_contact") or "")
-    pdf = render_plan_pdf(*args, language=ss.get("fs_plan_lang") or "en",
-                          large_print=bool(ss.get("fs_large_print")), not_found=not_found)
+    # Drawn again only when what it shows changed (a plan in Chinese takes a second or two to draw); kept in
+    # the session with the rest of the person, so "New person" forgets it too.
+    options = dict(language=plan_lang, large_print=bool(ss.get("fs_large_print")), not_found=tuple(not_found))
+    drawn_for = (tuple(r.id for r in shortlist), *args[1:], tuple(sorted(options.items())))
+    if ss.get("fs_pdf_drawn", (None,))[0] != drawn_for:
+        ss["fs_pdf_drawn"] = (drawn_for, render_plan_pdf(*args, **options))
+    pdf = ss["fs_pdf_drawn"][1]
     c1, c2, c3 = st.columns([2, 1, 2])
     c1.download_button("Download the plan (PDF, ready to print)", pdf, file_name="plan.pdf", mime="application/pdf",
                        icon=":material/print:", type="primary", key="fs_pdf")
     c2.toggle("Show the plan", key="fs_show_plan")
-    plan_html = render_plan_html(*args, not_found=not_found)
+    plan_html = render_plan_html(*args, not_found=not_found, language=plan_lang)
     c3.download_button("Or as a web page (HTML)", plan_html, file_name="plan.html", mime="text/html",
                        icon=":material/description:", key="fs_html")
     if ss.get("fs_show_plan"):
-        st.caption("A preview of the plan (in English). The PDF above is the one to print or e-mail.")
+        st.caption("A preview of the plan. The PDF above is the one to print or e-mail.")
         # A data: URL gives the frame an opaque origin: even a listing that slipped past escaping could not
         # reach the app. The plan itself has no scripts and every piece of text is escaped.
         src = "data:text/html;charset=utf-8;base64," + base64.b64encode(plan_html.encode("utf-8")).decode("ascii")
