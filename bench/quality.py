@@ -101,9 +101,9 @@ class CachedEmbedder:
         self._inner, self._memo = embedder, {}
         self.name, self.dim = embedder.name, embedder.dim
 
-    def encode(self, texts, batch_size=64, progress=None):
+    def encode(self, texts, batch_size=64, progress=None, **options):
         if len(texts) > 8:
-            return self._inner.encode(texts, batch_size=batch_size, progress=progress)
+            return self._inner.encode(texts, batch_size=batch_size, progress=progress, **options)
         key = tuple(texts)
         if key not in self._memo:
             self._memo[key] = self._inner.encode(texts)

@@ -78,7 +78,7 @@ def change(db: str, count: int, seed: int, texts: bool = True) -> tuple[int, flo
         return store.directory_version(), time.time()
 
 
-def worker(db: str, index_dir: str, ready: str, go: str, timeout: float) -> dict:
+def worker(db: str, index_dir: str, ready: str, go: str, timeout: float, pause: float = QUERY_PAUSE) -> dict:
     from matcher.recommender import Recommender
 
     rec = Recommender.open(db, index_dir=index_dir)
@@ -95,7 +95,7 @@ def worker(db: str, index_dir: str, ready: str, go: str, timeout: float) -> dict
                     empty += 1
             except Exception as err:  # any failure at all is what this benchmark looks for
                 failures.append(f"{type(err).__name__}: {err}"[:200])
-            time.sleep(QUERY_PAUSE)
+            time.sleep(pause)
 
     Path(ready).write_text(str(os.getpid()))
     thread = threading.Thread(target=match, daemon=True)
@@ -103,31 +103,61 @@ def worker(db: str, index_dir: str, ready: str, go: str, timeout: float) -> dict
     deadline = time.monotonic() + timeout
     embedded_before = rec.shared.embedded
     target, refreshed_at = None, []  # (time, version) of every refresh that moved
+    refresh_cpu, process_cpu = 0.0, 0.0  # CPU seconds of the refreshing thread; of the whole process
     while time.monotonic() < deadline:
         if target is None and Path(go).exists():
             target = json.loads(Path(go).read_text())["version"]
         if target is not None and (rec.directory_version or 0) >= target:
             break
+        cpu, cpu_all = time.thread_time(), time.process_time()
         if rec.refresh():
             refreshed_at.append((time.time(), rec.directory_version))
+            refresh_cpu += time.thread_time() - cpu
+            process_cpu += time.process_time() - cpu_all
         else:
             time.sleep(POLL)
     embedded = rec.shared.embedded - embedded_before
     done_at = next((t for t, v in refreshed_at if target is not None and v >= target), None)
+    steps, shared_steps = dict(rec.last_refresh), dict(rec.shared.last) if embedded else {}
     stop.set()
     thread.join()
+    waited = time.perf_counter()
+    rec.wait()  # the lexical refit and the index save a large directory's refresh leaves to a thread
+    background = {**rec.last_finish, "after_up_to_date_s": round(time.perf_counter() - waited, 3)}
     from matcher.index import ListingIndex
 
     saved = ListingIndex.load(index_dir, rec.embedder.name, rec.embedder.dim)
     out = {"pid": os.getpid(), "start_version": start_version, "version": rec.directory_version,
            "target": target, "embedded": embedded, "done_at": done_at, "indexed": len(rec.index),
            "query_failures": failures[:5], "query_failure_count": len(failures), "empty_results": empty,
-           "saved_index_missing": saved is None}
+           "saved_index_missing": saved is None, "steps": steps, "embedding": shared_steps,
+           "background": background, "load": os.getloadavg()[0],
+           "cpu": {"refresh_thread_s": round(refresh_cpu, 2), "process_s": round(process_cpu, 2)}}
     rec.close()
     return out
 
 
-def run(db: str, processes: int, changes: int, listings: int, seed: int, timeout: float, texts: bool = True) -> dict:
+_PASSED_ON: list[str] = []  # options of this run the workers are started with too
+
+
+def _passed_on() -> list[str]:
+    return list(_PASSED_ON)
+
+
+def _fresh_open(db: str, index_dir: str, version: int) -> dict:
+    """Open the folder the workers saved at once, afresh: what loaded, and whether anything was redone."""
+    from matcher.recommender import Recommender
+
+    t = time.perf_counter()
+    with Recommender.open(db, index_dir=index_dir) as rec:
+        up = rec.last_update
+        return {"seconds": round(time.perf_counter() - t, 1), "warnings": rec.index.warnings[:3],
+                "loaded_current": rec.index.directory_version == version and not up.rebuilt
+                and up.embedded == up.added == up.changed == up.removed == 0 and not rec.index.warnings}
+
+
+def run(db: str, processes: int, changes: int, listings: int, seed: int, timeout: float, texts: bool = True,
+        pause: float = QUERY_PAUSE, fresh_open: bool = False) -> dict:
     from directory.store import Store
     from matcher.embedder import load_embedder
     from matcher.shared_vectors import SharedVectors
@@ -144,7 +174,8 @@ def run(db: str, processes: int, changes: int, listings: int, seed: int, timeout
             readies.append(ready)
             procs.append(subprocess.Popen(
                 [sys.executable, __file__, "--worker", "--db", db, "--index-dir", index_dir, "--ready", ready,
-                 "--go", go, "--timeout", str(timeout)], stdout=subprocess.PIPE, text=True, cwd=ROOT))
+                 "--go", go, "--timeout", str(timeout), "--query-pause", str(pause), *_passed_on()],
+                stdout=subprocess.PIPE, text=True, cwd=ROOT))
         t1 = time.perf_counter()
         while not all(Path(r).exists() for r in readies):
             if any(p.poll() is not None for p in procs):
@@ -154,11 +185,14 @@ def run(db: str, processes: int, changes: int, listings: int, seed: int, timeout
         with Store(db) as store:
             embedder = load_embedder()
             before = SharedVectors(store, embedder.name, embedder.dim).count()
+        load_at_change = [round(x, 2) for x in os.getloadavg()]
         version, committed = change(db, changes, seed, texts)
         Path(go).write_text(json.dumps({"version": version}))
         reports = [json.loads(p.communicate()[0].strip().splitlines()[-1]) for p in procs]
         with Store(db) as store:
             after = SharedVectors(store, embedder.name, embedder.dim).count()
+            claims_left = SharedVectors(store, embedder.name, embedder.dim).claim_count()
+        fresh = _fresh_open(db, index_dir, version) if fresh_open else None
     seconds = [None if r["done_at"] is None else round(r["done_at"] - committed, 2) for r in reports]
     return {
         "processes": processes, "changes": changes, "text_changed": texts, "listings": listings,
@@ -171,6 +205,20 @@ def run(db: str, processes: int, changes: int, listings: int, seed: int, timeout
         "empty_results": sum(r["empty_results"] for r in reports),
         "saved_index_missing": sum(r["saved_index_missing"] for r in reports),
         "failure_samples": [f for r in reports for f in r["query_failures"]][:5],
+        "claims_left": claims_left,
+        "fresh_open": fresh,
+        # where each process's refresh went (seconds): read the changed rows, merge them into the
+        # columns, vectors (claim, embed, wait for the others' batches, add to FAISS), install (domain
+        # and support-type inference of changed rows, swap); then, after it was up to date, the
+        # background lexical refit and index save
+        "steps_per_process": [r["steps"] for r in reports],
+        "embedding_per_process": [r["embedding"] for r in reports],
+        "background_per_process": [r["background"] for r in reports],
+        # CPU seconds from the change to up to date: the refreshing thread's, and the whole process's
+        # (its matching thread too); their sum over processes / cores is the time an idle machine needs
+        "cpu_per_process": [r["cpu"] for r in reports],
+        "cores": len(os.sched_getaffinity(0)),
+        "load_average_at_change": load_at_change, "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
     }
 
 
@@ -184,14 +232,26 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--timeout", type=float, default=600.0)
     ap.add_argument("--facts-only", action="store_true", help="change cost and schedule, not text (nothing to embed)")
+    ap.add_argument("--query-pause", type=float, default=QUERY_PAUSE,
+                    help="seconds between each worker's matches (the app's traffic while it refreshes)")
+    ap.add_argument("--fresh-open", action="store_true",
+                    help="after the run, open the index folder afresh: it must load as saved, nothing rebuilt")
+    ap.add_argument("--background-min", type=int, default=None,
+                    help="listings above which a refresh leaves the lexical refit and save to a thread "
+                         "(recommender.BACKGROUND_MIN; tests set 0 to take that path at a small size)")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--index-dir", help=argparse.SUPPRESS)
     ap.add_argument("--ready", help=argparse.SUPPRESS)
     ap.add_argument("--go", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    if args.background_min is not None:
+        from matcher import recommender
+
+        recommender.BACKGROUND_MIN = args.background_min
+        _PASSED_ON[:] = ["--background-min", str(args.background_min)]
     if args.worker:
-        print(json.dumps(worker(args.db, args.index_dir, args.ready, args.go, args.timeout)))
+        print(json.dumps(worker(args.db, args.index_dir, args.ready, args.go, args.timeout, args.query_pause)))
         return 0
     with tempfile.TemporaryDirectory(prefix="refresh-db-") as tmp:
         server = None
@@ -204,13 +264,14 @@ def main(argv: list[str] | None = None) -> int:
         db = db or str(Path(tmp) / "signpost.db")
         try:
             figures = run(db, args.processes, args.changes, args.listings, args.seed, args.timeout,
-                          not args.facts_only)
+                          not args.facts_only, args.query_pause, args.fresh_open)
         finally:
             if server is not None:
                 server.stop()
     expected = figures["changes"] if figures["text_changed"] else 0
     ok = (figures["embedded_total"] == figures["new_vectors_in_table"] == expected
-          and figures["all_up_to_date"] and not figures["query_failures"] and not figures["saved_index_missing"])
+          and figures["all_up_to_date"] and not figures["query_failures"] and not figures["saved_index_missing"]
+          and figures["claims_left"] == 0 and (figures["fresh_open"] is None or figures["fresh_open"]["loaded_current"]))
     figures["ok"] = ok
     if args.json:
         print(json.dumps(figures))

@@ -92,18 +92,20 @@ class Embedder:
     def __repr__(self) -> str:
         return f"Embedder({self.name!r}, dim={self.dim}, runtime={self.runtime})"
 
-    def encode(self, texts: Sequence[str], batch_size: int = 32, progress: Progress | None = None) -> np.ndarray:
+    def encode(self, texts: Sequence[str], batch_size: int = 32, progress: Progress | None = None,
+               threads: int | None = None) -> np.ndarray:
         """Vectors of shape (len(texts), dim), float32, each of unit length.
 
         `progress(done, total)` is called after every batch (for a UI); a tqdm bar goes to stderr
         when the batch run is long and no callback was given. A short call (a query) runs on one
-        thread; a batch run on every core, longest texts first so batches waste little padding.
+        thread; a batch run on every core (or on `threads`: several processes sharing the cores each
+        take their part, matcher.shared_vectors), longest texts first so batches waste little padding.
         """
         texts = list(texts)
         out = np.empty((len(texts), self.dim), dtype=np.float32)
         if not texts:
             return out
-        if len(texts) <= batch_size and progress is None:
+        if len(texts) <= batch_size and progress is None and threads is None:
             return self._run(texts, threads=1)
         order = np.argsort([-len(t) for t in texts], kind="stable")
         bar = None
@@ -114,7 +116,7 @@ class Embedder:
         try:
             for start in range(0, len(texts), batch_size):
                 idx = order[start:start + batch_size]
-                out[idx] = self._run([texts[i] for i in idx], threads=os.cpu_count() or 1)
+                out[idx] = self._run([texts[i] for i in idx], threads=threads or os.cpu_count() or 1)
                 if bar is not None:
                     bar.update(len(idx))
                 if progress is not None:

@@ -339,8 +339,7 @@ class ListingIndex:
             self.cache.put(missing, vecs)
             return dict(zip(missing, vecs, strict=True)), len(missing)
         before = shared.embedded
-        found = shared.embed_missing(missing, text_of.__getitem__,
-                                     lambda texts: embedder.encode(texts, progress=progress))
+        found = shared.embed_missing(missing, text_of.__getitem__, embedder.encode, progress)
         if self.cache.enabled:  # (not built for a disabled cache: at 1M listings it is a 1.5 GB copy)
             self.cache.put(missing, np.stack([found[h] for h in missing]))
         return found, shared.embedded - before
@@ -356,8 +355,7 @@ class ListingIndex:
         before = shared.embedded
         for start in range(0, len(distinct), SHARED_CHUNK):
             part = distinct[start:start + SHARED_CHUNK]
-            found = shared.embed_missing(part, text_of.__getitem__,
-                                         lambda texts: embedder.encode(texts, progress=progress))
+            found = shared.embed_missing(part, text_of.__getitem__, embedder.encode, progress)
             for i, h in enumerate(part):
                 out[start + i] = found[h]
             del found

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -117,6 +118,20 @@ class _Prepared:
     row_of_label: np.ndarray  # snapshot row of each index label, -1 for tombstones
 
 
+class _Clock:
+    """Seconds between laps, by name; and the CPU seconds this thread spent in each ("<name>_cpu"),
+    which on a busy machine say what the step would take on an idle one."""
+
+    def __init__(self):
+        self.laps: dict[str, float] = {}
+        self._at, self._cpu = time.perf_counter(), time.thread_time()
+
+    def lap(self, name: str) -> None:
+        now, cpu = time.perf_counter(), time.thread_time()
+        self.laps[name], self.laps[f"{name}_cpu"] = round(now - self._at, 3), round(cpu - self._cpu, 3)
+        self._at, self._cpu = now, cpu
+
+
 class _StaleLexicon:
     """A lexical index fitted on an earlier snapshot, read through the rows of a later one: rows whose
     text changed since the fit score 0 until the refit (`Recommender._finish`) replaces it."""
@@ -132,9 +147,12 @@ class _StaleLexicon:
             base, old_rows = base.lexicon, base.fitted_row
         else:
             old_rows = np.arange(len(old))
-        get = old.row_of.get
-        rows = np.fromiter((get(rid, -1) for rid in snapshot.ids), dtype=np.int64, count=len(snapshot))
-        fitted = np.where(rows >= 0, old_rows[np.maximum(rows, 0)], -1)
+        if len(snapshot) == len(old):  # no listing added: every row is where it was (Snapshot.updated)
+            fitted = np.array(old_rows, dtype=np.int64, copy=True)
+        else:
+            get = old.row_of.get
+            rows = np.fromiter((get(rid, -1) for rid in snapshot.ids), dtype=np.int64, count=len(snapshot))
+            fitted = np.where(rows >= 0, old_rows[np.maximum(rows, 0)], -1)
         fitted[changed] = -1
         return cls(base, fitted)
 
@@ -163,6 +181,9 @@ class Recommender:
         self._type_vectors: np.ndarray | None = None
         self._not_support_rows: tuple[Snapshot, np.ndarray] | None = None  # (snapshot, -1 unknown / 0 / 1 per row)
         self.last_update = IndexUpdate()  # what the latest update_index did
+        # Seconds by step of the latest refresh, and of the background work it left (bench/refresh.py).
+        self.last_refresh: dict[str, float] = {}
+        self.last_finish: dict[str, float] = {}
         self._lock = threading.RLock()
         self._prepared: _Prepared | None = None
         self._options: dict[tuple, np.ndarray | None] = {}
@@ -219,14 +240,20 @@ class Recommender:
             return False
         with self._lock:
             state = self._prepared
+            clock = _Clock()
             version, rows = self.store.changes_since(state.snapshot.version)
             if version == state.snapshot.version:
                 return False  # another thread refreshed while this one waited for the lock
+            clock.lap("read")
             snapshot, changed = state.snapshot.updated(version, rows)
+            clock.lap("merge")
             update = self.index.update(snapshot, self.embedder, shared=self.shared, rows=changed)
             update.total = len(self.index)
             self.last_update = update
+            clock.lap("vectors")
             self._install(snapshot, state, changed)
+            clock.lap("install")
+            self.last_refresh = clock.laps
         return True
 
     def update_index(self, progress: Callable[[int, int], None] | None = None) -> IndexUpdate:
@@ -296,7 +323,9 @@ class Recommender:
         def infer(rows: np.ndarray) -> np.ndarray:
             texts = [snapshot.texts[r] for r in rows]
             has = labels[rows] >= 0
-            out = support_types.keyword_listing_types(texts)
+            out = np.zeros((len(rows), len(support_types.SUPPORT_TYPE_KEYS)), dtype=bool)
+            if not has.all():  # (rows with a vector: infer_listing_types runs the keyword rules itself)
+                out[~has] = support_types.keyword_listing_types([t for t, h in zip(texts, has, strict=True) if not h])
             if has.any():
                 out[has] = support_types.infer_listing_types(self.index.vectors[labels[rows][has]],
                                                              [t for t, h in zip(texts, has, strict=True) if h],
@@ -310,13 +339,10 @@ class Recommender:
         their domains inferred, and a large directory's lexical refit and index save run after the
         swap on a background thread: until the refit lands, changed rows score no lexical match.
         A prepared snapshot (matcher.prepared) comes inferred, with its `lexicon`."""
-        labels = self.index.labels_for(snapshot)
+        labels, row_of_label = self._labels(snapshot, previous, changed)
         if not snapshot.prepared:
             snapshot.infer_support_types(self._infer_types(snapshot, labels), changed)
             snapshot.infer_domains(self._infer(snapshot, labels), changed)  # reads the rows' support types
-        row_of_label = np.full(len(self.index.ids), -1, dtype=np.int64)
-        held = np.flatnonzero(labels >= 0)
-        row_of_label[labels[held]] = held
         later = previous is not None and len(snapshot) > BACKGROUND_MIN
         if later:
             lexicon = _StaleLexicon.of(previous, snapshot, changed)
@@ -333,14 +359,42 @@ class Recommender:
             self._finisher = threading.Thread(target=self._finish, args=(prepared,), daemon=True)
             self._finisher.start()
 
+    def _labels(self, snapshot: Snapshot, previous: _Prepared | None,
+                changed: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        """(index label of each snapshot row, snapshot row of each label). After a refresh that added no
+        listing and did not compact the index, only the changed rows' labels moved: the previous
+        columns are patched (at 100k rows, rather than 100k dictionary look-ups each)."""
+        size = len(self.index.ids)
+        if (previous is None or changed is None or self.last_update.rebuilt
+                or len(snapshot) != len(previous.snapshot) or len(previous.row_of_label) > size):
+            labels = self.index.labels_for(snapshot)
+            row_of_label = np.full(size, -1, dtype=np.int64)
+            held = np.flatnonzero(labels >= 0)
+            row_of_label[labels[held]] = held
+            return labels, row_of_label
+        labels = previous.labels.copy()
+        get = self.index.label_of.get
+        labels[changed] = [get(snapshot.ids[r], -1) for r in changed.tolist()]
+        row_of_label = np.full(size, -1, dtype=np.int64)
+        row_of_label[:len(previous.row_of_label)] = previous.row_of_label
+        old = previous.labels[changed]
+        row_of_label[old[old >= 0]] = -1  # tombstones now (or labels given again below)
+        new = labels[changed]
+        row_of_label[new[new >= 0]] = changed[new >= 0]
+        return labels, row_of_label
+
     def _finish(self, prepared: _Prepared) -> None:
         """Refit the lexical index for a refreshed snapshot, swap it in if that snapshot is still the
         current one, and save the index."""
+        clock = _Clock()
         lexicon = ranking.Lexicon(prepared.snapshot.texts)
+        clock.lap("lexicon")
         with self._lock:
             if self._prepared is prepared:
                 self._prepared = dataclasses.replace(prepared, lexicon=lexicon)
                 self.index.save_if_changed()
+                clock.lap("save")
+        self.last_finish = clock.laps
 
     def listing_domains(self) -> dict[str, tuple[list[str], bool]]:
         """Every listing's needs domains as matching sees them (curator's, or inferred from the text) and

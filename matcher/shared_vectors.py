@@ -1,25 +1,35 @@
 """Listing embeddings shared by every process on one directory database, keyed by (model, text hash).
 
-The table is the matcher's, not the directory's: its own MetaData, created on the Store's engine
+The tables are the matcher's, not the directory's: their own MetaData, created on the Store's engine
 (as `referrals/schema.py` does), so `directory/` never knows embeddings exist. A vector is written
-once, by whichever process embedded its text, and read by every other: four app processes on one
-PostgreSQL directory no longer each embed the same changed listings.
+once, by whichever process embedded its text, and read by every other.
 
-`embed_missing` is the one step that must not run twice at once: "which texts does no process
-hold yet → embed them → store them" runs under a lock shared by all processes (PostgreSQL: an
-advisory lock; SQLite: an fcntl lock on a file beside the database), and the table is read again
-after the lock is taken, so a text is embedded once in total however many processes refresh at the
-same moment. Vectors are float32 bytes; a row of the wrong length, or not of unit length, is treated
-as absent and replaced.
+The WORK is shared too, not only its result (`embed_missing`): a process that needs texts no one
+has stored claims a batch of them in `matcher_embedding_claims` (a row per text, owner and expiry),
+embeds that batch, stores the vectors and drops its claims in one transaction, and claims the next;
+texts other processes hold claims on it waits for and reads. So N processes refreshing after the
+same change embed each text once in total, in parallel, finishing in about texts / machine
+throughput. A claim names its owner (host, pid) and expires CLAIM_SECONDS after its last renewal
+(renewed while its batch is embedded): a process that dies mid-batch blocks no one for longer than
+that, and not at all on its own host, where a claim of a pid that no longer runs is taken at once.
+
+Each process embeds its batches on cores / (processes embedding now) threads: one process alone
+on an idle machine uses every core, four on two cores one thread each, and any process one thread
+when other work already keeps a core busy (ONNX Runtime's spinning pool on contended cores is slower than
+one thread). Vectors are float32 bytes; a row of the wrong length,
+or not of unit length, is treated as absent and replaced.
 """
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
+import os
+import random
+import socket
+import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+import uuid
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import sqlalchemy as sa
@@ -35,23 +45,67 @@ embeddings = sa.Table(
     sa.Column("vector", sa.LargeBinary, nullable=False),  # float32, little-endian, dim * 4 bytes
 )
 
+# A text some process is embedding now; the row goes when its vector is stored (same transaction).
+claims = sa.Table(
+    "matcher_embedding_claims", metadata,
+    sa.Column("model", sa.String(200), primary_key=True),
+    sa.Column("text_hash", sa.String(64), primary_key=True),
+    sa.Column("owner", sa.String(200), nullable=False),  # "host:pid:random", see `_owner`
+    sa.Column("expires", sa.Float, nullable=False),  # seconds since the epoch, by the database's clock
+)
+
 # Keys per SELECT ... IN (...): well under SQLite's 32,766 bound parameters, small enough for PostgreSQL.
 READ_CHUNK = 900
 WRITE_CHUNK = 2_000
-# The advisory lock's key: one per model, from its name (PostgreSQL keys are signed 64-bit).
-_LOCK_SALT = b"signpost.matcher_embeddings:"
+# A claim not renewed for this long is free to take: its owner died or hangs. Renewed every third of it.
+CLAIM_SECONDS = 30.0
+# Texts per claim: about 1/16 of what is missing, so that N processes finish close together (the last
+# batch is short), but at least one forward batch and at most a few seconds of work.
+CLAIM_MIN, CLAIM_MAX = 32, 512
+# How often a process whose remaining texts are all claimed by others looks for their vectors.
+POLL_SECONDS = 0.05
+# The key of the advisory lock that claim transactions take on PostgreSQL: one per model.
+_LOCK_SALT = b"signpost.matcher_embedding_claims:"
+# Batches this long show a progress bar on stderr when no callback is given (as Embedder.encode).
+PROGRESS_MIN_TEXTS = 256
 
 
 def _lock_key(model: str) -> int:
     return int.from_bytes(hashlib.sha256(_LOCK_SALT + model.encode()).digest()[:8], "big", signed=True)
 
 
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def _threads(owners: int, own: int) -> int:
+    """Threads for one process's batch: its share of the cores among the processes embedding now, and
+    one when other work keeps a core or more busy (measured on 2 shared cores, load 8: one ONNX
+    Runtime thread 78-139 texts/s, two 49-57/s, their pool spinning on cores other work holds).
+    `own`: threads this process ran its previous batch on, part of the load average and not "other"
+    work (a lone build on an idle machine stays on every core)."""
+    cores = _cores()
+    if os.getloadavg()[0] - own >= max(1.0, cores / 2):
+        return 1
+    return max(1, cores // owners)
+
+
 class SharedVectors:
     """The `matcher_embeddings` rows of one model, on a Store's engine."""
 
-    def __init__(self, store: Store, model: str, dim: int):
+    def __init__(self, store: Store, model: str, dim: int, claim_seconds: float = CLAIM_SECONDS):
         self.store, self.model, self.dim = store, model, int(dim)
+        self.claim_seconds = float(claim_seconds)
         self.embedded = 0  # texts this object sent through the model (all calls)
+        # The latest embed_missing that had texts to find: seconds embedding here, seconds in claims and
+        # waiting for rivals, batches claimed, threads used (bench/refresh.py prints it).
+        self.last: dict[str, float] = {}
+        self._threads_used = 0  # threads of the latest batch embedded here
+        self.seen_held: list[str] = []
+        self.owner = f"{socket.gethostname()[:120]}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
         self._ensure()
 
     def _ensure(self) -> None:
@@ -95,63 +149,228 @@ class SharedVectors:
             return int(conn.execute(sa.select(sa.func.count()).select_from(embeddings)
                                     .where(embeddings.c.model == self.model)).scalar_one())
 
+    def claim_count(self) -> int:
+        """Claims in the table for this model (live or expired): none are left after a clean run."""
+        with self.store.engine.connect() as conn:
+            return int(conn.execute(sa.select(sa.func.count()).select_from(claims)
+                                    .where(claims.c.model == self.model)).scalar_one())
+
     # ---- writes ---------------------------------------------------------------------------------
     def put(self, keys: Sequence[str], vectors: np.ndarray) -> None:
         """Store vectors; a key already held soundly is left as it is, a damaged row is replaced."""
         if not len(keys):
             return
+        with self.store.engine.begin() as conn:
+            self._put(conn, list(keys), vectors)
+
+    def _put(self, conn, keys: list[str], vectors: np.ndarray) -> None:
         vectors = np.ascontiguousarray(vectors, dtype="<f4")
         rows = [{"model": self.model, "text_hash": k, "vector": vectors[i].tobytes()} for i, k in enumerate(keys)]
-        with self.store.engine.begin() as conn:
-            # Rows under these keys here now are damaged (the caller found them absent): remove them.
-            for start in range(0, len(keys), READ_CHUNK):
-                conn.execute(embeddings.delete().where(embeddings.c.model == self.model,
-                                                       embeddings.c.text_hash.in_(list(keys[start:start + READ_CHUNK]))))
-            for start in range(0, len(rows), WRITE_CHUNK):
-                conn.execute(self._insert_if_absent(), rows[start:start + WRITE_CHUNK])
+        # Rows under these keys here now are damaged (the caller found them absent): remove them.
+        for start in range(0, len(keys), READ_CHUNK):
+            conn.execute(embeddings.delete().where(embeddings.c.model == self.model,
+                                                   embeddings.c.text_hash.in_(keys[start:start + READ_CHUNK])))
+        for start in range(0, len(rows), WRITE_CHUNK):
+            conn.execute(self._insert(embeddings).on_conflict_do_nothing(index_elements=["model", "text_hash"]),
+                         rows[start:start + WRITE_CHUNK])
 
-    def _insert_if_absent(self):
+    def _insert(self, table: sa.Table):
         if self.store.is_sqlite:
             from sqlalchemy.dialects.sqlite import insert
         else:
             from sqlalchemy.dialects.postgresql import insert
-        return insert(embeddings).on_conflict_do_nothing(index_elements=["model", "text_hash"])
+        return insert(table)
 
-    @contextmanager
-    def lock(self) -> Iterator[None]:
-        """Held by one process at a time, across every process on this database."""
-        path = self.store.path
-        if path is not None:
-            with open(path.with_name(path.name + ".embed.lock"), "a+b") as fh:
-                fcntl.flock(fh, fcntl.LOCK_EX)
-                try:
-                    yield
-                finally:
-                    fcntl.flock(fh, fcntl.LOCK_UN)
-            return
-        key = _lock_key(self.model)
-        with self.store.engine.connect() as conn:
-            conn.execute(sa.text("SELECT pg_advisory_lock(:k)"), {"k": key})
+    # ---- claims ---------------------------------------------------------------------------------
+    def _now(self, conn) -> float:
+        """The database's clock (PostgreSQL: the server's, shared by every host; SQLite: this host's)."""
+        if self.store.is_sqlite:
+            return time.time()
+        return float(conn.execute(sa.text("SELECT EXTRACT(EPOCH FROM clock_timestamp())")).scalar_one())
+
+    def _claiming(self):
+        """A write transaction that claim transactions take one at a time (they last milliseconds): on
+        SQLite BEGIN IMMEDIATE, on PostgreSQL a transaction-scoped advisory lock. Serialised, two
+        claimers can never take the same text, nor deadlock over rows taken in different orders."""
+        conn = self.store.engine.connect()
+        conn.begin()
+        if self.store.is_sqlite:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _lock_key(self.model)})
+        return conn
+
+    def _gone(self, owner: str) -> bool:
+        """True when `owner` names a process of this host that no longer runs (its claims are free)."""
+        parts = owner.rsplit(":", 2)
+        if len(parts) != 3 or parts[0] != self.owner.split(":", 1)[0] or not parts[1].isdigit():
+            return False
+        try:
+            os.kill(int(parts[1]), 0)
+        except ProcessLookupError:
+            return True
+        except OSError:
+            pass  # running, as another user
+        return False
+
+    def claim(self, keys: Sequence[str], limit: int) -> tuple[list[str], int]:
+        """Claim up to `limit` of `keys` that no live claim holds (unclaimed, expired, or a dead process
+        of this host's), in `keys` order: (keys claimed, processes holding live claims, this one included)."""
+        got: list[str] = []
+        self.seen_held = []  # keys of the chunks looked at that rivals hold: the caller tries them last
+        conn = self._claiming()
+        try:
+            now = self._now(conn)
+            expires = now + self.claim_seconds
+            for start in range(0, len(keys), READ_CHUNK):
+                if len(got) >= limit:
+                    break
+                chunk = list(keys[start:start + READ_CHUNK])
+                held = {r.text_hash: r for r in conn.execute(
+                    sa.select(claims.c.text_hash, claims.c.owner, claims.c.expires).where(
+                        claims.c.model == self.model, claims.c.text_hash.in_(chunk)))}
+                gone = {o for o in {r.owner for r in held.values() if r.expires >= now} if self._gone(o)}
+                mine = [k for k in chunk if k not in held or held[k].expires < now or held[k].owner in gone]
+                self.seen_held += [k for k in chunk if k in held and k not in mine]
+                mine = mine[:limit - len(got)]
+                taken = [k for k in mine if k in held]
+                if taken:
+                    conn.execute(claims.update().where(claims.c.model == self.model, claims.c.text_hash.in_(taken))
+                                 .values(owner=self.owner, expires=expires))
+                rows = [{"model": self.model, "text_hash": k, "owner": self.owner, "expires": expires}
+                        for k in mine if k not in held]
+                if rows:
+                    conn.execute(claims.insert(), rows)
+                got += mine
+            owners = int(conn.execute(sa.select(sa.func.count(sa.distinct(claims.c.owner))).where(
+                claims.c.model == self.model, claims.c.expires >= now)).scalar_one())
             conn.commit()
-            try:
-                yield
-            finally:
-                conn.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": key})
-                conn.commit()
+        finally:
+            conn.close()
+        return got, max(owners, 1)
 
-    def embed_missing(self, keys: Sequence[str], text_of: Callable[[str], str], encode) -> dict[str, np.ndarray]:
-        """Vectors of every key: read from the table, and those no process has stored embedded (by
-        `encode(texts)`) and stored, under the shared lock so no text is embedded twice."""
+    def _release(self, conn, keys: list[str]) -> None:
+        for start in range(0, len(keys), READ_CHUNK):
+            conn.execute(claims.delete().where(claims.c.model == self.model, claims.c.owner == self.owner,
+                                               claims.c.text_hash.in_(keys[start:start + READ_CHUNK])))
+
+    def release(self, keys: Sequence[str]) -> None:
+        """Give up this process's claims on `keys` (their texts turned out to be stored already)."""
+        if len(keys):
+            with self.store.engine.begin() as conn:
+                self._release(conn, list(keys))
+
+    def renew(self, keys: Sequence[str]) -> None:
+        """Push back the expiry of this process's claims on `keys`: it is still embedding them."""
+        with self.store.engine.begin() as conn:
+            expires = self._now(conn) + self.claim_seconds
+            for start in range(0, len(keys), READ_CHUNK):
+                conn.execute(claims.update().where(
+                    claims.c.model == self.model, claims.c.owner == self.owner,
+                    claims.c.text_hash.in_(list(keys[start:start + READ_CHUNK]))).values(expires=expires))
+
+    def store_claimed(self, keys: Sequence[str], vectors: np.ndarray) -> None:
+        """Store the vectors of claimed texts and drop the claims, in one transaction: a rival sees the
+        claim or the vector, never neither."""
+        with self.store.engine.begin() as conn:
+            self._put(conn, list(keys), vectors)
+            for start in range(0, len(keys), READ_CHUNK):
+                conn.execute(claims.delete().where(claims.c.model == self.model,
+                                                   claims.c.text_hash.in_(list(keys[start:start + READ_CHUNK]))))
+
+    # ---- the shared work ------------------------------------------------------------------------
+    def embed_missing(self, keys: Sequence[str], text_of: Callable[[str], str], encode,
+                      progress: Callable[[int, int], None] | None = None) -> dict[str, np.ndarray]:
+        """Vectors of every key: read from the table; those no process has stored are embedded in
+        claimed batches (`encode(texts, threads=, progress=)`, Embedder.encode's signature) shared with
+        every other process doing the same, so each text is embedded once in total.
+        `progress(done, total)`: texts of the missing ones obtained so far, embedded here or read."""
         found = self.get(keys)
-        missing = [k for k in dict.fromkeys(keys) if k not in found]
-        if not missing:
+        need = [k for k in dict.fromkeys(keys) if k not in found]
+        if not need:
             return found
-        with self.lock():
-            found.update(self.get(missing))  # another process may have stored them while we waited
-            missing = [k for k in missing if k not in found]
-            if missing:
-                vectors = encode([text_of(k) for k in missing])
-                self.put(missing, vectors)
-                self.embedded += len(missing)
-                found.update(zip(missing, np.asarray(vectors, np.float32), strict=True))
+        total = len(need)
+        # Shortest texts first (little padding in a batch), each process starting at its own point of
+        # that order, so that rivals claim apart until the ends meet.
+        need.sort(key=lambda k: (len(text_of(k)), k))
+        cut = random.randrange(len(need))
+        pending = dict.fromkeys(need[cut:] + need[:cut])
+        size = min(CLAIM_MAX, max(CLAIM_MIN, total // 16))
+        bar = _bar(total) if progress is None and total >= PROGRESS_MIN_TEXTS else None
+        report = progress or (bar.report if bar is not None else None)
+        start, self.last = time.perf_counter(), {"embedding_s": 0.0, "batches": 0, "threads": 0}
+        try:
+            while pending:
+                batch, owners = self.claim(list(pending), size)
+                for k in self.seen_held:  # try them last: a long list is then not scanned from its claimed head
+                    if pending.pop(k, False) is None:
+                        pending[k] = None
+                if batch:
+                    base = total - len(pending)
+
+                    def step(done: int, _n: int, base: int = base) -> None:
+                        if report is not None:
+                            report(base + done, total)
+
+                    at = time.perf_counter()
+                    found.update(self._embed_claimed(batch, text_of, encode, owners, step))
+                    self.last["embedding_s"] += time.perf_counter() - at
+                    self.last["batches"] += 1
+                    for k in batch:
+                        pending.pop(k, None)
+                got = self.get(list(pending))  # what the others stored meanwhile
+                found.update(got)
+                for k in got:
+                    pending.pop(k)
+                if report is not None:
+                    report(total - len(pending), total)
+                if pending and not batch:
+                    time.sleep(POLL_SECONDS)  # the rest is claimed by processes embedding it now
+        finally:
+            if bar is not None:
+                bar.close()
+        self.last["other_s"] = time.perf_counter() - start - self.last["embedding_s"]
+        self.last = {k: round(v, 3) for k, v in self.last.items()}
         return found
+
+    def _embed_claimed(self, batch: list[str], text_of, encode, owners: int,
+                       progress: Callable[[int, int], None]) -> dict[str, np.ndarray]:
+        """Embed and store a claimed batch (texts another process stored since are only read)."""
+        out = self.get(batch)
+        if out:
+            self.release(list(out))
+        todo = [k for k in batch if k not in out]
+        if not todo:
+            return out
+        threads = _threads(owners, self._threads_used)
+        self._threads_used = threads
+        self.last["threads"] = max(self.last.get("threads", 0), threads)
+        renewed = time.monotonic()
+
+        def beat(done: int, total: int) -> None:
+            nonlocal renewed
+            if time.monotonic() - renewed > self.claim_seconds / 3:
+                self.renew(todo)
+                renewed = time.monotonic()
+            progress(done, total)
+
+        vectors = np.asarray(encode([text_of(k) for k in todo], threads=threads, progress=beat), np.float32)
+        self.store_claimed(todo, vectors)
+        self.embedded += len(todo)
+        out.update(zip(todo, vectors, strict=True))
+        return out
+
+
+class _bar:
+    """A tqdm bar on stderr fed by (done, total) reports."""
+
+    def __init__(self, total: int):
+        from tqdm import tqdm
+
+        self._tqdm = tqdm(total=total, desc="embedding", unit="listing", file=sys.stderr, leave=False)
+
+    def report(self, done: int, _total: int) -> None:
+        self._tqdm.update(done - self._tqdm.n)
+
+    def close(self) -> None:
+        self._tqdm.close()

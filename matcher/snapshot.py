@@ -304,6 +304,10 @@ class Snapshot:
         snap.domains_inferred = merge(self.domains_inferred, np.zeros(len(part), dtype=bool))
         snap.support_types = merge(self.support_types, part.curated_support_types)
         snap.support_types_inferred = merge(self.support_types_inferred, np.zeros(len(part), dtype=bool))
+        if (not fresh and self._venue_tree is not None and np.array_equal(snap.venue_rows, self.venue_rows)
+                and np.array_equal(snap.lat[new_pos], self.lat[new_pos], equal_nan=True)
+                and np.array_equal(snap.lon[new_pos], self.lon[new_pos], equal_nan=True)):
+            snap._venue_tree = self._venue_tree  # the same venues at the same places: the same tree
         return snap, new_pos
 
     def _index(self) -> None:

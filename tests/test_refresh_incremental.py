@@ -34,7 +34,7 @@ def directory() -> list:
     return out
 
 
-def edit_at_random(store: Store, rng: np.random.Generator, round_: int) -> None:
+def edit_at_random(store: Store, rng: np.random.Generator, round_: int, add: bool = True) -> None:
     stored = store.list()
     for k in rng.choice(len(stored), size=6, replace=False):
         s = stored[int(k)]
@@ -50,6 +50,8 @@ def edit_at_random(store: Store, rng: np.random.Generator, round_: int) -> None:
             new = s.resource.model_copy(update={"domains": [] if s.resource.domains else ["money"],
                                                 "languages": ["en", "so"] if round_ % 2 else ["en"]})
             store.update(new, s.version, actor="t")
+    if not add:
+        return
     # new listings whose ids fall between existing ones, one in a language not seen before
     store.import_resources([listing(f"L{round_:02d}5", name=f"New {WORDS[round_ % len(WORDS)]} club",
                                     languages=["ro"], domains=[]),
@@ -99,5 +101,42 @@ def test_refreshed_after_random_edits_equals_fresh(db_url, tmp_path, embedder, m
             finally:
                 fresh.close()
         assert rec.refresh() is False
+    finally:
+        rec.close()
+
+
+@pytest.mark.parametrize("background", [False, True])
+def test_refreshed_after_edits_adding_no_listing_equals_fresh(db_url, tmp_path, embedder, monkeypatch,  # noqa: F811
+                                                               background):
+    """Without a new listing every row stays where it was: a refresh patches the previous labels, the
+    stale lexicon's rows and keeps the venue tree when no venue moved; the result must not differ."""
+    if background:
+        monkeypatch.setattr(recommender_module, "BACKGROUND_MIN", 0)
+        monkeypatch.setattr(recommender_module, "FETCH_MIN", 0)
+        monkeypatch.setattr(index_module, "CACHE_MAX_LISTINGS", 0)
+    with Store(db_url) as store:
+        store.import_resources(directory(), actor="t")
+    rec = Recommender.open(db_url, index_dir=tmp_path / "live", embedder=embedder, gazetteer=GAZETTEER)
+    rng = np.random.default_rng(11)
+    try:
+        for round_ in range(4):
+            before = rec._prepared
+            edit_at_random(rec.store, rng, round_, add=False)
+            assert rec.refresh() is True
+            assert len(rec._prepared.snapshot) == len(before.snapshot)
+            if not background and round_ == 0:  # (a background refit replaces what is prepared)
+                rec.recommend(PROFILES[0])
+            rec.wait()
+            fresh = Recommender.open(db_url, index_dir=tmp_path / f"fresh{round_}", embedder=embedder,
+                                     gazetteer=GAZETTEER)
+            try:
+                same_state(rec, fresh)
+                np.testing.assert_array_equal(rec._prepared.labels >= 0, fresh._prepared.labels >= 0)
+                live = rec._prepared.row_of_label >= 0
+                assert live.sum() == (rec._prepared.labels >= 0).sum()
+                rows = rec._prepared.row_of_label[live]
+                np.testing.assert_array_equal(rec._prepared.labels[rows], np.flatnonzero(live))
+            finally:
+                fresh.close()
     finally:
         rec.close()

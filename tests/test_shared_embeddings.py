@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from directory.store import Store
 from matcher import domains, support_types
@@ -21,15 +22,21 @@ ROOT = Path(__file__).resolve().parent.parent
 DESCRIPTIONS = {text_hash(t) for t in [*domains.DOMAIN_DESCRIPTIONS.values(), *support_types.type_descriptions()]}
 
 
-def test_processes_refreshing_at_once_embed_each_change_once(db_url):
-    """bench/refresh.py, small: 3 OS processes, 25 changed listings among 300."""
+@pytest.mark.parametrize("background", [False, True])
+def test_processes_refreshing_at_once_embed_each_change_once(db_url, background):
+    """bench/refresh.py, small: 3 OS processes, 100 changed listings among 300 (several claimed batches);
+    then a fresh open of the folder all three saved at once loads it as it is, nothing rebuilt. With
+    `background`, the saves are those a large directory leaves to a thread after the swap."""
+    extra = ["--background-min", "0"] if background else []
     done = subprocess.run([sys.executable, str(ROOT / "bench" / "refresh.py"), "--db", db_url, "--processes", "3",
-                           "--changes", "25", "--listings", "300", "--json", "--timeout", "240"],
-                          capture_output=True, text=True, timeout=400, cwd=ROOT)
+                           "--changes", "100", "--listings", "300", "--json", "--timeout", "240", "--fresh-open",
+                           *extra], capture_output=True, text=True, timeout=400, cwd=ROOT)
     assert done.returncode == 0, done.stdout + done.stderr[-3000:]
     figures = json.loads(done.stdout.strip().splitlines()[-1])
-    assert figures["embedded_total"] == figures["new_vectors_in_table"] == 25
+    assert figures["embedded_total"] == sum(figures["embedded_per_process"]) == figures["new_vectors_in_table"] == 100
     assert figures["all_up_to_date"] and figures["query_failures"] == 0 and figures["saved_index_missing"] == 0
+    assert figures["claims_left"] == 0
+    assert figures["fresh_open"]["loaded_current"], figures["fresh_open"]
 
 
 def test_a_second_recommender_reads_vectors_the_first_stored(db_url, tmp_path, embedder):  # noqa: F811
