@@ -15,7 +15,7 @@ import dataclasses
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,12 +28,13 @@ from directory.records import DOMAINS, Resource
 from directory.store import Store
 from directory.support_types import SUPPORT_TYPE_KEYS
 
-from . import conditions, constraints, domains, filters, ranking, reasons, support_types
+from . import conditions, constraints, domains, filters, group_signals, ranking, reasons, support_types
 from .embedder import Embedder, load_embedder
 from .geo import Gazetteer, default_gazetteer, haversine_km, location_query, resolve_location
 from .index import IndexUpdate, ListingIndex, index_dir_for
 from .prepared import open_snapshot, save_prepared
 from .profile import NeedsProfile, parse_profile
+from .results import NearMiss, Recommendations, Result  # re-exported: the answer types
 from .shared_vectors import SharedVectors
 from .snapshot import Snapshot, text_hash
 
@@ -41,9 +42,6 @@ NEAR_MISSES = 3
 # Above this many listings a refresh swaps the new snapshot in first and then, on a background
 # thread, refits the lexical index (~2.8 s for 100k texts on 2 shared cores) and saves the index.
 BACKGROUND_MIN = 20_000
-# Age limits that make a listing one for a group (`_for_group`): older people's services start at 50 to
-# 65, young people's end at 18 to 25; a limit of 18+ or 16+ is only an adult service.
-OLDER_FROM, YOUNG_TO = 50, 25
 # Above this many listings the snapshot keeps no record: the rows shown are read from the database
 # (one statement per query, a few ms) rather than held as JSON (~1 GB at 1M listings).
 FETCH_MIN = 50_000
@@ -54,58 +52,6 @@ EMPTY_QUERY = "Local community activities and support services."
 # numpy's BLAS workers, left spinning after a matrix product, slow the next query embedding by half
 # on 2 cores (bench/speed.py: p50 at 100k listings 45 ms → 24 ms with one BLAS thread during a match).
 _THREADS = ThreadpoolController()
-
-
-@dataclass
-class Result:
-    id: str
-    rank: int
-    score: float
-    name: str
-    distance_km: float | None
-    domains: list[str]
-    needs_met: list[str]
-    delivery: list[str]
-    reasons: list[str]
-    resource: Resource
-
-    def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "rank": self.rank, "score": self.score, "name": self.name,
-                "distance_km": self.distance_km, "domains": self.domains, "needs_met": self.needs_met,
-                "delivery": self.delivery, "reasons": self.reasons}
-
-
-@dataclass
-class NearMiss:
-    id: str
-    name: str
-    broken: str
-    detail: str
-    resource: Resource
-
-    def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "name": self.name, "broken": self.broken, "detail": self.detail}
-
-
-@dataclass
-class Recommendations:
-    profile_id: str | None
-    results: list[Result]
-    excluded: dict[str, int]
-    near_misses: list[NearMiss] = field(default_factory=list)
-    location: tuple[float, float] | None = None
-    # Rated needs (greatest first) that no result meets: nothing local fits them (contract section 5).
-    unmet_needs: list[str] = field(default_factory=list)
-    # The needs the results were chosen for, greatest first: rated, or read from the person's words.
-    needs: list[str] = field(default_factory=list)
-    # `excluded["reach"]` split by why (constraints.REACH_PARTS); extra detail, not in the contract's JSON.
-    reach_detail: dict[str, int] = field(default_factory=dict)
-
-    def to_json(self) -> dict[str, Any]:
-        """Exactly the JSON of contract section 5."""
-        return {"profile_id": self.profile_id, "results": [r.to_json() for r in self.results],
-                "unmet_needs": list(self.unmet_needs), "excluded": dict(self.excluded),
-                "near_misses": [m.to_json() for m in self.near_misses]}
 
 
 @dataclass(frozen=True)
@@ -584,33 +530,14 @@ class Recommender:
                                                                  ).astype(float),
                "not_support": self._not_support(snap, rows),
                "hub": vecs @ types.mean(axis=0),  # the mean of its cosines to every type's description
-               "own_language": self._own_language(snap, profile, rows),
-               "for_group": self._for_group(snap, profile, rows)}
+               "own_language": group_signals.own_language(snap, profile, rows),
+               "for_group": group_signals.for_group(snap, profile, rows)}
         if wanted.any():
             hits = offered[:, wanted]
             out["support_type"] = hits.sum(axis=1) / wanted.sum()
             out["type_any"] = hits.any(axis=1).astype(float)
             out["type_sim"] = (vecs @ types[wanted].T).max(axis=1)
         return out
-
-    @staticmethod
-    def _own_language(snap: Snapshot, profile: NeedsProfile, rows: np.ndarray) -> np.ndarray:
-        """1 when the listing is held in a language the person speaks other than English, the
-        directories' common language (contract section 4 only asks for one shared language)."""
-        cols = snap.language_columns([c for c in profile.languages if c != "en"])
-        if len(cols) == 0:
-            return np.zeros(len(rows))
-        return snap.language_matrix[rows][:, cols].any(axis=1).astype(float)
-
-    @staticmethod
-    def _for_group(snap: Snapshot, profile: NeedsProfile, rows: np.ndarray) -> np.ndarray:
-        """1 when the listing is only for the person's gender, or only for older (50+) or young
-        (25 and under) people and the person's age is known: the hard rules let only people of that
-        group reach it, so it is made for them (an older people's befriending scheme for a widow of 71)."""
-        group = snap.gender[rows] != 0
-        if profile.age is not None:
-            group |= (snap.min_age[rows] >= OLDER_FROM) | (snap.max_age[rows] <= YOUNG_TO)
-        return group.astype(float)
 
     def _not_support(self, snap: Snapshot, rows: np.ndarray) -> np.ndarray:
         """support_types.not_support of the rows' texts, remembered per row of this snapshot: a regex
