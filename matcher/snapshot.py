@@ -328,24 +328,24 @@ class Snapshot:
     def infer_domains(self, infer: Callable[[np.ndarray], np.ndarray], rows: np.ndarray | None = None) -> None:
         """Fill `domains` of rows without curator domains with `infer(rows) -> bool (len(rows), 8)`;
         of `rows` only when given (the rows a refresh changed)."""
-        missing = np.flatnonzero(~self.curated_domains.any(axis=1))
-        if rows is not None:
-            missing = np.intersect1d(missing, rows)
-        for start in range(0, len(missing), INFER_CHUNK):
-            part = missing[start:start + INFER_CHUNK]
-            self.domains[part] = infer(part)
-            self.domains_inferred[part] = True
+        self._fill(self.curated_domains, self.domains, self.domains_inferred, infer, rows)
 
     def infer_support_types(self, infer: Callable[[np.ndarray], np.ndarray], rows: np.ndarray | None = None) -> None:
         """Fill `support_types` of rows a curator left untagged with `infer(rows) -> bool (len(rows), T)`;
-        of `rows` only when given (the rows a refresh changed). The same rule as `infer_domains`."""
-        missing = np.flatnonzero(~self.curated_support_types.any(axis=1))
+        of `rows` only when given. The same rule as `infer_domains`."""
+        self._fill(self.curated_support_types, self.support_types, self.support_types_inferred, infer, rows)
+
+    @staticmethod
+    def _fill(curated: np.ndarray, values: np.ndarray, inferred: np.ndarray,
+              infer: Callable[[np.ndarray], np.ndarray], rows: np.ndarray | None) -> None:
+        # The curator's columns are authoritative: only rows they left blank are inferred, in chunks.
+        missing = np.flatnonzero(~curated.any(axis=1))
         if rows is not None:
             missing = np.intersect1d(missing, rows)
         for start in range(0, len(missing), INFER_CHUNK):
             part = missing[start:start + INFER_CHUNK]
-            self.support_types[part] = infer(part)
-            self.support_types_inferred[part] = True
+            values[part] = infer(part)
+            inferred[part] = True
 
     def language_columns(self, codes: Sequence[str]) -> np.ndarray:
         idx = {c: j for j, c in enumerate(self.language_codes)}

@@ -91,6 +91,20 @@ def running_app(db: Path, tmp_path: Path, script: str = "scripts/serve_warm.py")
         log.close()
 
 
+def need_chromium() -> None:
+    """The browser tests never skip: without Chromium they fail saying how to get it."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium), "
+                    "or run `make system-deps`, then run the tests again.")
+
+
+def screenshots(tmp_path: Path) -> Path:
+    """Where a test saves its screenshots: SIGNPOST_E2E_SHOTS keeps them to look at after the run."""
+    shots = Path(os.environ.get("SIGNPOST_E2E_SHOTS") or tmp_path / "screenshots")
+    shots.mkdir(parents=True, exist_ok=True)
+    return shots
+
+
 def shoot(page, path: Path, height: int = 2400) -> None:
     """Streamlit scrolls inside its own container, so a 'full page' shot is a tall window instead."""
     size = page.viewport_size
@@ -240,15 +254,11 @@ def phone_path(browser, server, shots: Path, expect) -> None:
 
 
 def test_link_worker_finds_support_and_takes_home_a_plan(server, tmp_path):
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium), "
-                    "or run `make system-deps`, then run the tests again.")
+    need_chromium()
     from playwright.sync_api import expect, sync_playwright
 
     expect.set_options(timeout=60_000)
-    # SIGNPOST_E2E_SHOTS keeps the screenshots somewhere to look at after the run.
-    shots = Path(os.environ.get("SIGNPOST_E2E_SHOTS") or tmp_path / "screenshots")
-    shots.mkdir(parents=True, exist_ok=True)
+    shots = screenshots(tmp_path)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         times = desktop_path(browser, server, shots, expect)
@@ -351,14 +361,11 @@ def directory_kinds(page, base: str, shots: Path, size: str, expect) -> None:
 
 
 def test_a_kind_of_support_in_find_support_and_gaps_by_kind_stay_on_this_machine(demo_server, tmp_path):
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium), "
-                    "or run `make system-deps`, then run the tests again.")
+    need_chromium()
     from playwright.sync_api import expect, sync_playwright
 
     expect.set_options(timeout=60_000)
-    shots = Path(os.environ.get("SIGNPOST_E2E_SHOTS") or tmp_path / "screenshots")
-    shots.mkdir(parents=True, exist_ok=True)
+    shots = screenshots(tmp_path)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         for size, viewport in SIZES.items():

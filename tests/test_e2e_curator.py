@@ -9,12 +9,17 @@ import re
 from pathlib import Path
 from urllib.parse import urlparse
 
-import pytest
-
 from directory.csv_io import to_csv_text
 from directory.store import Store
 
-from .test_e2e_browser import ARGS, CHROMIUM, server, shoot  # noqa: F401  (server: the fixture)
+from .test_e2e_browser import (
+    ARGS,
+    CHROMIUM,
+    need_chromium,
+    screenshots,
+    server,  # noqa: F401  (the fixture)
+    shoot,
+)
 
 LOCAL = {"127.0.0.1", "localhost"}
 SIZES = {"desktop": {"width": 1400, "height": 1000}, "phone": {"width": 390, "height": 844}}
@@ -68,14 +73,11 @@ def curator_import(page, base: str, shots: Path, size: str, csv_path: Path, phon
 
 
 def test_gp_preview_and_a_curators_import_with_a_diff_stay_on_this_machine(server, tmp_path):  # noqa: F811
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium), "
-                    "or run `make system-deps`, then run the tests again.")
+    need_chromium()
     from playwright.sync_api import expect, sync_playwright
 
     expect.set_options(timeout=90_000)  # the first search loads the model and builds the index
-    shots = tmp_path / "screenshots"
-    shots.mkdir()
+    shots = screenshots(tmp_path)
     db = tmp_path / "signpost.db"
     hosts: list[str] = []
     with sync_playwright() as pw:

@@ -24,7 +24,7 @@ from referrals.records import ONS4_QUESTIONS
 
 from .app_fixtures import ROOT, app_directory
 from .referral_fixtures import BUNDLE_PATH, FAMILY, PRACTICE, nhs_number
-from .test_e2e_browser import ARGS, CHROMIUM, choose, running_app, shoot
+from .test_e2e_browser import ARGS, CHROMIUM, choose, need_chromium, running_app, screenshots, shoot
 
 PASSWORDS = {"gail": "gp-password-1-Tern", "ann": "lw-password-1-Heron"}
 NOTE = "Private note: worried about her son"
@@ -92,15 +92,12 @@ def go(page, title: str) -> None:
 
 
 def test_the_referral_path_in_a_browser(server, tmp_path):
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium), "
-                    "or run `make system-deps`, then run the tests again.")
+    need_chromium()
     from playwright.sync_api import expect, sync_playwright
 
     url, db = server
     expect.set_options(timeout=90_000)  # the first search loads the model and builds the index
-    shots = tmp_path / "screenshots"
-    shots.mkdir()
+    shots = screenshots(tmp_path)
     requests: list[str] = []
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
