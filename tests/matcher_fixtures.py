@@ -80,6 +80,14 @@ def embedder():
     return load_embedder()
 
 
+def open_directory(tmp_path, embedder, listings, blend=None) -> Recommender:
+    """A recommender over `listings` in a new SQLite file under tmp_path, with the test gazetteer."""
+    db = str(tmp_path / "d.db")
+    with Store(db) as store:
+        store.import_resources(listings)
+    return Recommender.open(db, index_dir=tmp_path / "ix", embedder=embedder, gazetteer=GAZETTEER, blend=blend)
+
+
 def open_recommender(db: str, index_dir, embedder) -> Recommender:
     return Recommender.open(db, index_dir=index_dir, embedder=embedder, gazetteer=GAZETTEER)
 

@@ -8,20 +8,11 @@ from __future__ import annotations
 import numpy as np
 
 from directory.records import DOMAINS
-from directory.store import Store
 from directory.support_types import SUPPORT_TYPE_KEYS, get
 from matcher import domains, learned
 from matcher.ranking import Blend
-from matcher.recommender import Recommender
 
-from .matcher_fixtures import GAZETTEER, embedder, listing  # noqa: F401
-
-
-def open_directory(tmp_path, embedder, listings, blend=None) -> Recommender:  # noqa: F811
-    db = str(tmp_path / "d.db")
-    with Store(db) as store:
-        store.import_resources(listings)
-    return Recommender.open(db, index_dir=tmp_path / "ix", embedder=embedder, gazetteer=GAZETTEER, blend=blend)
+from .matcher_fixtures import GAZETTEER, embedder, listing, open_directory  # noqa: F401
 
 
 def test_the_domains_of_types_are_every_domain_each_type_serves():

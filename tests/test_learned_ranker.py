@@ -16,18 +16,10 @@ import pytest
 from directory.store import Store
 from matcher import learned
 from matcher.ranking import Blend
-from matcher.recommender import Recommender
 
-from .matcher_fixtures import GAZETTEER, embedder, listing  # noqa: F401
+from .matcher_fixtures import GAZETTEER, embedder, listing, open_directory  # noqa: F401
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def open_directory(tmp_path, embedder, listings, blend=None) -> Recommender:  # noqa: F811
-    db = str(tmp_path / "d.db")
-    with Store(db) as store:
-        store.import_resources(listings)
-    return Recommender.open(db, index_dir=tmp_path / "ix", embedder=embedder, gazetteer=GAZETTEER, blend=blend)
 
 
 def carers_directory():

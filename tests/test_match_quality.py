@@ -3,11 +3,10 @@ matched with the real model (behaviour, not figures; the figures are bench/quali
 
 from __future__ import annotations
 
-from directory.store import Store
 from matcher.profile import parse_profile
 from matcher.recommender import Recommender
 
-from .matcher_fixtures import GAZETTEER, embedder, listing  # noqa: F401
+from .matcher_fixtures import GAZETTEER, embedder, listing, open_directory  # noqa: F401
 from .reference import reference_first_broken
 
 GOVAN = (55.8617, -4.3086)
@@ -15,13 +14,6 @@ GOVAN = (55.8617, -4.3086)
 
 def near_govan(km_north: float, km_east: float = 0.0) -> tuple[float, float]:
     return GOVAN[0] + km_north / 111.195, GOVAN[1] + km_east / 62.5
-
-
-def open_directory(tmp_path, embedder, listings) -> Recommender:  # noqa: F811
-    db = str(tmp_path / "d.db")
-    with Store(db) as store:
-        store.import_resources(listings)
-    return Recommender.open(db, index_dir=tmp_path / "ix", embedder=embedder, gazetteer=GAZETTEER)
 
 
 def ranked(rec: Recommender, profile: dict) -> list[str]:
