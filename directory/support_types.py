@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import welsh
+
 # The HSDS taxonomy these keys are the codes of (`taxonomy_term.taxonomy`), after `signpost_domains`.
 SUPPORT_TYPE_TAXONOMY = "signpost_support_types"
 SUPPORT_TYPE_TAXONOMY_VERSION = "1"
@@ -54,7 +56,8 @@ RELATIONS = (r"(?:mum|mother|mam|maw|dad|father|husband|wife|partner|son|daughte
         r"grandad|grandpa|grandma|grandmother|grandfather|nan|nana|aunt|auntie|uncle|friend|neighbour|"
         r"parents?|child|children|kids?|wean|boy|girl|fiancée?|other half)")
 # The vocabulary itself is data a curator can read and correct: directory/data/support_types.json, one
-# object a type ("{RELATIONS}" in a pattern stands for the pattern above).
+# object a type ("{RELATIONS}" in a pattern stands for the pattern above). A type's listing terms are its
+# English ones and then its Welsh ones (directory/data/welsh_terms.json, with their mutated forms).
 VOCABULARY_JSON = Path(__file__).resolve().parent / "data" / "support_types.json"
 
 
@@ -63,7 +66,7 @@ def _load(path: Path = VOCABULARY_JSON) -> tuple[SupportType, ...]:
         return tuple(x.replace("{RELATIONS}", RELATIONS) for x in items)
 
     return tuple(SupportType(t["key"], t["label"], t["description"], tuple(t["domains"]), t["source"],
-                             terms(t["listing_terms"]), terms(t["person_terms"]))
+                             terms(t["listing_terms"]) + welsh.TYPE_TERMS.get(t["key"], ()), terms(t["person_terms"]))
                  for t in json.loads(path.read_text(encoding="utf-8")))
 
 
@@ -78,6 +81,39 @@ NOT_SUPPORT_TERMS: tuple[str, ...] = (
     r"masterclass", r"private fees",
 )
 KEPT_WHEN_NOT_SUPPORT: tuple[str, ...] = ("employability", "adult_learning", "volunteering")
+
+# A term of a type for a particular group (carers, women, refugees, people with a condition) names the
+# listing's audience only when it defines who the listing is for ("a group for carers", "if you care
+# for someone"), not when it only welcomes them or gives them a concession ("carers ride free",
+# "partners and carers welcome too", "free for asylum seekers", "dementia-friendly", "no alcohol
+# needed"): matcher/support_types.py drops such a match. MENTION_AFTER is matched right after the
+# term, after any "and" list it ends ("carers and partners welcome"); MENTION_BEFORE right before it.
+MENTION_AFTER: tuple[str, ...] = (
+    r"(?:\s+(?:folk|people|members|friends|too|also))?\s+(?:are\s+|is\s+)?"
+    r"(?:(?:also|very|always|most|more than|especially|warmly|all|equally|more)\s+)*welcome\b"
+    r"(?![\s-]+(?:drop-in|centre|center|cafe|café|hub|group|project|service|pack|network|point|space|club|lunch|"
+    r"meal|team|event|day|evening|morning)s?\b)",  # "Refugee Welcome Drop-in" is a name
+    r"\s+(?:can\s+|may\s+)?(?:ride|go|travel|get\s+in|come|swim|attend|enter|eat|play|stay|join|are\s+admitted)"
+    r"\s+(?:for\s+)?(?:free|half[- ]price|at\s+half\s+price)\b",
+    r"[\s-]+(?:free(?:\s+of\s+charge)?|half[- ]price)\b(?!\s*(?:support|advice|help|group|sessions?|service|course|"
+    r"counselling|training|breaks?|line|information|checks?|drop-in|cafe|café|club)\b)",
+    r"\s+(?:can\s+|may\s+|are\s+welcome\s+to\s+|are\s+invited\s+to\s+|are\s+able\s+to\s+)?"
+    r"(?:come|join(?:\s+in)?|attend|stay|take\s+part|go)\s+(?:too|along\s+too|as\s+well)\b",
+    r"\s+(?:can|may)\s+(?:also\s+)?accompany\b",
+    r"\s+accompanying\b",
+    r"[\s-]+friendly\b",
+) + welsh.MENTION_AFTER
+MENTION_BEFORE: tuple[str, ...] = (
+    r"\b(?:bring|brings|bringing)\s+(?:along\s+)?(?:your|a|an|their|his|her)\s+(?:own\s+|personal\s+)?$",
+    r"\baccompanied\s+by\s+(?:a|an|your|their|his|her)\s+$",
+    r"\b(?:accompanying|escorting|essential)\s+$",
+    r"\b(?:free|no\s+charge|discounts?|concessions?|half[- ]price|reduced\s+(?:price|rate|fee)s?|"
+    r"free\s+(?:entry|admission|places?|tickets?|travel|rides?|parking))\s+(?:for|to)\s+"
+    r"(?:an?\s+|one\s+|accompanying\s+|essential\s+|all\s+)?$",
+    r"\b(?:no|without|free\s+from)\s+(?:[\w-]+\s+(?:or|and)\s+)?$",
+    r"\b(?:all|everyone|everybody)\s+(?:is\s+|are\s+)?welcome,?\s+(?:including|incl\.?|and|as\s+are)\s+"
+    r"(?:[\w'’-]+\s+){0,2}?(?:(?:and|&|or)\s+)?$",
+) + welsh.MENTION_BEFORE
 
 SUPPORT_TYPE_KEYS: tuple[str, ...] = tuple(t.key for t in SUPPORT_TYPES)
 _BY_KEY: dict[str, SupportType] = {t.key: t for t in SUPPORT_TYPES}

@@ -14,6 +14,7 @@ import numpy as np
 
 from directory.records import DOMAINS
 from directory.support_types import SUPPORT_TYPES
+from directory.welsh import DOMAIN_TERMS as WELSH_TERMS
 
 # What each domain covers, in the words listings and people use (contract section 1, widened).
 DOMAIN_DESCRIPTIONS: dict[str, str] = {
@@ -52,7 +53,10 @@ KEYWORDS: dict[str, str] = {
     "mental_wellbeing": r"mental|mood|depress|anxi|stress|grief|bereave|confidence|mindful|counsel|"
                         r"wellbeing|well-being|talking therap",
 }
-_KEYWORD_RES = {d: re.compile(rf"\b(?:{p})", re.IGNORECASE) for d, p in KEYWORDS.items()}
+# With the Welsh words for each domain (directory/data/welsh_terms.json, every mutated form): the English
+# model cannot read a Welsh-only listing, so its words are the only evidence of what it serves.
+_KEYWORD_RES = {d: re.compile(rf"\b(?:{'|'.join((p, *WELSH_TERMS.get(d, ())))})", re.IGNORECASE)
+                for d, p in KEYWORDS.items()}
 
 # Cosine similarity to a domain description above which the domain is inferred. 0.40: best F1
 # (0.700; precision 0.675, recall 0.728) of inferred against curator domains over the 261

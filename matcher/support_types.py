@@ -20,6 +20,8 @@ import numpy as np
 from directory.languages import language_name
 from directory.support_types import (
     KEPT_WHEN_NOT_SUPPORT,
+    MENTION_AFTER,
+    MENTION_BEFORE,
     NOT_SUPPORT_TERMS,
     RELATIONS,
     SUPPORT_TYPE_KEYS,
@@ -37,6 +39,19 @@ SIMILARITY_THRESHOLD = 0.55
 MAX_EVIDENCE_CHARS = 120
 
 _FLAGS = re.IGNORECASE
+
+# Types offered to a particular group of people: a condition, a circumstance (caring, bereavement,
+# recovery, seeking asylum), a gender, an identity, a culture or a language to learn. A careful link
+# worker sends a person to one only when they belong to it ("a COPD group for someone without COPD"
+# is a hard negative in every labelled directory's instructions), whatever words it shares with them;
+# so such a type is read only from words that define the audience (`is_mention`).
+AUDIENCE_TYPES = frozenset({
+    "mens_groups", "womens_groups", "cultural_groups", "lgbt_groups", "parent_groups", "carers_support",
+    "bereavement", "recovery_support", "esol", "refugee_support", "lung_health", "heart_health",
+    "stroke_support", "diabetes_support", "pain_support", "cancer_support", "dementia_memory",
+})
+# Characters read on each side of an audience term for the words that make it a mere mention.
+MENTION_WINDOW = 80
 
 
 def _compile(fragments: Sequence[str], flags: int = _FLAGS) -> re.Pattern[str]:
@@ -65,6 +80,29 @@ _PERSON_RES: dict[str, re.Pattern[str]] = _Patterns({t.key: t.person_terms for t
 # (7.4 s → 4.1 s for 10k listings on one core); the fragments are written in lower case (tested).
 _LISTING_RES_LOWER: dict[str, re.Pattern[str]] = _Patterns({t.key: t.listing_terms for t in SUPPORT_TYPES}, 0)
 _NOT_SUPPORT: dict[str, re.Pattern[str]] = _Patterns({"": NOT_SUPPORT_TERMS})
+# After an audience term: the rest of its word ("LGBTQ+"), any "and" list it ends ("carers and partners",
+# "trans and non-binary folk"; not a comma: "in Mandarin, English speakers welcome" welcomes others),
+# then a welcome or a concession (directory.support_types.MENTION_AFTER).
+_LIST = (r"[\w+'’]*(?:\s*(?:&|/|\band\b|\bor\b)\s*(?:their\s+|your\s+|other\s+)?[\w'’-]+"
+         r"(?:\s+(?!welcome\b|free\b)[\w'’-]+)?)*")
+_MENTION_AFTER = re.compile(_LIST + "(?:" + "|".join(f"(?:{f})" for f in MENTION_AFTER) + ")", _FLAGS)
+_MENTION_BEFORE = re.compile("(?:" + "|".join(f"(?:{f})" for f in MENTION_BEFORE) + ")", _FLAGS)
+
+
+def is_mention(text: str, match: re.Match[str]) -> bool:
+    """True when an audience term (`match` in `text`) only welcomes its group or gives it a concession
+    ("Carers ride free", "Partners & carers welcome too", "free for asylum seekers"): a listing that
+    says so is open to that group, not made for it."""
+    after = text[match.end():match.end() + MENTION_WINDOW]
+    before = text[max(0, match.start() - MENTION_WINDOW):match.start()]
+    return _MENTION_AFTER.match(after) is not None or _MENTION_BEFORE.search(before) is not None
+
+
+def defining_matches(key: str, text: str, pattern: re.Pattern[str] | None = None) -> list[re.Match[str]]:
+    """The matches of a type's listing rule (`pattern`, default its case-blind one) in `text` that
+    show the listing offers the type: all of them, less the mere mentions for an audience type."""
+    found = list((pattern or _LISTING_RES[key]).finditer(text))
+    return [m for m in found if not is_mention(text, m)] if key in AUDIENCE_TYPES and found else found
 _DROPPED_WHEN_NOT_SUPPORT = np.array([k not in KEPT_WHEN_NOT_SUPPORT for k in SUPPORT_TYPE_KEYS])
 
 
@@ -87,7 +125,10 @@ def keyword_listing_types(texts: Sequence[str]) -> np.ndarray:
     rows = np.zeros((len(lowered), len(SUPPORT_TYPE_KEYS)), dtype=bool)
     for j, key in enumerate(SUPPORT_TYPE_KEYS):
         rx = _LISTING_RES_LOWER[key]
-        rows[:, j] = [rx.search(t) is not None for t in lowered]
+        if key in AUDIENCE_TYPES:  # the mention check runs only on texts the rule fires on
+            rows[:, j] = [rx.search(t) is not None and bool(defining_matches(key, t, rx)) for t in lowered]
+        else:
+            rows[:, j] = [rx.search(t) is not None for t in lowered]
     return rows[[distinct[t.lower()] for t in texts]] if len(texts) else rows
 
 
@@ -196,15 +237,6 @@ def types_from_profile(profile) -> dict[str, Evidence]:
 
 
 # ---- ranking: a type for a particular group fits only its members --------------------------------
-# Types offered to a particular group of people: a condition, a circumstance (caring, bereavement,
-# recovery, seeking asylum), a gender, an identity, a culture or a language to learn. A careful link
-# worker sends a person to one only when they belong to it ("a COPD group for someone without COPD"
-# is a hard negative in every labelled directory's instructions), whatever words it shares with them.
-AUDIENCE_TYPES = frozenset({
-    "mens_groups", "womens_groups", "cultural_groups", "lgbt_groups", "parent_groups", "carers_support",
-    "bereavement", "recovery_support", "esol", "refugee_support", "lung_health", "heart_health",
-    "stroke_support", "diabetes_support", "pain_support", "cancer_support", "dementia_memory",
-})
 _AUDIENCE = np.array([k in AUDIENCE_TYPES for k in SUPPORT_TYPE_KEYS])
 
 
@@ -240,10 +272,11 @@ def _around(text: str, pattern: re.Pattern[str], at: int) -> tuple[int, int]:
 
 def listing_evidence(type_key: str, listing_text: str) -> str | None:
     """The short span of a listing's text that shows it offers the type: the sentence holding the
-    first keyword of the type, narrowed to its clause when long; None when no keyword occurs."""
+    first keyword of the type, narrowed to its clause when long; None when no keyword occurs (or, for
+    an audience type, only mere mentions: `is_mention`)."""
     get(type_key)  # an unknown key is the caller's mistake: KeyError naming it
     text = listing_text or ""
-    matches = list(_LISTING_RES[type_key].finditer(text))
+    matches = defining_matches(type_key, text)
     if not matches:
         return None
     # a keyword in a sentence of its own (the description) says more than one in the name or tags
