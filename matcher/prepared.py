@@ -40,7 +40,7 @@ LEXICON = ("indptr", "indices", "data")
 # recommender.py too: how inferred domains and support types are combined (`Recommender._infer`) is there.
 _RULES = ("matcher/domains.py", "matcher/support_types.py", "matcher/lexical.py", "matcher/snapshot.py",
           "matcher/prepared.py", "matcher/recommender.py", "directory/support_types.py",
-          "directory/data/support_types.json")
+          "directory/data/support_types.json", "directory/welsh.py", "directory/data/welsh_terms.json")
 _ROOT = Path(__file__).resolve().parent.parent
 
 

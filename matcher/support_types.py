@@ -41,14 +41,15 @@ MAX_EVIDENCE_CHARS = 120
 _FLAGS = re.IGNORECASE
 
 # Types offered to a particular group of people: a condition, a circumstance (caring, bereavement,
-# recovery, seeking asylum), a gender, an identity, a culture or a language to learn. A careful link
+# recovery, seeking asylum, military service), a gender, an identity, a culture or a language to learn. A careful link
 # worker sends a person to one only when they belong to it ("a COPD group for someone without COPD"
 # is a hard negative in every labelled directory's instructions), whatever words it shares with them;
 # so such a type is read only from words that define the audience (`is_mention`).
 AUDIENCE_TYPES = frozenset({
     "mens_groups", "womens_groups", "cultural_groups", "lgbt_groups", "parent_groups", "carers_support",
     "bereavement", "recovery_support", "esol", "refugee_support", "lung_health", "heart_health",
-    "stroke_support", "diabetes_support", "pain_support", "cancer_support", "dementia_memory",
+    "stroke_support", "diabetes_support", "pain_support", "cancer_support", "dementia_memory", "condition_groups",
+    "veterans",
 })
 # Characters read on each side of an audience term for the words that make it a mere mention.
 MENTION_WINDOW = 80
