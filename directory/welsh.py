@@ -29,7 +29,7 @@ _ASPIRATE = {"p": "ph", "t": "th", "c": "ch"}
 # Radicals that never mutate: their first letters are already a mutated sound or a fixed one.
 _FIXED = ("ch", "ph", "th", "dd", "ff", "ng")
 _VOWELS = "aeiouwyâêîôûŵŷ"
-_GUARD = re.compile(r"\(\?<!(?:[^()]|\([^()]*\))*\)")
+_GUARD = re.compile(r"(?:\(\?<!(?:[^()]|\([^()]*\))*\))+")
 
 
 def forms(term: str) -> list[str]:

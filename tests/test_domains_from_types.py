@@ -67,3 +67,30 @@ def test_a_listing_only_for_the_persons_age_group_or_gender_is_told_apart(tmp_pa
         woman = [r.id for r in rec.recommend({**PERSON, "age": 30, "gender": "female"}, top_k=3).results]
     assert older[0] == "OLD" and older[-1] == "ALL"  # an 18+ limit is only an adult service
     assert woman[0] == "WOM" and "OLD" not in woman
+
+
+# ---- Welsh: the English model cannot read it, its words are the evidence --------------------------
+WELSH_LINE = "Llinell ffôn am ddim i siarad am eich iechyd meddwl, straen neu unigrwydd gyda gwirfoddolwr."
+
+
+def test_welsh_words_and_their_mutations_name_the_domains_a_listing_serves():
+    line, walk, money, english = domains.keyword_domains([
+        WELSH_LINE, "Taith gerdded bob bore Gwener.", "Cyngor am ddim ar fudd-daliadau a dyledion.",
+        "Tai Chi for beginners in the park."])
+    named = lambda row: {d for j, d in enumerate(DOMAINS) if row[j]}  # noqa: E731
+    assert {"mental_wellbeing", "social_relationships"} <= named(line)
+    assert "lifestyle" in named(walk)  # "gerdded": the soft mutation of "cerdded"
+    assert named(money) == {"money"}  # "fudd-daliadau" (budd-daliadau), "dyledion"
+    assert "living_conditions" not in named(english)  # "tai" (houses) is not "Tai Chi"
+
+
+def test_a_welsh_only_listing_is_offered_for_the_need_its_words_name(tmp_path, embedder):  # noqa: F811
+    rooms = [listing("CY", name="Llinell Les", description=WELSH_LINE, domains=[], languages=["cy"],
+                     delivery=["phone"], latitude=None, longitude=None),
+             listing("EN", name="Tea Dance", description="Ballroom dancing and tea every Friday afternoon.",
+                     domains=[], languages=["en"])]
+    with open_directory(tmp_path, embedder, rooms) as rec:
+        got = rec.listing_domains()
+        offered = [r.id for r in rec.recommend({**PERSON, "languages": ["cy", "en"]}, top_k=2).results]
+    assert got["CY"][1] and {"social_relationships", "mental_wellbeing"} <= set(got["CY"][0])
+    assert "CY" in offered

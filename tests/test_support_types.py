@@ -259,3 +259,88 @@ def test_a_gender_group_is_for_a_person_of_that_gender_whatever_they_said():
     assert st.audience_mismatch(women, st.member_of(said, SimpleNamespace(gender="male")))[0]
     assert st.member_of(said, SimpleNamespace(gender="female")) is not said  # the person's types are not changed
     assert not said.any()
+
+
+# ---- an audience is read from the words that define it, not from a welcome ----------------------
+def keyword_keys(texts: list[str]) -> list[set[str]]:
+    return [set(st.keys_of(r)) for r in st.keyword_listing_types(texts)]
+
+
+def test_an_audience_type_is_read_from_words_that_define_it_not_from_a_welcome_or_concession():
+    welcomed = [
+        "Inclusive Cycling. Adapted bikes and trikes for disabled riders on the flat seafront path. Carers ride free.",
+        "Breathe Easy Group. For people living with COPD. Partners & carers welcome too. Lift to the first floor.",
+        "Riverside Bowls Club. Friendly bowls every Tuesday; carers go free and can come too.",
+        "Town Museum. Free entry for accompanying carers. Bring your carer along.",
+        "Women's Swim. Women-only session, £2.50, free for asylum seekers with a letter.",
+        "Board Games Night. Games, quiz and chat, no alcohol needed. LGBTQ+ friendly.",
+        "Welfare Rights. Help to claim PIP, Attendance Allowance and Carer's Allowance.",
+    ]
+    cycling, lung, bowls, museum, swim, games, rights = keyword_keys(welcomed)
+    assert "carers_support" not in cycling | lung | bowls | museum | rights
+    assert "lung_health" in lung  # the group's own audience is still read
+    assert "refugee_support" not in swim and "womens_groups" in swim
+    assert not {"recovery_support", "lgbt_groups"} & games
+    defining = [
+        "Carers' Centre. Information, advice and breaks for unpaid carers.",
+        "Monthly Cafe. If you care for someone, come and meet others who understand.",
+        "Memory Cafe. For people living with dementia and their carers.",
+        "Sanctuary Drop-in. Advice and a warm meal for refugees and people seeking asylum.",
+        "Rainbow Social. A monthly social for LGBTQ+ people over 50.",
+    ]
+    centre, cafe, memory, sanctuary, rainbow = keyword_keys(defining)
+    assert "carers_support" in centre & cafe & memory and "dementia_memory" in memory
+    assert "refugee_support" in sanctuary and "lgbt_groups" in rainbow
+    # the reason quotes the defining words, never the welcome
+    assert st.listing_evidence("carers_support", welcomed[1]) is None
+    assert st.listing_evidence("carers_support", "A group for carers. Carers welcome.") == "A group for carers"
+
+
+def test_a_mention_is_judged_for_each_occurrence_and_only_for_audience_types():
+    both = "Carers welcome. A monthly support group for carers to share tips."
+    assert "carers_support" in keyword_keys([both])[0]
+    # a type that is not for a particular group is read from any mention
+    assert "sport_fitness" in keyword_keys(["Swimming welcome. Swim free on Sundays."])[0]
+
+
+def test_groups_for_a_condition_or_sensory_loss_and_veterans_are_audiences():
+    texts = ["Parkinson's Support Group. Exercise, a speaker and a cuppa, first Thursday.",
+             "Sight Loss Social Club. Talking newspapers and technology tips for people living with sight loss.",
+             "Lip-reading Class. For people with hearing loss.",
+             "Veterans' Breakfast Club. A monthly breakfast for ex-service personnel."]
+    parkinsons, sight, lips, veterans = keyword_keys(texts)
+    assert "condition_groups" in parkinsons & sight & lips and "veterans" in veterans
+    offered = st.keyword_listing_types(texts)
+    nobody = np.zeros(len(SUPPORT_TYPE_KEYS), dtype=bool)
+    assert st.audience_mismatch(offered, nobody).all()  # for someone in none of these groups
+    found = st.types_from_person("I am going deaf, and I was in the army for 22 years.")
+    assert {"condition_groups", "veterans"} <= set(found)
+    deaf = np.zeros(len(SUPPORT_TYPE_KEYS), dtype=bool)
+    deaf[[SUPPORT_TYPE_KEYS.index(k) for k in found]] = True
+    assert not st.audience_mismatch(offered, deaf).any()
+
+
+# ---- Welsh ---------------------------------------------------------------------------------------
+def test_a_welsh_only_listing_offers_the_types_its_welsh_words_name():
+    line, walk, carers, welcome = keyword_keys([
+        "Llinell Les. Llinell ffôn am ddim i siarad am eich iechyd meddwl, straen neu unigrwydd.",
+        "Cerdded a Chlonc. Taith gerdded hamddenol bob bore Gwener, wedyn paned.",
+        "Grŵp Gofalwyr. Cymorth i ofalwyr sy'n gofalu am aelod o'r teulu.",
+        "Côr Cymunedol. Croeso i ofalwyr. Canu bob nos Fawrth.",
+    ])
+    assert {"listening_helplines", "mental_health_support"} <= line
+    assert "walking_groups" in walk  # the soft mutation of "cerdded"
+    assert "carers_support" in carers
+    assert "singing_music" in welcome and "carers_support" not in welcome  # "carers welcome" in Welsh
+
+
+def test_english_listings_read_the_same_beside_the_welsh_words():
+    tai_chi, thai, garden_shed = keyword_keys([
+        "Tai Chi for Beginners. Slow, gentle movement in the park.",
+        "Thai Cooking Club. Learn to cook Thai curries together.",
+        "Community Garden. Raised beds, a polytunnel and a kettle always on in the shed.",
+    ])
+    assert "yoga_tai_chi" in tai_chi and "housing_advice" not in tai_chi | thai
+    assert "healthy_eating" in thai
+    assert "mens_groups" not in garden_shed and "gardening" in garden_shed
+    assert "mens_groups" in keyword_keys(["The Shed. Woodwork and metalwork, tools provided."])[0]

@@ -184,3 +184,21 @@ def test_hsds_terms_from_other_publishers_are_read_when_a_type_derives_from_them
         vocab.from_hsds_terms(terms)  # a term of our own vocabulary must name one of our types
     # Recreation is broader than several of our types, so it names none of them
     assert vocab.from_hsds_terms(terms[:5]) == ["bereavement", "walking_groups", "befriending"]
+
+
+def test_welsh_terms_name_known_types_and_domains_and_take_their_mutated_forms():
+    from directory import welsh
+    from directory.records import DOMAINS
+
+    assert set(welsh.TYPE_TERMS) <= set(vocab.SUPPORT_TYPE_KEYS) and set(welsh.DOMAIN_TERMS) <= set(DOMAINS)
+    for fragment in (*[f for fs in welsh.TYPE_TERMS.values() for f in fs],
+                     *[f for fs in welsh.DOMAIN_TERMS.values() for f in fs]):
+        re.compile(fragment)
+        assert fragment == fragment.lower()
+    assert welsh.forms("cerdded") == ["cerdded", "gerdded", "ngherdded", "cherdded"]  # soft, nasal, aspirate
+    assert welsh.forms("gofalwyr") == ["gofalwyr", "ofalwyr", "ngofalwyr"]
+    assert welsh.forms("llesiant") == ["llesiant", "lesiant"] and welsh.forms("iechyd") == ["iechyd", "hiechyd"]
+    assert welsh.forms("=tai") == ["tai"] and welsh.forms("ffrindiau") == ["ffrindiau"]
+    assert welsh.forms("(?<!droed )cerdded")[1] == "(?<!droed )gerdded"
+    # the Welsh terms are part of a type's listing rules
+    assert any(f.startswith("ngofalw") for f in vocab.get("carers_support").listing_terms)
