@@ -68,3 +68,27 @@ TYPE_TERMS: dict[str, tuple[str, ...]] = {k: _expand(ts) for k, ts in _DATA["sup
 # Words around an audience term that only welcome people or give them a concession (matcher/support_types.py).
 MENTION_BEFORE: tuple[str, ...] = tuple(_DATA["mention_before"])
 MENTION_AFTER: tuple[str, ...] = tuple(_DATA["mention_after"])
+
+# A text is mostly Welsh when its Welsh function words ("yn", "gyda", "eich" ...) are at least
+# MOSTLY_WELSH_MIN and more than twice its English ones ("the", "and", "for" ...): then the English
+# embedding model cannot read it (matcher/domains.py trusts only its words). Measured on the Swansea
+# directory: Welsh-only listings have 4 to 14 Welsh and 0 to 2 English; bilingual ones fewer Welsh
+# than English.
+MOSTLY_WELSH_MIN = 3
+_WELSH_WORDS = frozenset(_DATA["function_words"]["welsh"])
+_ENGLISH_WORDS = frozenset(_DATA["function_words"]["english"]) - _WELSH_WORDS
+_TOKEN = re.compile(r"[\w'’]+")
+
+
+# Cheap first look: a text with none of these common words is not Welsh (most texts stop here).
+_ANY_WELSH = re.compile(r"\b(?:yn|yr|gyda|eich|neu|mae|ddim|bob|croeso|sy'n)\b", re.IGNORECASE)
+
+
+def mostly_welsh(text: str) -> bool:
+    """True for a text written mostly in Welsh (see MOSTLY_WELSH_MIN)."""
+    if _ANY_WELSH.search(text) is None:
+        return False
+    tokens = [t.replace("’", "'") for t in _TOKEN.findall(text.lower())]
+    welsh = sum(t in _WELSH_WORDS for t in tokens)
+    english = sum(t in _ENGLISH_WORDS for t in tokens)
+    return welsh >= MOSTLY_WELSH_MIN and welsh > 2 * english

@@ -3,7 +3,8 @@
 Three signals, any suffices: the listing's embedding is close to a short description of the
 domain (the same descriptions serve as per-need queries), a keyword rule fires on its text, or one
 of its support types serves the domain (`domains_of_types`; Recommender._infer adds these).
-A listing gets at least its MIN_INFERRED closest domains, so nothing is left unreachable by need.
+A listing gets at least its MIN_INFERRED closest domains, so nothing is left unreachable by need,
+unless its text is mostly Welsh, which the English model cannot read: then only its words count.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import numpy as np
 from directory.records import DOMAINS
 from directory.support_types import SUPPORT_TYPES
 from directory.welsh import DOMAIN_TERMS as WELSH_TERMS
+from directory.welsh import mostly_welsh
 
 # What each domain covers, in the words listings and people use (contract section 1, widened).
 DOMAIN_DESCRIPTIONS: dict[str, str] = {
@@ -40,7 +42,7 @@ DOMAIN_DESCRIPTIONS: dict[str, str] = {
 KEYWORDS: dict[str, str] = {
     "lifestyle": r"walk|exercise|fitness|more active|physical activity|sport|swim|dance|dancing|yoga|tai chi|cycling|cook|"
                  r"healthy eating|"
-                 r"weight|smok|alcohol|football|gym|garden",
+                 r"weight|smok|alcohol|football|gym(?:s|nasium|nastics)?\b|garden",  # not Welsh "Gymraeg"
     "self_care": r"self[- ]management|appointment|medication|health check|paperwork|forms?\b|prescription|"
                  r"look(?:ing)? after yourself",
     "managing_symptoms": r"breath|copd|lung|diabet|blood sugar|pain|arthritis|fatigue|mobility|"
@@ -79,16 +81,25 @@ def keyword_domains(texts: list[str]) -> np.ndarray:
 
 
 def infer_domains(vectors: np.ndarray, texts: list[str], domain_vectors: np.ndarray,
-                  threshold: float | None = None) -> np.ndarray:
+                  threshold: float | None = None, known: np.ndarray | None = None) -> np.ndarray:
     """bool (n, 8): domains each listing (its unit vector and its text) serves (threshold: default
-    SIMILARITY_THRESHOLD, read at call time so that bench/quality.py --lodo can vary it)."""
+    SIMILARITY_THRESHOLD, read at call time so that bench/quality.py --lodo can vary it).
+
+    A text written mostly in Welsh (directory.welsh.mostly_welsh) is one the English model cannot
+    read: its similarities are noise, so it serves only what its words name, or `known` (bool (n, 8):
+    domains its support types serve), and no closest domain is added: a listing is not offered for a
+    need nothing in its text supports (one whose words name none is offered only when no need is rated)."""
     threshold = SIMILARITY_THRESHOLD if threshold is None else threshold
     if len(texts) == 0:
         return np.zeros((0, len(DOMAINS)), dtype=bool)
     sims = vectors @ domain_vectors.T
-    out = (sims >= threshold) | keyword_domains(texts)
+    words = keyword_domains(texts)
+    out = (sims >= threshold) | words
     closest = np.argsort(-sims, axis=1, kind="stable")[:, :MIN_INFERRED]
     out[np.arange(len(texts))[:, None], closest] = True
+    welsh = np.array([mostly_welsh(t) for t in texts], dtype=bool)
+    if welsh.any():
+        out[welsh] = words[welsh] | (known[welsh] if known is not None else False)
     return out
 
 

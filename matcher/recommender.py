@@ -259,10 +259,11 @@ class Recommender:
             vecs = np.zeros((len(rows), self.embedder.dim), dtype=np.float32)
             has = labels[rows] >= 0
             vecs[has] = self.index.vectors[labels[rows][has]]
-            out = domains.infer_domains(vecs, [snapshot.texts[r] for r in rows], self.domain_vectors)
+            # what the listing's support types (curator's or inferred, filled first) serve, besides
+            of_types = domains.domains_of_types(snapshot.support_types[rows])
+            out = domains.infer_domains(vecs, [snapshot.texts[r] for r in rows], self.domain_vectors, known=of_types)
             out[~has] = domains.keyword_domains([snapshot.texts[r] for r in rows[~has]])
-            # and what the listing's support types (curator's or inferred, filled first) serve
-            return out | domains.domains_of_types(snapshot.support_types[rows])
+            return out | of_types
         return infer
 
     def _infer_types(self, snapshot: Snapshot, labels: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:

@@ -29,6 +29,7 @@ from directory.support_types import (
     SupportType,
     get,
 )
+from directory.welsh import mostly_welsh
 
 # Cosine similarity to a type's description above which a listing is taken to offer the type, besides
 # its keyword rules. 0.55: best F1 of keywords-or-similarity on the Bradford dev directory and on the
@@ -140,6 +141,8 @@ def infer_listing_types(vectors: np.ndarray, texts: Sequence[str], type_vectors:
     if len(texts) == 0:
         return np.zeros((0, len(SUPPORT_TYPE_KEYS)), dtype=bool)
     sims = np.asarray(vectors, dtype=np.float32) @ np.asarray(type_vectors, dtype=np.float32).T
+    # a text mostly in Welsh is read by its words only: the English model's similarities are noise there
+    sims[[mostly_welsh(t) for t in texts]] = -1.0
     out = (sims >= threshold) | keyword_listing_types(texts)
     out[np.ix_(not_support(texts), _DROPPED_WHEN_NOT_SUPPORT)] = False
     return out
