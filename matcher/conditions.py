@@ -8,6 +8,7 @@ listing's own word for it, never inventing one.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -70,9 +71,12 @@ def condition_clause(condition: str, text: str) -> str | None:
     return None
 
 
-def names_a_condition(conditions: list[str], texts: list[str]) -> np.ndarray:
-    """(len(texts),) 1.0 where the text names one of the person's conditions (in its own words), else 0."""
+def names_a_condition(conditions: list[str], texts: Sequence[str], rows: Sequence[int] | None = None) -> np.ndarray:
+    """1.0 where the text names one of the person's conditions (in its own words), else 0: over `texts`,
+    or over `texts[r]` for r in `rows` (a column of a large snapshot: only read when a condition is named)."""
+    n = len(texts) if rows is None else len(rows)
     wanted = [listing for person, listing in _COMPILED if any(person.search(c) for c in conditions)]
     if not wanted:
-        return np.zeros(len(texts))
-    return np.array([float(any(rx.search(t) for rx in wanted)) for t in texts])
+        return np.zeros(n)
+    chosen = texts if rows is None else (texts[r] for r in rows)
+    return np.array([float(any(rx.search(t) for rx in wanted)) for t in chosen])

@@ -434,22 +434,34 @@ class ListingIndex:
     # ---- search ----------------------------------------------------------------------------------
     def search(self, queries: np.ndarray, allowed: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Top-k labels by inner product among `allowed` labels only, per query: (scores, labels), -1 padded."""
-        queries = np.ascontiguousarray(np.atleast_2d(queries), dtype=np.float32)
         allowed = np.asarray(allowed, dtype=np.int64)
-        k = int(min(k, len(allowed)))
+        return self._search(queries, allowed, None, len(allowed), k)
+
+    def search_mask(self, queries: np.ndarray, mask: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """`search` among the labels where `mask` (bool, one per label) is True: at a million listings
+        the mask goes to FAISS as it is, where a list of labels is scattered into one first."""
+        return self._search(queries, None, mask, int(np.count_nonzero(mask)), k)
+
+    def _search(self, queries: np.ndarray, allowed: np.ndarray | None, bits: np.ndarray | None, count: int,
+                k: int) -> tuple[np.ndarray, np.ndarray]:
+        queries = np.ascontiguousarray(np.atleast_2d(queries), dtype=np.float32)
+        k = int(min(k, count))
         if k <= 0:
             return np.zeros((len(queries), 0), np.float32), np.zeros((len(queries), 0), np.int64)
-        if len(allowed) <= EXACT_SUBSET_MAX and self.kind != "flat":
+        if count <= EXACT_SUBSET_MAX and self.kind != "flat":
+            if allowed is None:
+                allowed = np.flatnonzero(bits)
             sims = queries @ self.vectors[allowed].T
             top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
             top_s = np.take_along_axis(sims, top, axis=1)
             order = np.argsort(-top_s, axis=1)
             return np.take_along_axis(top_s, order, axis=1), allowed[np.take_along_axis(top, order, axis=1)]
-        bits = np.zeros(len(self.ids), dtype=bool)
-        bits[allowed] = True
+        if bits is None:
+            bits = np.zeros(len(self.ids), dtype=bool)
+            bits[allowed] = True
         bitmap = np.packbits(bits, bitorder="little")
         selector = faiss.IDSelectorBitmap(bitmap)
-        fraction = len(allowed) / max(len(self.ids), 1)
+        fraction = count / max(len(self.ids), 1)
         if self.kind == "hnsw":
             ef = int(min(2048, max(HNSW_EF_SEARCH, 2 * k / max(fraction, 1e-6))))
             params = faiss.SearchParametersHNSW(sel=selector, efSearch=ef)

@@ -63,6 +63,18 @@ class _Prepared:
     lexicon: ranking.Lexicon | _StaleLexicon
     row_of_label: np.ndarray  # snapshot row of each index label, -1 for tombstones
 
+    def __post_init__(self) -> None:
+        # Made once per directory version, read by every match (each a pass over a million rows saved):
+        # rows with a vector; and per label, whether it is a live row and its domains as bits.
+        live = self.row_of_label >= 0
+        rows = np.where(live, self.row_of_label, 0)
+        bits = np.packbits(self.snapshot.domains, axis=1, bitorder="little")[:, 0] if len(self.snapshot) \
+            else np.zeros(0, dtype=np.uint8)
+        object.__setattr__(self, "indexed", self.labels >= 0)
+        object.__setattr__(self, "label_live", live)
+        object.__setattr__(self, "label_rows", rows)
+        object.__setattr__(self, "label_domain_bits", np.where(live, bits[rows] if len(bits) else 0, 0).astype(np.uint8))
+
 
 class _Clock:
     """Seconds between laps, by name; and the CPU seconds this thread spent in each ("<name>_cpu"),
@@ -295,8 +307,7 @@ class Recommender:
             lexicon = _StaleLexicon.of(previous, snapshot, changed)
         elif lexicon is None:
             lexicon = ranking.Lexicon(snapshot.texts)
-        if len(snapshot.venue_rows) >= constraints.TREE_MIN_VENUES:  # (a smaller one is never used)
-            snapshot.venue_tree  # noqa: B018 (built now, not by the first query after the swap)
+        snapshot.venue_xyz  # noqa: B018 (made now, not by the first query after the swap)
         prepared = _Prepared(snapshot, labels, lexicon, row_of_label)
         with self._lock:
             self._prepared = prepared
@@ -409,7 +420,7 @@ class Recommender:
             # Contract section 5: when no need is rated, the needs are read from the person's words.
             weights = ranking.need_weights_of(domains.needs_from_text(profile.goals, query[0], self.domain_vectors))
         serves = ranking.serves_a_need(snap.domains, weights)
-        eligible = elig.eligible & (state.labels >= 0) & serves if rated.any() else elig.eligible & (state.labels >= 0)
+        eligible = elig.eligible & state.indexed & serves if rated.any() else elig.eligible & state.indexed
         options = self._option_mask(snap, keyword, days, types)
         if options is not None:
             eligible &= options
@@ -423,7 +434,7 @@ class Recommender:
                                 weights, person_types) for rank, p in enumerate(picks)]
         near: list[NearMiss] = []
         if len(results) < top_k:
-            mask = elig.near_miss_mask() & (state.labels >= 0) & (serves if rated.any() else True)
+            mask = elig.near_miss_mask() & state.indexed & (serves if rated.any() else True)
             if options is not None:
                 mask &= options
             near = self._near_misses(state, profile, point, elig, mask, query, text, weights)
@@ -467,16 +478,18 @@ class Recommender:
                     needs: list[tuple[int, np.ndarray]] = ()) -> np.ndarray:
         """Rows among `mask` that the index finds nearest any of the queries; with `needs` (domain
         column, query) pairs, also the nearest rows that serve each need, so that a need any allowed
-        listing meets always has candidates (contract section 5: unmet needs are said, not missed)."""
-        allowed_rows = np.flatnonzero(mask)
-        if len(allowed_rows) <= self.blend.candidates:
-            return allowed_rows  # every allowed listing is a candidate
-        _, labels = self.index.search(queries, state.labels[allowed_rows], self.blend.candidates)
+        listing meets always has candidates (contract section 5: unmet needs are said, not missed).
+        Worked over labels, as masks: at a million listings, gathering the allowed rows' labels and
+        domains per need cost more than the searches."""
+        if np.count_nonzero(mask) <= self.blend.candidates:
+            return np.flatnonzero(mask)  # every allowed listing is a candidate
+        allowed = mask[state.label_rows] & state.label_live  # per label
+        _, labels = self.index.search_mask(queries, allowed, self.blend.candidates)
         found = [labels[labels >= 0]]
         for column, query in needs:
-            serving = allowed_rows[state.snapshot.domains[allowed_rows, column]]
-            if len(serving):
-                _, hits = self.index.search(query[None, :], state.labels[serving], NEED_CANDIDATES)
+            serving = allowed & ((state.label_domain_bits & np.uint8(1 << column)) != 0)
+            if serving.any():
+                _, hits = self.index.search_mask(query[None, :], serving, NEED_CANDIDATES)
                 found.append(hits[hits >= 0])
         return state.row_of_label[np.unique(np.concatenate(found))]
 
@@ -512,7 +525,7 @@ class Recommender:
             "per_need": per,
             "lexical": lex / lex.max() if lex.max() > 0 else lex,
             "coverage": ranking.coverage(snap.domains[rows], weights),
-            "condition": conditions.names_a_condition(profile.conditions, [snap.texts[r] for r in rows]),
+            "condition": conditions.names_a_condition(profile.conditions, snap.texts, rows.tolist()),
             "distance": ranking.nearness(dist, elig.in_person[rows], profile.max_distance_km, self.blend,
                                          point is not None),
         }

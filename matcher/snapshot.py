@@ -202,7 +202,7 @@ class Snapshot:
     support_types_inferred: np.ndarray  # bool (n,): row's support types came from inference
     row_of: dict[str, int] = field(default_factory=dict)
     venue_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    _venue_tree: object | None = None
+    _venue_xyz: np.ndarray | None = None
     # True for a snapshot loaded from `matcher.prepared`: its domains and support types are inferred already
     prepared: bool = False
 
@@ -304,10 +304,10 @@ class Snapshot:
         snap.domains_inferred = merge(self.domains_inferred, np.zeros(len(part), dtype=bool))
         snap.support_types = merge(self.support_types, part.curated_support_types)
         snap.support_types_inferred = merge(self.support_types_inferred, np.zeros(len(part), dtype=bool))
-        if (not fresh and self._venue_tree is not None and np.array_equal(snap.venue_rows, self.venue_rows)
+        if (not fresh and self._venue_xyz is not None and np.array_equal(snap.venue_rows, self.venue_rows)
                 and np.array_equal(snap.lat[new_pos], self.lat[new_pos], equal_nan=True)
                 and np.array_equal(snap.lon[new_pos], self.lon[new_pos], equal_nan=True)):
-            snap._venue_tree = self._venue_tree  # the same venues at the same places: the same tree
+            snap._venue_xyz = self._venue_xyz  # the same venues at the same places: the same points
         return snap, new_pos
 
     def _index(self) -> None:
@@ -316,14 +316,20 @@ class Snapshot:
         self.venue_rows = np.flatnonzero(venue)
 
     @property
-    def venue_tree(self):
-        """A haversine BallTree over the venues, built on first use (sklearn loads only then)."""
-        if self._venue_tree is None and len(self.venue_rows):
-            from sklearn.neighbors import BallTree
-
-            self._venue_tree = BallTree(np.column_stack([self.lat[self.venue_rows], self.lon[self.venue_rows]]),
-                                        metric="haversine")
-        return self._venue_tree
+    def venue_xyz(self) -> np.ndarray:
+        """float64 (n, 3): each venue as a point on the unit sphere, NaN for rows without a usable venue
+        (not in person, or no coordinates); made on first use. Two places are within central angle t
+        when the dot product of their points is at least cos(t): one matrix-vector product answers a
+        radius query over every row (constraints.near_mask), exact to a micrometre at a town's scale."""
+        if self._venue_xyz is None:
+            xyz = np.full((len(self), 3), np.nan)
+            rows = self.venue_rows
+            lat, lon = self.lat[rows].astype(np.float64), self.lon[rows].astype(np.float64)
+            xyz[rows, 0] = np.cos(lat) * np.cos(lon)
+            xyz[rows, 1] = np.cos(lat) * np.sin(lon)
+            xyz[rows, 2] = np.sin(lat)
+            self._venue_xyz = xyz
+        return self._venue_xyz
 
     def infer_domains(self, infer: Callable[[np.ndarray], np.ndarray], rows: np.ndarray | None = None) -> None:
         """Fill `domains` of rows without curator domains with `infer(rows) -> bool (len(rows), 8)`;

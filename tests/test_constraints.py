@@ -196,3 +196,27 @@ def test_no_python_loop_scales(benchmark_size=20000):
 def test_unknown_language_codes_are_just_unmatched(languages, eligible):
     snap = snap_of([listing("A")])
     assert bool(evaluate(snap, parse_profile({"languages": languages}), None).eligible[0]) is eligible
+
+
+def test_the_radius_test_agrees_with_the_haversine_everywhere():
+    """near_mask (dot products on the unit sphere) against the haversine distance, over the globe and
+    radii from 0 to half the earth: the same verdict except within a micrometre of the limit."""
+    from matcher.constraints import near_mask
+    from matcher.geo import haversine_km
+
+    rng = np.random.default_rng(3)
+    lats, lons = rng.uniform(-89.9, 89.9, 400), rng.uniform(-180, 180, 400)
+    near_home = [offset(i % 40) for i in range(100)]  # and a town's worth around one place
+    lats, lons = np.concatenate([lats, [p[0] for p in near_home]]), np.concatenate([lons, [p[1] for p in near_home]])
+    rs = [listing(f"G{i:03d}", latitude=float(a), longitude=float(o)) for i, (a, o) in enumerate(zip(lats, lons, strict=True))]
+    snap = snap_of(rs)
+    for point in [HOME, (0.0, 179.99), (-45.0, -120.0), (89.0, 10.0)]:
+        dist = haversine_km(point[0], point[1], lats, lons)
+        for km in [0.0, 0.3, 2.5, 10.0, 40.0, 900.0, 12_000.0, 25_000.0]:
+            got = near_mask(snap, point, km)
+            clear = np.abs(dist - km) > 1e-9
+            assert np.array_equal(got[clear], (dist <= km)[clear]), (point, km)
+    at_home = snap_of([listing("H", latitude=HOME[0], longitude=HOME[1])])
+    assert near_mask(at_home, HOME, 0.0).tolist() == [True]  # the person's own door is within any radius
+    phone_only = snap_of([listing("P", delivery=["phone"])])
+    assert near_mask(phone_only, HOME, 25_000.0).tolist() == [False]  # no venue is never near

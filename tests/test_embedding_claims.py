@@ -22,7 +22,7 @@ import sqlalchemy as sa
 
 from directory.store import Store
 from matcher.embedder import load_embedder
-from matcher.shared_vectors import SharedVectors, claims, embeddings
+from matcher.shared_vectors import SharedVectors, _cores, claims, embeddings
 
 ROOT = Path(__file__).resolve().parent.parent
 PROCESSES = 3
@@ -61,7 +61,7 @@ def test_processes_wanting_the_same_texts_embed_each_once_between_them(db_url):
     assert all(found == keys for _, _, found, _ in reports)  # every process has every vector
     per_process = [n for _, n, _, _ in reports]
     assert sum(per_process) == len(keys), per_process  # each text embedded once in total
-    assert sum(1 for n in per_process if n > 0) >= 2, per_process  # and the work was shared
+    assert sum(1 for n in per_process if n > 0) >= min(2, _cores()), per_process  # and the work was shared
     embedder = load_embedder()
     with Store(db_url) as store:
         shared = SharedVectors(store, embedder.name, embedder.dim)
@@ -164,3 +164,24 @@ def test_a_text_stored_while_its_claim_was_being_taken_is_read_not_embedded(db_u
         assert shared.claim_count() == 0
         with store.engine.connect() as conn:
             assert conn.execute(sa.select(sa.func.count()).select_from(embeddings)).scalar_one() == 3
+
+
+def test_no_more_embedders_at_once_than_this_host_has_cores(db_url):
+    """With every core of the host running a claimed batch, a further process claims nothing and reads
+    their vectors as they land; once a batch is stored, it may claim again."""
+    embedder = load_embedder()
+    text_of = _keys(TEXTS[:60])
+    keys = list(text_of)
+    with Store(db_url) as store:
+        rivals = [SharedVectors(store, embedder.name, embedder.dim) for _ in range(_cores())]
+        held = [rival.claim(keys[5 * i:5 * i + 5], 5)[0] for i, rival in enumerate(rivals)]
+        assert all(len(h) == 5 for h in held)
+        late = SharedVectors(store, embedder.name, embedder.dim)
+        assert late.claim(keys, 10)[0] == []  # every core busy: nothing claimed, though 50 texts are free
+        elsewhere = SharedVectors(store, embedder.name, embedder.dim)
+        elsewhere.owner = "another-host:1:abc"  # the cores of another host are its own
+        assert len(elsewhere.claim(keys[40:], 5)[0]) == 5
+        done = held[0]
+        rivals[0].store_claimed(done, embedder.encode([text_of[k] for k in done]))
+        got, _ = late.claim(keys, 10)
+        assert len(got) == 10 and not set(got) & {k for h in held[1:] for k in h}  # others' live claims kept

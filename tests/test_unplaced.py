@@ -113,13 +113,15 @@ def test_a_placed_listing_reactivates_as_before(tmp_path):
 
 
 # ---- the matcher -----------------------------------------------------------------------------------
-def test_the_snapshot_builds_its_venue_tree_from_finite_coordinates_only():
+def test_the_snapshot_places_only_venues_with_finite_coordinates():
     listings = [*small_directory(), unplaced()]
     snap = Snapshot.build(1, listings, [str(i) for i in range(len(listings))])
     row_ = snap.row_of["U1"]
     assert np.isnan(snap.lat[row_]) and row_ not in snap.venue_rows
     assert np.isfinite(snap.lat[snap.venue_rows]).all() and np.isfinite(snap.lon[snap.venue_rows]).all()
-    assert snap.venue_tree is not None and snap.venue_tree.data.shape[0] == len(snap.venue_rows)
+    xyz = snap.venue_xyz
+    assert np.isnan(xyz[row_]).all() and np.isfinite(xyz[snap.venue_rows]).all()
+    assert np.allclose(np.linalg.norm(xyz[snap.venue_rows], axis=1), 1.0)
 
 
 @pytest.fixture
