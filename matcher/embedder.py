@@ -21,6 +21,8 @@ MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 MODEL_ENV = "SIGNPOST_MODEL"
 RUNTIME_ENV = "SIGNPOST_EMBEDDER"
+RUNTIMES = ("onnx", "torch", "onnx-int8")
+INT8_SUFFIX = "+int8"
 
 # Batches longer than this show a progress bar on stderr (a short query never does).
 PROGRESS_MIN_TEXTS = 256
@@ -55,13 +57,13 @@ def resolve_model(model: str | os.PathLike | None) -> tuple[str, Path]:
     )
 
 
-_LOADED: dict[tuple[str, str], Embedder] = {}
+_LOADED: dict[tuple[str, str, str], Embedder] = {}
 
 
 def load_embedder(model: str | os.PathLike | None = None) -> Embedder:
     """One Embedder per model per process: opening the recommender again does not reload weights."""
     name, path = resolve_model(model)
-    key = (name, str(path))
+    key = (name, str(path), os.environ.get(RUNTIME_ENV, "onnx"))
     if key not in _LOADED:
         _LOADED[key] = Embedder(model)
     return _LOADED[key]
@@ -72,7 +74,10 @@ class Embedder:
 
     The model runs through ONNX Runtime (`matcher/onnx_model.py`: the same vectors as
     sentence-transformers, cosine 1.0000, without loading torch) when its folder allows, else through
-    sentence-transformers. `SIGNPOST_EMBEDDER=torch` forces sentence-transformers (to compare).
+    sentence-transformers. `SIGNPOST_EMBEDDER=torch` forces sentence-transformers (to compare);
+    `SIGNPOST_EMBEDDER=onnx-int8` runs the weights quantized to int8, an option that is faster and not
+    the same vectors: its name carries INT8_SUFFIX, so its index and stored vectors are its own
+    (models/README.md, "Runtimes and precision").
     """
 
     def __init__(self, model: str | os.PathLike | None = None, device: str = "cpu"):
@@ -81,10 +86,18 @@ class Embedder:
         self.name, self.path = resolve_model(model)
         self._onnx = None
         self._model = None
-        if os.environ.get(RUNTIME_ENV, "onnx") != "torch" and onnx_model.supported(self.path):
-            self._onnx = onnx_model.OnnxSentenceModel(self.path)
+        wanted = os.environ.get(RUNTIME_ENV, "onnx")
+        if wanted not in RUNTIMES:
+            raise ValueError(f"{RUNTIME_ENV}={wanted!r}: expected one of {', '.join(RUNTIMES)}")
+        if wanted == "onnx-int8" and not onnx_model.supported(self.path):
+            raise ValueError(f"{RUNTIME_ENV}=onnx-int8: the model folder {self.path.name} cannot run through ONNX")
+        if wanted != "torch" and onnx_model.supported(self.path):
+            int8 = wanted == "onnx-int8"
+            self._onnx = onnx_model.OnnxSentenceModel(self.path, "int8" if int8 else "float32")
+            if int8:
+                self.name += INT8_SUFFIX
             self.dim: int = self._onnx.dim
-            self.runtime = "onnx"
+            self.runtime = "onnx-int8" if int8 else "onnx"
         else:
             from sentence_transformers import SentenceTransformer
 

@@ -106,16 +106,41 @@ def export(folder: Path, target: Path) -> None:
             os.unlink(tmp)
 
 
-class OnnxSentenceModel:
-    """Tokenise → ONNX transformer → pooling → unit vectors, float32."""
+def quantize(source: Path, target: Path) -> None:
+    """The int8 option: weights of every MatMul quantized per output channel (dynamic quantization:
+    activations stay float and are quantized on the fly), from the float32 export, atomically."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    def __init__(self, folder: Path):
+    fd, tmp = tempfile.mkstemp(prefix=target.name + ".", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    try:
+        quantize_dynamic(str(source), tmp, weight_type=QuantType.QInt8, per_channel=True)
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+PRECISIONS = ("float32", "int8")
+
+
+class OnnxSentenceModel:
+    """Tokenise → ONNX transformer → pooling → unit vectors, float32. `precision` "int8" runs the
+    weights quantized to int8 (models/README.md: faster, and not the same vectors)."""
+
+    def __init__(self, folder: Path, precision: str = "float32"):
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
+        if precision not in PRECISIONS:
+            raise ValueError(f"precision {precision!r}: expected one of {', '.join(PRECISIONS)}")
         target = cache_path(folder)
         if not target.is_file():
             export(folder, target)
+        if precision == "int8":
+            source, target = target, target.with_name(target.stem + "-int8.onnx")
+            if not target.is_file():
+                quantize(source, target)
         self._folder = folder
         self._sessions: dict[int, object] = {}
         self._ort = ort

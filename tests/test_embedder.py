@@ -71,3 +71,20 @@ def test_a_query_loads_no_torch(embedder):
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "(1, 384) []"
+
+
+def test_int8_is_an_option_with_its_own_name(monkeypatch, embedder):
+    """SIGNPOST_EMBEDDER=onnx-int8: the weights quantized locally from the export, vectors near the
+    float32 ones but not the same, under another model name (so never mixed in one index or table)."""
+    monkeypatch.setattr(embedder_module, "_LOADED", {})
+    monkeypatch.setenv(embedder_module.RUNTIME_ENV, "onnx-int8")
+    int8 = embedder_module.load_embedder()
+    assert int8.name == embedder.name + embedder_module.INT8_SUFFIX and int8.runtime == "onnx-int8"
+    texts = ["I look after my mum, who has dementia", "Breathe Easy: a singing group for COPD", "debt advice"]
+    exact, fast = embedder.encode(texts), int8.encode(texts)
+    cos = (exact * fast).sum(axis=1)
+    assert np.all(cos > 0.9) and not np.allclose(cos, 1.0, atol=1e-4)
+    assert np.allclose(np.linalg.norm(fast, axis=1), 1.0, atol=1e-5)
+    monkeypatch.setenv(embedder_module.RUNTIME_ENV, "gpu")
+    with pytest.raises(ValueError, match="SIGNPOST_EMBEDDER='gpu'.*onnx-int8"):
+        embedder_module.Embedder()
