@@ -417,7 +417,7 @@ def which_index(loaded, old, new, rng: random.Random) -> str:
     if sig == index_signature(old) and np.array_equal(loaded.vectors, old.vectors):
         return "old"
     if sig == index_signature(new) and loaded.vectors.shape == new.vectors.shape:
-        gap = float(np.abs(loaded.vectors - new.vectors).max()) if len(new.vectors) else 0.0
+        gap = float(np.abs(np.asarray(loaded.vectors) - np.asarray(new.vectors)).max()) if len(new.vectors) else 0.0
         return "new" if gap < 1e-4 else f"torn: vectors differ from the expected by up to {gap:.2g}"
     parts = ["directory version", "kind", "ids", "content hashes", "text hashes"]
     return "torn: " + ", ".join(f"{p} {'old' if a == b else 'new' if a == c else 'neither'}"

@@ -34,6 +34,7 @@ from directory.store import DEFAULT_DB, sqlite_path
 from . import index_files as files
 from .shared_vectors import SharedVectors
 from .snapshot import Snapshot
+from .vector_store import append_rows, save_npy
 
 # 2: meta.json records each file's size and checksum, so a damaged or foreign file is never used.
 FORMAT = 2
@@ -292,7 +293,7 @@ class ListingIndex:
             self.label_of[rid] = start + i
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         if len(self.vectors):
-            self.vectors = np.concatenate([self.vectors, vectors])
+            self.vectors = append_rows(self.vectors, vectors)  # (the rows before are not copied)
         else:
             self.vectors = vectors if owned else vectors.copy()
         if not self._faiss.is_trained:  # IVF: learn the cells from (a sample of) the first vectors
@@ -497,7 +498,7 @@ class ListingIndex:
         # CURRENT naming a complete version, the old one or the new one, never a torn mix.
         try:
             with open(tmp / "vectors.npy", "wb") as fh:
-                np.save(fh, self.vectors)
+                save_npy(fh, self.vectors)
                 files.sync_file(fh)
             faiss.write_index(self._faiss, str(tmp / "faiss.index"))
             files.sync_path(tmp / "faiss.index")

@@ -59,9 +59,11 @@ READ_CHUNK = 900
 WRITE_CHUNK = 2_000
 # A claim not renewed for this long is free to take: its owner died or hangs. Renewed every third of it.
 CLAIM_SECONDS = 30.0
-# Texts per claim: about 1/16 of what is missing, so that N processes finish close together (the last
-# batch is short), but at least one forward batch and at most a few seconds of work.
-CLAIM_MIN, CLAIM_MAX = 32, 512
+# Texts per claim: about 1/32 of what is missing, so that N processes finish close together (the last
+# batch is short: at 1,000 texts 31, a quarter of a second on one thread), but at least two forward
+# batches and at most a few seconds of work.
+CLAIM_MIN, CLAIM_MAX = 16, 512
+CLAIM_SHARE = 32
 # How often a process whose remaining texts are all claimed by others looks for their vectors.
 POLL_SECONDS = 0.05
 # The key of the advisory lock that claim transactions take on PostgreSQL: one per model.
@@ -314,7 +316,7 @@ class SharedVectors:
         need.sort(key=lambda k: (len(text_of(k)), k))
         cut = random.randrange(len(need))
         pending = dict.fromkeys(need[cut:] + need[:cut])
-        size = min(CLAIM_MAX, max(CLAIM_MIN, total // 16))
+        size = min(CLAIM_MAX, max(CLAIM_MIN, total // CLAIM_SHARE))
         bar = _bar(total) if progress is None and total >= PROGRESS_MIN_TEXTS else None
         report = progress or (bar.report if bar is not None else None)
         start, self.last = time.perf_counter(), {"embedding_s": 0.0, "batches": 0, "threads": 0}
