@@ -187,7 +187,8 @@ def run(db: str, processes: int, changes: int, listings: int, seed: int, timeout
             before = SharedVectors(store, embedder.name, embedder.dim).count()
         load_at_change = [round(x, 2) for x in os.getloadavg()]
         version, committed = change(db, changes, seed, texts)
-        Path(go).write_text(json.dumps({"version": version}))
+        Path(go + ".tmp").write_text(json.dumps({"version": version}))
+        os.replace(go + ".tmp", go)  # a worker polling for the file never reads it half written
         reports = [json.loads(p.communicate()[0].strip().splitlines()[-1]) for p in procs]
         with Store(db) as store:
             after = SharedVectors(store, embedder.name, embedder.dim).count()
