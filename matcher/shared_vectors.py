@@ -14,7 +14,8 @@ throughput. A claim names its owner (host, pid) and expires CLAIM_SECONDS after 
 that, and not at all on its own host, where a claim of a pid that no longer runs is taken at once.
 
 Each process embeds its batches on cores / (processes embedding now) threads: one process alone
-on an idle machine uses every core, four on two cores one thread each, and any process one thread
+on an idle machine uses every core, two on two cores one thread each (and no more than one
+embedder per core at once: the others wait for their vectors), and any process one thread
 when other work already keeps a core busy (ONNX Runtime's spinning pool on contended cores is slower than
 one thread). Vectors are float32 bytes; a row of the wrong length,
 or not of unit length, is treated as absent and replaced.
@@ -83,16 +84,52 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
-def _threads(owners: int, own: int) -> int:
+def _threads(owners: int) -> int:
     """Threads for one process's batch: its share of the cores among the processes embedding now, and
     one when other work keeps a core or more busy (measured on 2 shared cores, load 8: one ONNX
     Runtime thread 78-139 texts/s, two 49-57/s, their pool spinning on cores other work holds).
-    `own`: threads this process ran its previous batch on, part of the load average and not "other"
-    work (a lone build on an idle machine stays on every core)."""
+    Other work is what the machine's CPU time did in the last tenth of a second beyond this process's
+    own (`_others_busy`): the load average lags a minute, and after a burst of work kept a build on
+    one thread long after the machine was idle again (163 listings/s instead of 290)."""
     cores = _cores()
-    if os.getloadavg()[0] - own >= max(1.0, cores / 2):
+    if _others_busy() >= 0.75 * max(1.0, cores / 2):  # (a spinning process samples at 0.9-1.0 cores)
         return 1
     return max(1, cores // owners)
+
+
+_BUSY_WINDOW = 0.1  # seconds sampled
+_BUSY_KEEP = 2.0  # seconds a sample is reused (a claim is taken every ~0.3 s at 1,000 texts)
+_busy_seen: tuple[float, float] | None = None  # (monotonic time, cores busy with other work)
+
+
+def _cpu_jiffies() -> tuple[int, int] | None:
+    """(busy, total) jiffies of the whole machine since boot, from /proc/stat; None off Linux."""
+    try:
+        with open("/proc/stat", encoding="ascii") as fh:
+            fields = [int(x) for x in fh.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+    return sum(fields[:8]) - idle, sum(fields[:8])
+
+
+def _others_busy() -> float:
+    """Cores' worth of CPU other processes used over the last _BUSY_WINDOW s (a fresh sample every
+    _BUSY_KEEP s); off Linux, the 1-minute load average."""
+    global _busy_seen
+    now = time.monotonic()
+    if _busy_seen is not None and now - _busy_seen[0] < _BUSY_KEEP:
+        return _busy_seen[1]
+    first, own0 = _cpu_jiffies(), time.process_time()
+    if first is None:
+        return os.getloadavg()[0]
+    time.sleep(_BUSY_WINDOW)
+    second, own1, elapsed = _cpu_jiffies(), time.process_time(), time.monotonic() - now
+    busy, total = second[0] - first[0], second[1] - first[1]
+    machine = (os.cpu_count() or 1) * busy / total if total > 0 else 0.0  # (/proc/stat sums every CPU)
+    others = max(0.0, machine - (own1 - own0) / max(elapsed, 1e-3))
+    _busy_seen = (now, others)
+    return others
 
 
 class SharedVectors:
@@ -105,7 +142,6 @@ class SharedVectors:
         # The latest embed_missing that had texts to find: seconds embedding here, seconds in claims and
         # waiting for rivals, batches claimed, threads used (bench/refresh.py prints it).
         self.last: dict[str, float] = {}
-        self._threads_used = 0  # threads of the latest batch embedded here
         self.seen_held: list[str] = []
         self.owner = f"{socket.gethostname()[:120]}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
         self._ensure()
@@ -365,8 +401,7 @@ class SharedVectors:
         todo = [k for k in batch if k not in out]
         if not todo:
             return out
-        threads = _threads(owners, self._threads_used)
-        self._threads_used = threads
+        threads = _threads(owners)
         self.last["threads"] = max(self.last.get("threads", 0), threads)
         renewed = time.monotonic()
 

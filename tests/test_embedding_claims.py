@@ -185,3 +185,21 @@ def test_no_more_embedders_at_once_than_this_host_has_cores(db_url):
         rivals[0].store_claimed(done, embedder.encode([text_of[k] for k in done]))
         got, _ = late.claim(keys, 10)
         assert len(got) == 10 and not set(got) & {k for h in held[1:] for k in h}  # others' live claims kept
+
+
+def test_other_work_on_the_machine_is_seen_at_once_not_a_minute_later():
+    """A process spinning a core shows in the next sample (the load average would take a minute to
+    say so, and as long to forget it)."""
+    from matcher import shared_vectors
+
+    spin = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        time.sleep(0.3)
+        shared_vectors._busy_seen = None
+        assert shared_vectors._others_busy() >= 0.7
+        if shared_vectors._cores() <= 2:  # (more cores: a share of them, not one)
+            assert shared_vectors._threads(1) == 1  # one thread beside it
+    finally:
+        spin.kill()
+        spin.wait()
+        shared_vectors._busy_seen = None
