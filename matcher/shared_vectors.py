@@ -92,13 +92,16 @@ def _threads(owners: int) -> int:
     own (`_others_busy`): the load average lags a minute, and after a burst of work kept a build on
     one thread long after the machine was idle again (163 listings/s instead of 290)."""
     cores = _cores()
+    share = max(1, cores // owners)
+    if share == 1:
+        return 1  # (no need to look at the machine)
     if _others_busy() >= 0.75 * max(1.0, cores / 2):  # (a spinning process samples at 0.9-1.0 cores)
         return 1
-    return max(1, cores // owners)
+    return share
 
 
 _BUSY_WINDOW = 0.1  # seconds sampled
-_BUSY_KEEP = 2.0  # seconds a sample is reused (a claim is taken every ~0.3 s at 1,000 texts)
+_BUSY_KEEP = 5.0  # seconds a sample is reused: a lone build sleeps 0.1 s in 5 (2%) to look
 _busy_seen: tuple[float, float] | None = None  # (monotonic time, cores busy with other work)
 
 
