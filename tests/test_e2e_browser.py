@@ -105,6 +105,22 @@ def screenshots(tmp_path: Path) -> Path:
     return shots
 
 
+@contextlib.contextmanager
+def chromium(tmp_path: Path):
+    """(browser, screenshot folder, Playwright's expect) for one test: headless Debian Chromium, a minute
+    for each expectation, closed afterwards."""
+    need_chromium()
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=60_000)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        try:
+            yield browser, screenshots(tmp_path), expect
+        finally:
+            browser.close()
+
+
 def shoot(page, path: Path, height: int = 2400) -> None:
     """Streamlit scrolls inside its own container, so a 'full page' shot is a tall window instead."""
     size = page.viewport_size
@@ -254,16 +270,9 @@ def phone_path(browser, server, shots: Path, expect) -> None:
 
 
 def test_link_worker_finds_support_and_takes_home_a_plan(server, tmp_path):
-    need_chromium()
-    from playwright.sync_api import expect, sync_playwright
-
-    expect.set_options(timeout=60_000)
-    shots = screenshots(tmp_path)
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+    with chromium(tmp_path) as (browser, shots, expect):
         times = desktop_path(browser, server, shots, expect)
         phone_path(browser, server, shots, expect)
-        browser.close()
     print(f"screenshots: {shots}")
     print("timings: " + ", ".join(f"{k} {v:.2f}" for k, v in times.items()))
     # Acceptance: from a healthy server, the first visit (opening the page, the first results) costs no
@@ -361,13 +370,7 @@ def directory_kinds(page, base: str, shots: Path, size: str, expect) -> None:
 
 
 def test_a_kind_of_support_in_find_support_and_gaps_by_kind_stay_on_this_machine(demo_server, tmp_path):
-    need_chromium()
-    from playwright.sync_api import expect, sync_playwright
-
-    expect.set_options(timeout=60_000)
-    shots = screenshots(tmp_path)
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+    with chromium(tmp_path) as (browser, shots, expect):
         for size, viewport in SIZES.items():
             phone = size == "phone"
             context = browser.new_context(viewport=viewport, is_mobile=phone, has_touch=phone)
@@ -381,5 +384,4 @@ def test_a_kind_of_support_in_find_support_and_gaps_by_kind_stay_on_this_machine
             assert requests, "no request was recorded"
             assert not outside_requests(requests), outside_requests(requests)
             context.close()
-        browser.close()
     print(f"screenshots: {shots}")

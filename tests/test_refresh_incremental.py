@@ -75,15 +75,21 @@ def same_state(a: Recommender, b: Recommender) -> None:
         assert a.recommend(p, top_k=8).to_json() == b.recommend(p, top_k=8).to_json()
 
 
-@pytest.mark.parametrize("background", [False, True])
-def test_refreshed_after_random_edits_equals_fresh(db_url, tmp_path, embedder, monkeypatch, background):  # noqa: F811
-    if background:  # the path of a large directory: refit and save after the swap, records left in the database
+def live_recommender(db_url, tmp_path, embedder, monkeypatch, background: bool) -> Recommender:  # noqa: F811
+    """The demo-sized directory imported and opened; with `background`, on the path of a large directory:
+    refit and save after the swap, records left in the database, no embedding cache (the table serves)."""
+    if background:
         monkeypatch.setattr(recommender_module, "BACKGROUND_MIN", 0)
         monkeypatch.setattr(recommender_module, "FETCH_MIN", 0)
-        monkeypatch.setattr(index_module, "CACHE_MAX_LISTINGS", 0)  # no embedding cache: the table serves
+        monkeypatch.setattr(index_module, "CACHE_MAX_LISTINGS", 0)
     with Store(db_url) as store:
         store.import_resources(directory(), actor="t")
-    rec = Recommender.open(db_url, index_dir=tmp_path / "live", embedder=embedder, gazetteer=GAZETTEER)
+    return Recommender.open(db_url, index_dir=tmp_path / "live", embedder=embedder, gazetteer=GAZETTEER)
+
+
+@pytest.mark.parametrize("background", [False, True])
+def test_refreshed_after_random_edits_equals_fresh(db_url, tmp_path, embedder, monkeypatch, background):  # noqa: F811
+    rec = live_recommender(db_url, tmp_path, embedder, monkeypatch, background)
     rng = np.random.default_rng(7)
     try:
         for round_ in range(4):
@@ -109,14 +115,8 @@ def test_refreshed_after_random_edits_equals_fresh(db_url, tmp_path, embedder, m
 def test_refreshed_after_edits_adding_no_listing_equals_fresh(db_url, tmp_path, embedder, monkeypatch,  # noqa: F811
                                                                background):
     """Without a new listing every row stays where it was: a refresh patches the previous labels, the
-    stale lexicon's rows and keeps the venue tree when no venue moved; the result must not differ."""
-    if background:
-        monkeypatch.setattr(recommender_module, "BACKGROUND_MIN", 0)
-        monkeypatch.setattr(recommender_module, "FETCH_MIN", 0)
-        monkeypatch.setattr(index_module, "CACHE_MAX_LISTINGS", 0)
-    with Store(db_url) as store:
-        store.import_resources(directory(), actor="t")
-    rec = Recommender.open(db_url, index_dir=tmp_path / "live", embedder=embedder, gazetteer=GAZETTEER)
+    stale lexicon's rows and keeps the venue points when no venue moved; the result must not differ."""
+    rec = live_recommender(db_url, tmp_path, embedder, monkeypatch, background)
     rng = np.random.default_rng(11)
     try:
         for round_ in range(4):
