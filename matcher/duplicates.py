@@ -67,8 +67,9 @@ def find_pairs(resources: Iterable[Resource], vectors: Mapping[str, np.ndarray],
 
 def index_vectors(recommender) -> dict[str, np.ndarray]:
     """Every indexed listing's vector, by id, as the recommender's search index holds it (no re-embedding)."""
-    state = recommender._prepared  # the recommender's current directory, read as one whole  # noqa: SLF001
-    if state is None:
+    if recommender._prepared is None:  # noqa: SLF001
         return {}
-    snap, labels = state.snapshot, state.labels
-    return {snap.ids[i]: recommender.index.vectors[labels[i]] for i in range(len(snap)) if labels[i] >= 0}
+    # the current directory and the index in the same label numbering, read as one whole
+    with recommender._reading() as state:  # noqa: SLF001
+        snap, labels, vectors = state.snapshot, state.labels, recommender.index.vectors
+        return {snap.ids[i]: np.array(vectors[labels[i]]) for i in range(len(snap)) if labels[i] >= 0}

@@ -21,8 +21,10 @@ import hashlib
 import json
 import os
 import re
+import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -210,6 +212,60 @@ class EmbeddingCache:
         self.dirty = False
 
 
+class SharedLock:
+    """Many readers or one writer, reentrant for the thread that holds it, a waiting writer first.
+    Searches read the index while a refresh changes it on another thread: FAISS does not allow an
+    `add` during a search, and a compaction renumbers every label (`ListingIndex._rebuild`)."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._readers: dict[int, int] = {}  # thread id → depth
+        self._writer: int | None = None
+        self._depth = 0
+        self._waiting = 0
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        me = threading.get_ident()
+        with self._cond:
+            if me not in self._readers and self._writer != me:
+                while self._writer is not None or self._waiting:
+                    self._cond.wait()
+            self._readers[me] = self._readers.get(me, 0) + 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._readers[me] -= 1
+                if not self._readers[me]:
+                    del self._readers[me]
+                    self._cond.notify_all()
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        me = threading.get_ident()
+        with self._cond:
+            if self._writer != me:
+                if me in self._readers:
+                    raise RuntimeError("a thread reading the index cannot start changing it")
+                self._waiting += 1
+                try:
+                    while self._writer is not None or self._readers:
+                        self._cond.wait()
+                finally:
+                    self._waiting -= 1
+                self._writer = me
+            self._depth += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._depth -= 1
+                if not self._depth:
+                    self._writer = None
+                    self._cond.notify_all()
+
+
 class ListingIndex:
     """FAISS inner-product index over unit vectors of active listings, with its bookkeeping."""
 
@@ -230,6 +286,10 @@ class ListingIndex:
         self._faiss: faiss.Index = self._new_faiss(self.kind)
         self._unsaved = True  # the folder does not hold this index as it is now
         self.cache = EmbeddingCache(model, self.dim, self.folder, warn=self._warn)
+        # Searches hold `lock` to read, changes of the vectors or FAISS to write; `generation` moves
+        # when labels are renumbered, so a reader holding labels from before knows they are stale.
+        self.lock = SharedLock()
+        self.generation = 0
 
     def _warn(self, what: str) -> None:
         self.warnings.append(f"index {self.folder}: {what}; rebuilt")
@@ -281,6 +341,11 @@ class ListingIndex:
     def _append(self, ids: list[str], content_hashes: list[str], text_hashes: list[str], vectors: np.ndarray,
                 owned: bool = False) -> None:
         """`owned`: `vectors` is a new array no one else holds, kept as it is (no copy at 1.5 GB)."""
+        with self.lock.writing():
+            self._append_locked(ids, content_hashes, text_hashes, vectors, owned)
+
+    def _append_locked(self, ids: list[str], content_hashes: list[str], text_hashes: list[str], vectors: np.ndarray,
+                       owned: bool) -> None:
         for rid in ids:
             old = self.label_of.get(rid)
             if old is not None:
@@ -306,6 +371,11 @@ class ListingIndex:
 
     def _rebuild(self) -> None:
         """Compact: drop tombstones, renumber labels, choose the index kind for the size."""
+        with self.lock.writing():
+            self.generation += 1
+            self._rebuild_locked()
+
+    def _rebuild_locked(self) -> None:
         live = [lab for lab, rid in enumerate(self.ids) if rid is not None]
         ids = [self.ids[lab] for lab in live]
         ch = [self.content_hashes[lab] for lab in live]
@@ -402,8 +472,9 @@ class ListingIndex:
         if not self.ids and todo and self._choose_kind(len(todo)) != self.kind:
             # a first build: made as the kind its size needs at once, not as flat and then rebuilt (which
             # held a flat copy and a rebuilt copy of every vector beside the index's own)
-            self.kind = self._choose_kind(len(todo))
-            self._faiss = self._new_faiss(self.kind, len(todo))
+            with self.lock.writing():
+                self.kind = self._choose_kind(len(todo))
+                self._faiss = self._new_faiss(self.kind, len(todo))
         if todo and shared is not None and not self.cache.enabled:  # a large directory: no dict of vectors
             hashes = [snapshot.text_hashes[r] for r in todo]
             text_of = {snapshot.text_hashes[r]: snapshot.texts[r] for r in todo}
@@ -445,6 +516,11 @@ class ListingIndex:
 
     def _search(self, queries: np.ndarray, allowed: np.ndarray | None, bits: np.ndarray | None, count: int,
                 k: int) -> tuple[np.ndarray, np.ndarray]:
+        with self.lock.reading():
+            return self._search_locked(queries, allowed, bits, count, k)
+
+    def _search_locked(self, queries: np.ndarray, allowed: np.ndarray | None, bits: np.ndarray | None, count: int,
+                       k: int) -> tuple[np.ndarray, np.ndarray]:
         queries = np.ascontiguousarray(np.atleast_2d(queries), dtype=np.float32)
         k = int(min(k, count))
         if k <= 0:

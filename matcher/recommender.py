@@ -14,7 +14,8 @@ from __future__ import annotations
 import dataclasses
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -62,6 +63,7 @@ class _Prepared:
     labels: np.ndarray  # int64 index label per snapshot row, -1 if not indexed
     lexicon: ranking.Lexicon | _StaleLexicon
     row_of_label: np.ndarray  # snapshot row of each index label, -1 for tombstones
+    generation: int = 0  # the index's label numbering these labels are in (ListingIndex.generation)
 
     def __post_init__(self) -> None:
         # Made once per directory version, read by every match (each a pass over a million rows saved):
@@ -308,7 +310,7 @@ class Recommender:
         elif lexicon is None:
             lexicon = ranking.Lexicon(snapshot.texts)
         snapshot.venue_xyz  # noqa: B018 (made now, not by the first query after the swap)
-        prepared = _Prepared(snapshot, labels, lexicon, row_of_label)
+        prepared = _Prepared(snapshot, labels, lexicon, row_of_label, self.index.generation)
         with self._lock:
             self._prepared = prepared
             if previous is not None and not later:
@@ -404,10 +406,29 @@ class Recommender:
 
     def _recommend(self, profile: NeedsProfile, top_k: int, scored: bool, keyword: str | None = None,
                    days: list[int] | None = None, types: list[str] | None = None) -> Recommendations:
+        with self._reading() as state:
+            return self._recommend_in(state, profile, top_k, scored, keyword, days, types)
+
+    @contextmanager
+    def _reading(self) -> Iterator[_Prepared]:
+        """The prepared state, with the index held for reading and in the same label numbering: when a
+        refresh on another thread has compacted the index and not yet swapped in the labels for it,
+        wait for that swap (the refresh holds `_lock` until then) and look again."""
+        while True:
+            with self.index.lock.reading():
+                state = self._prepared
+                if state is None:
+                    raise RuntimeError("the recommender has no directory loaded")
+                if state.generation == self.index.generation:
+                    yield state
+                    return
+            with self._lock:
+                if self._prepared is state and state.generation != self.index.generation:
+                    self.update_index()  # (a refresh that failed after compacting: read everything again)
+
+    def _recommend_in(self, state: _Prepared, profile: NeedsProfile, top_k: int, scored: bool, keyword: str | None,
+                      days: list[int] | None, types: list[str] | None) -> Recommendations:
         top_k = max(int(top_k), 0)
-        state = self._prepared
-        if state is None:
-            raise RuntimeError("the recommender has no directory loaded")
         snap = state.snapshot
         point = resolve_location(profile.location, self.gazetteer)
         elig = constraints.evaluate(snap, profile, point)

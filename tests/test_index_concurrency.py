@@ -107,3 +107,79 @@ def test_a_save_waits_for_the_lock_and_keeps_what_is_current(tmp_path):
     assert done.is_set() and (folder / "CURRENT").read_text() != before
     assert (folder / before.strip()).is_dir()  # the previous version stays for readers
     assert ListingIndex.load(folder, MODEL, DIM).directory_version == 1
+
+
+# ---- searching while a refresh changes the index on another thread ---------------------------------
+def test_the_shared_lock_lets_readers_share_and_a_writer_wait_for_them():
+    from matcher.index import SharedLock
+
+    lock, events = SharedLock(), []
+    reading, release = threading.Event(), threading.Event()
+
+    def reader(name, hold=None):
+        with lock.reading(), lock.reading():  # reentrant
+            reading.set()
+            if hold is not None:
+                hold.wait(5)
+            events.append(name)
+
+    def writer():
+        with lock.writing(), lock.writing():
+            events.append("wrote")
+
+    first = threading.Thread(target=reader, args=("first read", release))
+    first.start()
+    assert reading.wait(5)
+    w = threading.Thread(target=writer)
+    w.start()
+    w.join(0.2)
+    assert w.is_alive() and events == []  # the writer waits for the reader
+    late = threading.Thread(target=reader, args=("late read",))
+    late.start()
+    late.join(0.2)
+    assert late.is_alive() and events == []  # a reader coming after a waiting writer waits for it
+    release.set()
+    for t in (first, w, late):
+        t.join(5)
+    assert events == ["first read", "wrote", "late read"]
+
+
+def test_a_query_never_reads_labels_of_an_index_compacted_since(tmp_path, embedder):
+    """A refresh that compacts the index renumbers every label before it swaps in the labels for the
+    new numbering: a query in between waits for the swap, and gets what a query after it gets."""
+    from tests.matcher_fixtures import open_directory, small_directory
+
+    rec = open_directory(tmp_path, embedder, small_directory())
+    profile = {"needs": {"social_relationships": 8}, "goals": "meet people", "location": {"place": "Govan"}}
+    try:
+        with rec._lock:  # (as a refresh holds it)
+            before = [r.resource.id for r in rec.recommend(profile).results]
+            rec.index.ids[rec.index.label_of.pop("L01")] = None  # a listing retired, then compaction:
+            rec.index._rebuild()
+            got: list[list[str]] = []
+            query = threading.Thread(target=lambda: got.append([r.resource.id for r in rec.recommend(profile).results]))
+            query.start()
+            query.join(0.5)
+            assert query.is_alive() and not got  # waiting, not reading the old labels
+            snapshot = rec._prepared.snapshot
+            rec.install(snapshot)  # the swap (here: L01 is still active in the snapshot, but not indexed)
+        query.join(10)
+        assert got == [[r.resource.id for r in rec.recommend(profile).results]]
+        assert "L01" not in got[0] and set(got[0]) <= set(before) | set(rec.index.ids)
+    finally:
+        rec.close()
+
+
+def test_a_query_after_a_refresh_failed_mid_way_reads_everything_again(tmp_path, embedder):
+    from tests.matcher_fixtures import open_directory, small_directory
+
+    rec = open_directory(tmp_path, embedder, small_directory())
+    profile = {"needs": {"social_relationships": 8}, "goals": "meet people", "location": {"place": "Govan"}}
+    try:
+        expected = [r.resource.id for r in rec.recommend(profile).results]
+        rec.index._rebuild()  # compacted, and then the refresh died before its swap
+        assert rec._prepared.generation != rec.index.generation
+        assert [r.resource.id for r in rec.recommend(profile).results] == expected
+        assert rec._prepared.generation == rec.index.generation
+    finally:
+        rec.close()
