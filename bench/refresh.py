@@ -9,9 +9,12 @@ Set-up: P synthetic listings (bench/synth.py) are imported and their vectors put
 as synthetic unit vectors (embedding 100k texts for real would take this benchmark's whole budget;
 the M changed texts are embedded for real). N worker processes open the recommender on one index
 folder and poll `refresh()` every POLL s; when all are ready the parent changes M listings' text in
-one import. Each worker reports texts it embedded, seconds from the change's commit to its
-`refresh()` returning with the new directory version, and every query that failed or found no index
-while it refreshed (a thread matches without pause all along).
+one import, as `signpost import` and the app do: the import embeds its new texts in its own
+transaction (matcher.shared_vectors.EmbedOnWrite; `--no-embed-on-write` leaves them to the workers,
+who share them out by claims). Each worker reports texts it embedded, seconds from the change's
+commit to its `refresh()` returning with the new directory version (and from the import's start),
+and every query that failed or found no index while it refreshed (a thread matches, pausing
+--query-pause s between matches, all along).
 """
 
 from __future__ import annotations
@@ -58,12 +61,17 @@ def setup(db: str, listings: int, seed: int) -> None:
         shared.put(keys, vecs)
 
 
-def change(db: str, count: int, seed: int, texts: bool = True) -> tuple[int, float]:
+def change(db: str, count: int, seed: int, texts: bool = True, on_write: bool = True) -> tuple[int, float, dict]:
     """Give `count` listings a new description (a new text each), or with `texts` False a new cost and
-    schedule (nothing to embed); (new version, commit time)."""
+    schedule (nothing to embed), in one import as `signpost import` and the app's import do it: with
+    `on_write` the import embeds its new texts in its own transaction (EmbedOnWrite), else it leaves
+    them to the processes. (New version, commit time, what the import did.)"""
     from directory.store import Store
+    from matcher.embedder import load_embedder
+    from matcher.shared_vectors import embed_on_write
 
     with Store(db) as store:
+        hook = embed_on_write(store, load_embedder()) if on_write else None
         stored = [s for s in store.list() if s.resource.status == "active"]  # inactive ones are not embedded
         rng = np.random.default_rng(seed + 1)
         picks = rng.choice(len(stored), size=min(count, len(stored)), replace=False)
@@ -74,8 +82,25 @@ def change(db: str, count: int, seed: int, texts: bool = True) -> tuple[int, flo
             return {"cost": "paid" if res.cost == "free" else "free", "schedule": f"Run {tag}"}
 
         new = [stored[i].resource.model_copy(update=edit(stored[i].resource, n)) for n, i in enumerate(picks)]
+        started = time.time()
         store.import_resources(new, actor="bench")
-        return store.directory_version(), time.time()
+        committed = time.time()
+        done = {"import_s": round(committed - started, 2), "embedded_on_write": 0 if hook is None else hook.embedded,
+                "embedding_on_write_s": 0.0 if hook is None else round(hook.seconds, 2),
+                "left_to_processes": 0 if hook is None else hook.left, "threads": 0 if hook is None else hook.threads}
+        return store.directory_version(), committed, done
+
+
+def _cores_busy(seconds: float) -> float | None:
+    """Cores' worth of CPU the whole machine used over the next `seconds` (/proc/stat; None off Linux)."""
+    from matcher.shared_vectors import _cpu_jiffies
+
+    first = _cpu_jiffies()
+    time.sleep(seconds)
+    second = _cpu_jiffies()
+    if first is None or second is None or second[1] == first[1]:
+        return None
+    return round((os.cpu_count() or 1) * (second[0] - first[0]) / (second[1] - first[1]), 2)
 
 
 def worker(db: str, index_dir: str, ready: str, go: str, timeout: float, pause: float = QUERY_PAUSE) -> dict:
@@ -94,7 +119,11 @@ def worker(db: str, index_dir: str, ready: str, go: str, timeout: float, pause: 
                 if not rec.recommend(PROFILE, top_k=5).results:
                     empty += 1
             except Exception as err:  # any failure at all is what this benchmark looks for
-                failures.append(f"{type(err).__name__}: {err}"[:200])
+                import traceback
+
+                where = " < ".join(f"{Path(f.filename).name}:{f.lineno}" for f in
+                                   reversed(traceback.extract_tb(err.__traceback__)[-4:]))
+                failures.append(f"{type(err).__name__}: {err}"[:200] + f" at {where}")
             time.sleep(pause)
 
     Path(ready).write_text(str(os.getpid()))
@@ -157,7 +186,7 @@ def _fresh_open(db: str, index_dir: str, version: int) -> dict:
 
 
 def run(db: str, processes: int, changes: int, listings: int, seed: int, timeout: float, texts: bool = True,
-        pause: float = QUERY_PAUSE, fresh_open: bool = False) -> dict:
+        pause: float = QUERY_PAUSE, fresh_open: bool = False, on_write: bool = True) -> dict:
     from directory.store import Store
     from matcher.embedder import load_embedder
     from matcher.shared_vectors import SharedVectors
@@ -186,7 +215,8 @@ def run(db: str, processes: int, changes: int, listings: int, seed: int, timeout
             embedder = load_embedder()
             before = SharedVectors(store, embedder.name, embedder.dim).count()
         load_at_change = [round(x, 2) for x in os.getloadavg()]
-        version, committed = change(db, changes, seed, texts)
+        busy_before = _cores_busy(1.0)  # what the ready workers (their matching, their polling) keep busy
+        version, committed, written = change(db, changes, seed, texts, on_write)
         Path(go + ".tmp").write_text(json.dumps({"version": version}))
         os.replace(go + ".tmp", go)  # a worker polling for the file never reads it half written
         reports = [json.loads(p.communicate()[0].strip().splitlines()[-1]) for p in procs]
@@ -198,9 +228,14 @@ def run(db: str, processes: int, changes: int, listings: int, seed: int, timeout
     return {
         "processes": processes, "changes": changes, "text_changed": texts, "listings": listings,
         "setup_s": round(setup_s, 1),
-        "open_s": round(open_s, 1), "embedded_total": sum(r["embedded"] for r in reports),
+        "open_s": round(open_s, 1),
+        # the import: seconds from its start to its commit, texts it embedded in its transaction
+        "import": written,
+        "embedded_total": written["embedded_on_write"] + sum(r["embedded"] for r in reports),
         "embedded_per_process": [r["embedded"] for r in reports], "new_vectors_in_table": after - before,
+        # from the import's commit (when the change exists for readers); and from its start
         "seconds_to_up_to_date": seconds,
+        "seconds_from_import_start": [None if s is None else round(s + written["import_s"], 2) for s in seconds],
         "all_up_to_date": all(r["version"] >= version and r["done_at"] is not None for r in reports),
         "query_failures": sum(r["query_failure_count"] for r in reports),
         "empty_results": sum(r["empty_results"] for r in reports),
@@ -219,7 +254,7 @@ def run(db: str, processes: int, changes: int, listings: int, seed: int, timeout
         # (its matching thread too); their sum over processes / cores is the time an idle machine needs
         "cpu_per_process": [r["cpu"] for r in reports],
         "cores": len(os.sched_getaffinity(0)),
-        "load_average_at_change": load_at_change, "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
+        "load_average_at_change": load_at_change, "cores_busy_before_change": busy_before, "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
     }
 
 
@@ -235,6 +270,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--facts-only", action="store_true", help="change cost and schedule, not text (nothing to embed)")
     ap.add_argument("--query-pause", type=float, default=QUERY_PAUSE,
                     help="seconds between each worker's matches (the app's traffic while it refreshes)")
+    ap.add_argument("--no-embed-on-write", action="store_true",
+                    help="the import leaves its new texts to the processes (they share the embedding by claims)")
     ap.add_argument("--fresh-open", action="store_true",
                     help="after the run, open the index folder afresh: it must load as saved, nothing rebuilt")
     ap.add_argument("--background-min", type=int, default=None,
@@ -265,7 +302,7 @@ def main(argv: list[str] | None = None) -> int:
         db = db or str(Path(tmp) / "signpost.db")
         try:
             figures = run(db, args.processes, args.changes, args.listings, args.seed, args.timeout,
-                          not args.facts_only, args.query_pause, args.fresh_open)
+                          not args.facts_only, args.query_pause, args.fresh_open, not args.no_embed_on_write)
         finally:
             if server is not None:
                 server.stop()

@@ -44,9 +44,19 @@ def cmd_import(args: argparse.Namespace) -> int:
         for warning in resources.warnings:
             say(f"  warning: {warning}")
     with Store(args.db) as store:
+        _embed_on_write(store)
         summary = store.import_resources(resources)
     say(f"imported {args.path}: {summary}")
     return 0
+
+
+def _embed_on_write(store: Store, model: str | None = None) -> None:
+    """The import carries the vectors of the texts it adds or changes (matcher.shared_vectors.
+    EmbedOnWrite): app processes on this directory read them rather than each embedding them. The
+    model is loaded only if the import has a new text."""
+    from matcher.shared_vectors import embed_on_write
+
+    embed_on_write(store, model=model)
 
 
 def export_format(path: str, chosen: str | None) -> str:
@@ -77,6 +87,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         if store.count():
             say(f"the database already holds {store.count()} listings; demo data is loaded only into an empty one")
         else:
+            _embed_on_write(store, getattr(args, "model", None))
             summary = store.import_resources(importer.load(DEMO_CSV), actor="demo")
             say(f"loaded the demo directory: {summary}")
     return cmd_index(args)

@@ -62,6 +62,11 @@ def _no_rows(record: logging.LogRecord) -> bool:
 
 
 logging.getLogger("sqlalchemy.engine.Engine").addFilter(_no_rows)
+log = logging.getLogger(__name__)
+
+# A write hook: (the write's connection, the listings it wrote, a dict this hook keeps for the whole
+# write: an import calls it once per batch).
+WriteHook = Callable[[Connection, list[Resource], dict], None]
 
 class ConflictError(Exception):
     """The listing changed since it was read: the write was refused and nothing changed."""
@@ -229,6 +234,10 @@ class Store:
                 self.engine = sa.create_engine(self.url, pool_pre_ping=True, hide_parameters=True)
         except (sa.exc.ArgumentError, ModuleNotFoundError, OSError) as err:
             raise (db_errors.explain(err, self.url) or err) from err
+        # Callables run inside every write's transaction with the listings it adds or changes, after they
+        # are written: another layer's data derived from listings (the matcher's embeddings, matcher.
+        # shared_vectors.embed_on_write) commits with them or not at all. See `_after_write`.
+        self.write_hooks: list[WriteHook] = []
         try:
             self._migrate()
         except SchemaError:
@@ -428,6 +437,20 @@ class Store:
         """The listing as this transaction wrote it (a later writer's version is not ours to report)."""
         return self._row_to_stored(conn.execute(sa.select(resources).where(resources.c.id == resource_id)).one())
 
+    def _after_write(self, conn: Connection, written: list[Resource], state: dict) -> None:
+        """Run the write hooks on listings this transaction wrote. Each runs in a savepoint: a hook that
+        fails leaves nothing of its own behind and never fails the curator's write (what it derives
+        is derived again later by whoever needs it); the failure is logged by type, with no data."""
+        if not written:
+            return
+        for hook in self.write_hooks:
+            try:
+                with conn.begin_nested():
+                    hook(conn, written, state.setdefault(id(hook), {}))
+            except Exception as err:  # noqa: BLE001  (see the docstring)
+                log.warning("a write hook (%s) failed and was skipped: %s", getattr(hook, "__name__", "hook"),
+                            type(err).__name__)
+
     def _bump(self, conn: Connection) -> int:
         """Take the next directory version. Every write does this first: on PostgreSQL the row lock it
         takes orders writers, so a row's changed_at never falls below a version already committed."""
@@ -487,6 +510,7 @@ class Store:
         try:
             with self._writing() as conn:
                 self._insert(conn, resource, actor, at, "create", self._bump(conn))
+                self._after_write(conn, [resource], {})
                 return self._written(conn, resource.id)
         except sa.exc.IntegrityError as err:
             raise ValueError(f"a listing with id {resource.id} already exists") from err
@@ -502,6 +526,7 @@ class Store:
             return old
         with self._writing() as conn:
             self._replace(conn, old, resource, expected_version, actor, now_iso(), action, self._bump(conn))
+            self._after_write(conn, [resource], {})
             return self._written(conn, resource.id)
 
     def verify(self, resource_id: str, expected_version: int, actor: str | None = None,
@@ -529,6 +554,7 @@ class Store:
         actor = actor or default_actor()
         with self._writing() as conn:
             self._replace(conn, old, new, expected, actor, now_iso(), action, self._bump(conn), reason)
+            self._after_write(conn, [new], {})
             return self._written(conn, new.id)
 
     @contextmanager
@@ -560,6 +586,7 @@ class Store:
         summary = ImportSummary()
         seen: set[str] = set()
         at = now_iso()
+        hook_state: dict = {}
         with self._importing() as conn:
             taken: list[int] = []  # the version every written row of this import carries, taken at the first write
 
@@ -575,13 +602,13 @@ class Store:
                         raise ValueError(f"listing id {res.id} appears more than once in one import; "
                                          "nothing was changed")
                     seen.add(res.id)
-                self._import_batch(conn, batch, summary, actor, at, version)
+                self._import_batch(conn, batch, summary, actor, at, version, hook_state)
             if not summary.changed:
                 conn.rollback()  # nothing to write: leave the database exactly as it was
         return summary
 
     def _import_batch(self, conn: Connection, batch: tuple[Resource, ...], summary: ImportSummary,
-                      actor: str, at: str, version: Callable[[], int]) -> None:
+                      actor: str, at: str, version: Callable[[], int], hook_state: dict) -> None:
         ids = [r.id for r in batch]
         existing = {r.id: r for r in conn.execute(sa.select(resources).where(resources.c.id.in_(ids))).all()}
         to_add: list[Resource] = []
@@ -613,3 +640,4 @@ class Store:
             ])
         for old, new in sorted(to_update, key=lambda pair: pair[1].id):  # one lock order for all writers
             self._replace(conn, old, new, old.version, actor, at, "import", changed)
+        self._after_write(conn, to_add + [new for _, new in to_update], hook_state)

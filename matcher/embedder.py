@@ -57,6 +57,12 @@ def resolve_model(model: str | os.PathLike | None) -> tuple[str, Path]:
     )
 
 
+def model_name(model: str | os.PathLike | None = None) -> str:
+    """The name `Embedder(model).name` will have (the key of its stored vectors), without loading it."""
+    name = resolve_model(model)[0]
+    return name + INT8_SUFFIX if os.environ.get(RUNTIME_ENV, "onnx") == "onnx-int8" else name
+
+
 _LOADED: dict[tuple[str, str, str], Embedder] = {}
 
 

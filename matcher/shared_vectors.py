@@ -138,7 +138,10 @@ def _others_busy() -> float:
 class SharedVectors:
     """The `matcher_embeddings` rows of one model, on a Store's engine."""
 
-    def __init__(self, store: Store, model: str, dim: int, claim_seconds: float = CLAIM_SECONDS):
+    def __init__(self, store: Store, model: str, dim: int, claim_seconds: float = CLAIM_SECONDS,
+                 ensure: bool = True):
+        """`ensure`: create the tables if missing, in a transaction of its own (False inside another
+        write: on SQLite that second writer would wait for the first's lock)."""
         self.store, self.model, self.dim = store, model, int(dim)
         self.claim_seconds = float(claim_seconds)
         self.embedded = 0  # texts this object sent through the model (all calls)
@@ -147,7 +150,8 @@ class SharedVectors:
         self.last: dict[str, float] = {}
         self.seen_held: list[str] = []
         self.owner = f"{socket.gethostname()[:120]}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
-        self._ensure()
+        if ensure:
+            self._ensure()
 
     def _ensure(self) -> None:
         for attempt in range(3):
@@ -164,25 +168,28 @@ class SharedVectors:
     def get(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
         """The sound vectors the table holds for `keys` (others absent). Only rows of exactly dim * 4
         bytes are read, so a damaged row can never make a read large."""
+        with self.store.engine.connect() as conn:
+            return self._get(conn, keys)
+
+    def _get(self, conn, keys: Sequence[str]) -> dict[str, np.ndarray]:
         out: dict[str, np.ndarray] = {}
         size = self.dim * 4
         keys = list(dict.fromkeys(keys))
-        with self.store.engine.connect() as conn:
-            for start in range(0, len(keys), READ_CHUNK):
-                chunk = keys[start:start + READ_CHUNK]
-                rows = conn.execute(
-                    sa.select(embeddings.c.text_hash, embeddings.c.vector).where(
-                        embeddings.c.model == self.model, embeddings.c.text_hash.in_(chunk),
-                        sa.func.length(embeddings.c.vector) == size)
-                ).all()
-                if not rows:
-                    continue
-                vecs = np.frombuffer(b"".join(bytes(r.vector) for r in rows), dtype="<f4").reshape(len(rows), self.dim)
-                norms = np.einsum("ij,ij->i", vecs, vecs)
-                sound = np.isfinite(norms) & (np.abs(norms - 1.0) < 1e-3)  # the model's vectors are unit length
-                for r, vec, ok in zip(rows, vecs, sound, strict=True):
-                    if ok:
-                        out[r.text_hash] = vec
+        for start in range(0, len(keys), READ_CHUNK):
+            chunk = keys[start:start + READ_CHUNK]
+            rows = conn.execute(
+                sa.select(embeddings.c.text_hash, embeddings.c.vector).where(
+                    embeddings.c.model == self.model, embeddings.c.text_hash.in_(chunk),
+                    sa.func.length(embeddings.c.vector) == size)
+            ).all()
+            if not rows:
+                continue
+            vecs = np.frombuffer(b"".join(bytes(r.vector) for r in rows), dtype="<f4").reshape(len(rows), self.dim)
+            norms = np.einsum("ij,ij->i", vecs, vecs)
+            sound = np.isfinite(norms) & (np.abs(norms - 1.0) < 1e-3)  # the model's vectors are unit length
+            for r, vec, ok in zip(rows, vecs, sound, strict=True):
+                if ok:
+                    out[r.text_hash] = vec
         return out
 
     def count(self) -> int:
@@ -420,6 +427,107 @@ class SharedVectors:
         self.embedded += len(todo)
         out.update(zip(todo, vectors, strict=True))
         return out
+
+
+# What one write embeds along with itself at most (`embed_on_write`): texts, and seconds of forward
+# passes inside its transaction. A write holds the directory's write lock until it commits: SQLite
+# makes another writer wait up to 10 s (store.SQLITE_BUSY_TIMEOUT_MS) and then tells them to try
+# again, PostgreSQL makes them wait. What is left over, the processes that read the change embed
+# between them (`embed_missing`).
+EMBED_ON_WRITE_MAX = 2_000
+EMBED_ON_WRITE_SECONDS = {"sqlite": 6.0, "postgresql": 30.0}
+_ON_WRITE_CHUNK = 64  # texts per encode call, between looks at the clock
+
+
+class EmbedOnWrite:
+    """A write hook (directory.store.Store.write_hooks) that embeds the texts of the active listings
+    a write adds or changes, those the table does not hold yet, and stores their vectors in the
+    write's own transaction: they commit with the listings or not at all, and every process that
+    then refreshes reads them instead of embedding (bench/README.md, "Many processes, one
+    directory"). The model is loaded on first need: a write with nothing new to embed never loads it.
+    """
+
+    __name__ = "embed_on_write"
+
+    def __init__(self, store: Store, embedder=None, model: str | None = None, max_texts: int = EMBED_ON_WRITE_MAX,
+                 max_seconds: float | None = None):
+        """`embedder`, or the model `model` names (load_embedder) loaded on first need."""
+        self.store, self._embedder, self._model_name = store, embedder, model
+        if max_seconds is None:
+            max_seconds = EMBED_ON_WRITE_SECONDS.get(store.engine.dialect.name, min(EMBED_ON_WRITE_SECONDS.values()))
+        self.max_texts, self.max_seconds = int(max_texts), float(max_seconds)
+        self.embedded = 0  # texts embedded by this hook, all writes
+        self.seconds = 0.0  # seconds it spent in writes' transactions, all writes
+        self.left = 0  # new texts it left to the readers (over a write's budget), all writes
+        self.threads = 0  # the most threads an embedding of its used
+
+    def _model(self):
+        if self._embedder is None:
+            from .embedder import load_embedder
+
+            self._embedder = load_embedder(self._model_name)
+        return self._embedder
+
+    def _missing(self, conn, keys: list[str]) -> list[str]:
+        """Keys the table holds no row for (by the model's name: the model is not loaded for this; a
+        damaged row is left to the readers, who replace it)."""
+        if self._embedder is not None:
+            name = self._embedder.name
+        else:
+            from .embedder import model_name
+
+            name = model_name(self._model_name)
+        held: set[str] = set()
+        for start in range(0, len(keys), READ_CHUNK):
+            held.update(conn.execute(sa.select(embeddings.c.text_hash).where(
+                embeddings.c.model == name, embeddings.c.text_hash.in_(keys[start:start + READ_CHUNK]))).scalars())
+        return [k for k in keys if k not in held]
+
+    def __call__(self, conn, written, state: dict) -> None:
+        from .snapshot import listing_text, text_hash
+
+        t0 = time.perf_counter()
+        texts: dict[str, str] = {}
+        for res in written:
+            if res.status == "active":  # (only active listings are indexed)
+                text = listing_text(res)
+                texts.setdefault(text_hash(text), text)
+        if not texts:
+            return
+        metadata.create_all(conn, checkfirst=True)
+        missing = self._missing(conn, list(texts))
+        if not missing:
+            return
+        embedder = self._model()
+        shared = SharedVectors(self.store, embedder.name, embedder.dim, ensure=False)
+        spent = state.get("seconds", 0.0)
+        done = state.get("embedded", 0)
+        at = 0
+        try:
+            while at < len(missing):
+                if done >= self.max_texts or spent + time.perf_counter() - t0 >= self.max_seconds:
+                    self.left += len(missing) - at
+                    break
+                keys = missing[at:at + min(_ON_WRITE_CHUNK, self.max_texts - done)]
+                at += len(keys)
+                threads = _threads(1)
+                self.threads = max(self.threads, threads)
+                vectors = embedder.encode([texts[k] for k in keys], threads=threads, progress=lambda _d, _t: None)
+                shared._put(conn, keys, vectors)
+                done += len(keys)
+                self.embedded += len(keys)
+        finally:
+            state["embedded"] = done
+            state["seconds"] = spent + time.perf_counter() - t0
+            self.seconds += time.perf_counter() - t0
+
+
+def embed_on_write(store: Store, embedder=None, model: str | None = None, **limits) -> EmbedOnWrite:
+    """Make every write through `store` carry the vectors of the listing texts it adds or changes
+    (EmbedOnWrite); the hook, whose counters say what it did."""
+    hook = EmbedOnWrite(store, embedder, model, **limits)
+    store.write_hooks.append(hook)
+    return hook
 
 
 class _ClaimWatch:

@@ -27,7 +27,14 @@ def db_url() -> str:
 
 @st.cache_resource(show_spinner="Opening the directory…")
 def _store(url: str) -> Store:
-    return Store(url)
+    """The pages' store. A curator's edit or import through it carries the vectors of the texts it
+    changes (matcher.shared_vectors.EmbedOnWrite): every server process on this directory then reads
+    them, none embeds them again, and the change is searchable everywhere about when it commits."""
+    from matcher.shared_vectors import embed_on_write
+
+    s = Store(url)
+    embed_on_write(s)
+    return s
 
 
 @st.cache_resource(show_spinner="Loading the matching model and the search index (once per server)…")
