@@ -91,10 +91,19 @@ def change(db: str, count: int, seed: int, texts: bool = True, on_write: bool = 
         return store.directory_version(), committed, done
 
 
+def _cpu_jiffies() -> tuple[int, int] | None:
+    """(busy, total) jiffies of the whole machine since boot, from /proc/stat; None off Linux."""
+    try:
+        with open("/proc/stat", encoding="ascii") as fh:
+            fields = [int(x) for x in fh.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+    return sum(fields[:8]) - idle, sum(fields[:8])
+
+
 def _cores_busy(seconds: float) -> float | None:
     """Cores' worth of CPU the whole machine used over the next `seconds` (/proc/stat; None off Linux)."""
-    from matcher.shared_vectors import _cpu_jiffies
-
     first = _cpu_jiffies()
     time.sleep(seconds)
     second = _cpu_jiffies()

@@ -27,8 +27,8 @@ INT8_SUFFIX = "+int8"
 # Batches longer than this show a progress bar on stderr (a short query never does).
 PROGRESS_MIN_TEXTS = 256
 # Texts per forward pass of a batch run. Small batches of length-sorted texts keep a layer's activations
-# in cache: 8 was the fastest on 2 cores (ONNX Runtime, 1,500 synthetic listing texts, texts/s for
-# batches of 4, 8, 16, 32: one thread 199, 207, 195, 193; two threads 351, 376, 365, 356).
+# in cache (ONNX Runtime, 1,500 synthetic listing texts, texts/s for batches of 4, 8, 16, 32: one thread
+# 213-220, 215-222, 212-217, 201-208; two batches side by side 394-412, 386-394, 389-397, 375-391).
 BATCH_SIZE = 8
 # A call of this many texts or fewer, without progress or threads, is a query: one pass, one thread.
 QUERY_MAX_TEXTS = 32
@@ -133,20 +133,37 @@ class Embedder:
         if len(texts) <= QUERY_MAX_TEXTS and progress is None and threads is None:
             return self._run(texts, threads=1)
         order = np.argsort([-len(t) for t in texts], kind="stable")
+        parts = [order[start:start + batch_size] for start in range(0, len(texts), batch_size)]
+        workers = max(1, min(threads or os.cpu_count() or 1, len(parts)))
         bar = None
         if len(texts) >= PROGRESS_MIN_TEXTS and progress is None:
             from tqdm import tqdm
 
             bar = tqdm(total=len(texts), desc="embedding", unit="listing", file=sys.stderr, leave=False)
+        pool = None
         try:
-            for start in range(0, len(texts), batch_size):
-                idx = order[start:start + batch_size]
-                out[idx] = self._run([texts[i] for i in idx], threads=threads or os.cpu_count() or 1)
+            if self._onnx is not None and workers > 1:
+                # Batches side by side, each on one thread of its own (ONNX Runtime lets go of the GIL),
+                # rather than each batch's operators split over the threads: no thread waits for
+                # another at every operator, which on shared cores is what made two threads slower
+                # than one (bench/README.md, "Embedding threads"). The same vectors as one thread.
+                from concurrent.futures import ThreadPoolExecutor
+
+                pool = ThreadPoolExecutor(workers, thread_name_prefix="embed")
+                done = pool.map(lambda idx: self._run([texts[i] for i in idx], threads=1), parts)
+            else:
+                done = (self._run([texts[i] for i in idx], threads=workers) for idx in parts)
+            count = 0
+            for idx, vecs in zip(parts, done, strict=True):  # (in order: progress is reported from here)
+                out[idx] = vecs
+                count += len(idx)
                 if bar is not None:
                     bar.update(len(idx))
                 if progress is not None:
-                    progress(min(start + batch_size, len(texts)), len(texts))
+                    progress(count, len(texts))
         finally:
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
             if bar is not None:
                 bar.close()
         return out

@@ -14,11 +14,9 @@ throughput. A claim names its owner (host, pid) and expires CLAIM_SECONDS after 
 that, and not at all on its own host, where a claim of a pid that no longer runs is taken at once.
 
 Each process embeds its batches on cores / (processes embedding now) threads: one process alone
-on an idle machine uses every core, two on two cores one thread each (and no more than one
-embedder per core at once: the others wait for their vectors), and any process one thread
-when other work already keeps a core busy (ONNX Runtime's spinning pool on contended cores is slower than
-one thread). Vectors are float32 bytes; a row of the wrong length,
-or not of unit length, is treated as absent and replaced.
+uses every core, two on two cores one thread each (and no more than one embedder per core at once:
+the others wait for their vectors). Vectors are float32 bytes; a row of the wrong length, or not
+of unit length, is treated as absent and replaced.
 """
 
 from __future__ import annotations
@@ -85,54 +83,11 @@ def _cores() -> int:
 
 
 def _threads(owners: int) -> int:
-    """Threads for one process's batch: its share of the cores among the processes embedding now, and
-    one when other work keeps a core or more busy (measured on 2 shared cores, load 8: one ONNX
-    Runtime thread 78-139 texts/s, two 49-57/s, their pool spinning on cores other work holds).
-    Other work is what the machine's CPU time did in the last tenth of a second beyond this process's
-    own (`_others_busy`): the load average lags a minute, and after a burst of work kept a build on
-    one thread long after the machine was idle again (163 listings/s instead of 290)."""
-    cores = _cores()
-    share = max(1, cores // owners)
-    if share == 1:
-        return 1  # (no need to look at the machine)
-    if _others_busy() >= 0.75 * max(1.0, cores / 2):  # (a spinning process samples at 0.9-1.0 cores)
-        return 1
-    return share
-
-
-_BUSY_WINDOW = 0.1  # seconds sampled
-_BUSY_KEEP = 5.0  # seconds a sample is reused: a lone build sleeps 0.1 s in 5 (2%) to look
-_busy_seen: tuple[float, float] | None = None  # (monotonic time, cores busy with other work)
-
-
-def _cpu_jiffies() -> tuple[int, int] | None:
-    """(busy, total) jiffies of the whole machine since boot, from /proc/stat; None off Linux."""
-    try:
-        with open("/proc/stat", encoding="ascii") as fh:
-            fields = [int(x) for x in fh.readline().split()[1:]]
-    except (OSError, ValueError):
-        return None
-    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
-    return sum(fields[:8]) - idle, sum(fields[:8])
-
-
-def _others_busy() -> float:
-    """Cores' worth of CPU other processes used over the last _BUSY_WINDOW s (a fresh sample every
-    _BUSY_KEEP s); off Linux, the 1-minute load average."""
-    global _busy_seen
-    now = time.monotonic()
-    if _busy_seen is not None and now - _busy_seen[0] < _BUSY_KEEP:
-        return _busy_seen[1]
-    first, own0 = _cpu_jiffies(), time.process_time()
-    if first is None:
-        return os.getloadavg()[0]
-    time.sleep(_BUSY_WINDOW)
-    second, own1, elapsed = _cpu_jiffies(), time.process_time(), time.monotonic() - now
-    busy, total = second[0] - first[0], second[1] - first[1]
-    machine = (os.cpu_count() or 1) * busy / total if total > 0 else 0.0  # (/proc/stat sums every CPU)
-    others = max(0.0, machine - (own1 - own0) / max(elapsed, 1e-3))
-    _busy_seen = (now, others)
-    return others
+    """Threads for one process's batches: its share of the cores among the processes embedding now.
+    (Each thread runs whole batches of its own, Embedder.encode: on cores other work also holds, two
+    such threads were never slower than one, where two threads splitting each operator were; so the
+    machine's other work no longer matters here. bench/README.md, "Embedding threads".)"""
+    return max(1, _cores() // owners)
 
 
 class SharedVectors:

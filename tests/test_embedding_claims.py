@@ -187,19 +187,25 @@ def test_no_more_embedders_at_once_than_this_host_has_cores(db_url):
         assert len(got) == 10 and not set(got) & {k for h in held[1:] for k in h}  # others' live claims kept
 
 
-def test_other_work_on_the_machine_is_seen_at_once_not_a_minute_later():
-    """A process spinning a core shows in the next sample (the load average would take a minute to
-    say so, and as long to forget it)."""
-    from matcher import shared_vectors
+def test_batches_run_side_by_side_on_threads_of_their_own_with_the_same_vectors(embedder):  # noqa: F811
+    """Embedder.encode with 2 threads runs whole batches on 2 threads, each a one-thread forward pass,
+    and gives exactly what one thread gives (the same batches, the same arithmetic)."""
+    import threading
 
-    spin = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    texts = [f"A walking group number {i} meets by the canal{' every week' * (i % 7)}." for i in range(60)]
+    seen: set[str] = set()
+    run = embedder._run
+
+    def spy(batch, threads):
+        seen.add(threading.current_thread().name)
+        assert threads == 1
+        return run(batch, threads)
+
+    one = embedder.encode(texts, threads=1)
+    embedder._run = spy
     try:
-        time.sleep(0.3)
-        shared_vectors._busy_seen = None
-        assert shared_vectors._others_busy() >= 0.7
-        if shared_vectors._cores() <= 2:  # (more cores: a share of them, not one)
-            assert shared_vectors._threads(1) == 1  # one thread beside it
+        two = embedder.encode(texts, threads=2)
     finally:
-        spin.kill()
-        spin.wait()
-        shared_vectors._busy_seen = None
+        del embedder._run
+    assert np.array_equal(one, two)
+    assert len(seen) == 2 and all(name.startswith("embed") for name in seen)
