@@ -168,6 +168,15 @@ def test_import_preview_then_confirm(app_db):
     assert not at.exception
     assert "1 added, 0 updated, 1 unchanged" in at.success[0].value
     assert Store(app_db).history("I1")[0].actor == "local"
+    # the import carried the new listing's vector: no server process has to embed it
+    from matcher.embedder import load_embedder
+    from matcher.shared_vectors import SharedVectors
+    from matcher.snapshot import listing_text, text_hash
+
+    embedder = load_embedder()
+    with Store(app_db) as store:
+        key = text_hash(listing_text(store.get("I1").resource))
+        assert key in SharedVectors(store, embedder.name, embedder.dim).get([key])
 
 
 def test_index_update_with_progress(app_db):

@@ -64,6 +64,15 @@ def test_import_then_export_round_trips(tmp_path, db_url):
     contract = EXAMPLE.read_text().splitlines()[0].split(",")
     assert out.read_text().splitlines()[0].split(",") == [
         c for col in contract for c in ((col, "support_types") if col == "domains" else (col,))]
+    # the import stored the vectors of its texts (the model is the packaged default)
+    from matcher.embedder import load_embedder
+    from matcher.shared_vectors import SharedVectors
+    from matcher.snapshot import listing_text, text_hash
+
+    embedder = load_embedder()
+    with Store(db) as store:
+        keys = [text_hash(listing_text(r)) for r in store.resources() if r.status == "active"]
+        assert keys and set(SharedVectors(store, embedder.name, embedder.dim).get(keys)) == set(keys)
     # re-importing the same file is a no-op
     before = db_state(db)
     redo = signpost("--db", db, "import", str(EXAMPLE))
