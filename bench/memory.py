@@ -80,6 +80,8 @@ def phases(db: str, index_dir: str, queries: int) -> dict:
     out["query_p50_ms"] = round(float(np.median(times)) * 1000, 1)
     out["query_p95_ms"] = round(float(np.percentile(times, 95)) * 1000, 1)
     out["indexed"] = len(rec.index)
+    if rec.index.warnings:  # (a save that failed, e.g. a full disk, makes the next phase build again)
+        out["index warnings"] = rec.index.warnings[:3]
     rec.close()
     return out
 

@@ -13,6 +13,10 @@ throughput. A claim names its owner (host, pid) and expires CLAIM_SECONDS after 
 (renewed while its batch is embedded): a process that dies mid-batch blocks no one for longer than
 that, and not at all on its own host, where a claim of a pid that no longer runs is taken at once.
 
+A write through a Store with `embed_on_write` goes further: it embeds the texts it adds or changes
+and stores their vectors in its own transaction (EmbedOnWrite), so the processes that read the change
+find them all and claim nothing; what a write leaves over its budget they share out as above.
+
 Each process embeds its batches on cores / (processes embedding now) threads: one process alone
 uses every core, two on two cores one thread each (and no more than one embedder per core at once:
 the others wait for their vectors). Vectors are float32 bytes; a row of the wrong length, or not
