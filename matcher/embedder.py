@@ -59,8 +59,12 @@ def resolve_model(model: str | os.PathLike | None) -> tuple[str, Path]:
 
 def model_name(model: str | os.PathLike | None = None) -> str:
     """The name `Embedder(model).name` will have (the key of its stored vectors), without loading it."""
-    name = resolve_model(model)[0]
-    return name + INT8_SUFFIX if os.environ.get(RUNTIME_ENV, "onnx") == "onnx-int8" else name
+    return _named(resolve_model(model)[0])
+
+
+def _named(base: str) -> str:
+    """A model's name under the runtime $SIGNPOST_EMBEDDER asks for: int8 vectors are keyed apart."""
+    return base + INT8_SUFFIX if os.environ.get(RUNTIME_ENV, "onnx") == "onnx-int8" else base
 
 
 _LOADED: dict[tuple[str, str, str], Embedder] = {}
@@ -89,7 +93,8 @@ class Embedder:
     def __init__(self, model: str | os.PathLike | None = None, device: str = "cpu"):
         from . import onnx_model
 
-        self.name, self.path = resolve_model(model)
+        base, self.path = resolve_model(model)
+        self.name = _named(base)
         self._onnx = None
         self._model = None
         wanted = os.environ.get(RUNTIME_ENV, "onnx")
@@ -100,8 +105,6 @@ class Embedder:
         if wanted != "torch" and onnx_model.supported(self.path):
             int8 = wanted == "onnx-int8"
             self._onnx = onnx_model.OnnxSentenceModel(self.path, "int8" if int8 else "float32")
-            if int8:
-                self.name += INT8_SUFFIX
             self.dim: int = self._onnx.dim
             self.runtime = "onnx-int8" if int8 else "onnx"
         else:
