@@ -112,7 +112,7 @@ with tab_stale:
         st.subheader("Ask the providers")
         st.download_button("Download their contacts (CSV)", outreach.contacts_csv(stale),
                            file_name=f"signpost-stale-contacts-{today.isoformat()}.csv", mime="text/csv",
-                           icon=":material/download:", key="stale_contacts")
+                           icon=":material/download:", key="stale_contacts", on_click="ignore")
         links = [(s, outreach.update_request(s)) for s in stale]
         with st.expander(f"E-mail each provider ({sum(1 for _, u in links if u)} with an e-mail address)"):
             for s, url in links:

@@ -301,11 +301,11 @@ else:
     pdf = ss["fs_pdf_drawn"][1]
     c1, c2, c3 = st.columns([2, 1, 2])
     c1.download_button("Download the plan (PDF, ready to print)", pdf, file_name="plan.pdf", mime="application/pdf",
-                       icon=":material/print:", type="primary", key="fs_pdf")
+                       icon=":material/print:", type="primary", key="fs_pdf", on_click="ignore")
     c2.toggle("Show the plan", key="fs_show_plan")
     plan_html = render_plan_html(*args, not_found=not_found, language=plan_lang)
     c3.download_button("Or as a web page (HTML)", plan_html, file_name="plan.html", mime="text/html",
-                       icon=":material/description:", key="fs_html")
+                       icon=":material/description:", key="fs_html", on_click="ignore")
     if ss.get("fs_show_plan"):
         st.caption("A preview of the plan. The PDF above is the one to print or e-mail.")
         # A data: URL gives the frame an opaque origin: even a listing that slipped past escaping could not

@@ -107,10 +107,10 @@ else:
     stamp = dt.date.today().isoformat()
     try:  # one under the other: a label is never cut to fit a column
         st.download_button("Download CSV", curation.export_csv(store, user), file_name=f"signpost-{stamp}.csv",
-                           mime="text/csv", icon=":material/download:")
+                           mime="text/csv", icon=":material/download:", on_click="ignore")
         st.download_button("Download HSDS (JSON)", curation.export_hsds(store, user),
                            file_name=f"signpost-{stamp}-hsds.json", mime="application/json",
-                           icon=":material/download:")
+                           icon=":material/download:", on_click="ignore")
     except PermissionDenied as err:
         ui.denied(err)
     st.caption("Cells that a spreadsheet would run as formulas are neutralised in the CSV.")
