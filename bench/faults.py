@@ -444,17 +444,26 @@ SAVE_STEPS = ("a new version folder", "vectors.npy", "faiss.index", "meta.json",
 
 
 def save_step(index_dir: Path, step: str, before: set[str]) -> Callable[[int], bool]:
-    """A probe: has the running save (ListingIndex.save) reached `step`?"""
+    """A probe: has the running save (ListingIndex.save) reached `step`, or a later one? (A step lasts
+    microseconds; a probe that missed it sees the save past it and kills at once, rather than let the
+    command finish unkilled.)"""
+
+    def pointed_anew() -> bool:
+        try:
+            return (index_dir / "CURRENT").read_text(encoding="utf-8").strip() not in before
+        except OSError:
+            return False
 
     def reached(_pid: int) -> bool:
         names = os.listdir(index_dir)
         tmps = [n for n in names if n.startswith(".tmp-v-")]
+        renamed = any(n.startswith("v-") and n not in before for n in names)
+        if step == "a new CURRENT pointer":
+            return any(n.startswith(".CURRENT.") for n in names) or pointed_anew()
+        if step == "the folder renamed" or renamed:
+            return renamed
         if step == "a new version folder":
             return bool(tmps)
-        if step == "the folder renamed":
-            return any(n.startswith("v-") and n not in before for n in names)
-        if step == "a new CURRENT pointer":
-            return any(n.startswith(".CURRENT.") for n in names)
         return any(os.path.exists(index_dir / t / step) for t in tmps)
 
     return reached
